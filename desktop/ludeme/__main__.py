@@ -1,0 +1,3 @@
+from ludeme.cli import main
+
+raise SystemExit(main())

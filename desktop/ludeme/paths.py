@@ -1,0 +1,54 @@
+"""One table of standard paths: resources shipped with Ludeme and the user's data folders.
+
+Nothing here touches the disk at import time; every function computes its answer on call so
+tests can point LUDEME_DATA_DIR (or the ``data_dir`` argument) at a temporary folder.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+APP_NAME = "Ludeme"
+PROJECT_SUFFIX = ".ludeme"
+
+
+def resources_dir() -> Path:
+    """The resources/ folder: beside desktop/ in a checkout, inside the bundle when frozen."""
+    override = os.environ.get("LUDEME_RESOURCES")
+    if override:
+        return Path(override)
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root:
+        return Path(frozen_root) / "resources"
+    return Path(__file__).resolve().parents[2] / "resources"
+
+
+def data_dir() -> Path:
+    """The user's data folder (platformdirs), or LUDEME_DATA_DIR when set."""
+    override = os.environ.get("LUDEME_DATA_DIR")
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_project_path() -> Path:
+    return data_dir() / f"default{PROJECT_SUFFIX}"
+
+
+def kit_dir() -> Path:
+    return resources_dir() / "kit"
+
+
+def games_dir() -> Path:
+    return resources_dir() / "games"
+
+
+def harness_dir() -> Path:
+    return resources_dir() / "harness"
+
+
+def mechanics_archive_path() -> Path:
+    return resources_dir() / "mechanics" / "archive.json"

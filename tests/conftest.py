@@ -1,0 +1,26 @@
+"""Shared test set-up: offscreen Qt, Chromium flags for root, a private data folder per test run."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+_flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+for _f in ("--no-sandbox", "--autoplay-policy=no-user-gesture-required"):
+    if _f not in _flags:
+        _flags = f"{_flags} {_f}".strip()
+os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = _flags
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT / "desktop") not in sys.path:
+    sys.path.insert(0, str(ROOT / "desktop"))
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _private_data_dir(tmp_path, monkeypatch):
+    """Never touch the real user data folder from a test."""
+    monkeypatch.setenv("LUDEME_DATA_DIR", str(tmp_path / "userdata"))
