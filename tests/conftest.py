@@ -19,6 +19,12 @@ if str(ROOT / "desktop") not in sys.path:
 
 import pytest  # noqa: E402
 
+from ludeme.runtime.qt_env import configure_environment, register_schemes  # noqa: E402
+
+# game:// must be registered before pytest-qt creates the QApplication.
+configure_environment(offscreen=True)
+register_schemes()
+
 
 @pytest.fixture(autouse=True)
 def _private_data_dir(tmp_path, monkeypatch):

@@ -1,0 +1,54 @@
+"""Process-wide Qt/Chromium set-up that must happen before the QApplication exists."""
+from __future__ import annotations
+
+import os
+import sys
+
+GAME_SCHEME = b"game"
+
+# Chromium switches for every Ludeme process that shows games. The renderer's JS heap is bounded
+# so a memory bomb costs little; background networking is off because this machine (and a
+# designer's laptop on a train) has no business talking to Google.
+_FLAGS = (
+    "--autoplay-policy=no-user-gesture-required",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-domain-reliability",
+    "--no-pings",
+    "--js-flags=--max-old-space-size=512",
+)
+
+_registered = False
+
+
+def configure_environment(offscreen: bool = False) -> None:
+    """Set the environment Chromium reads at start. Call before QApplication."""
+    flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "").split()
+    wanted = list(_FLAGS)
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        wanted.append("--no-sandbox")  # Chromium refuses to start its own sandbox as root
+    for flag in wanted:
+        key = flag.split("=", 1)[0]
+        if not any(f.split("=", 1)[0] == key for f in flags):
+            flags.append(flag)
+    os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join(flags)
+    if offscreen or (sys.platform.startswith("linux") and not os.environ.get("DISPLAY")
+                     and not os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def register_schemes() -> None:
+    """Register game:// once per process, before the QApplication is created."""
+    global _registered
+    if _registered:
+        return
+    from PySide6.QtWebEngineCore import QWebEngineUrlScheme
+
+    scheme = QWebEngineUrlScheme(GAME_SCHEME)
+    scheme.setSyntax(QWebEngineUrlScheme.Syntax.Host)
+    # Secure: games get a secure context (AudioWorklet, crypto.subtle) like on https; no local
+    # access and no CORS, so one version can never read another's files.
+    scheme.setFlags(QWebEngineUrlScheme.Flag.SecureScheme)
+    QWebEngineUrlScheme.registerScheme(scheme)
+    _registered = True

@@ -1,0 +1,75 @@
+"""The game:// scheme: a thin handler over a plain resolver function (version id, path) -> file.
+
+One origin per version: ``game://<version-id>/index.html``. The resolver is usually
+``Project.version_file``; tests and the evaluator use an in-memory ``MemoryResolver``.
+"""
+from __future__ import annotations
+
+from typing import Callable, Optional
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+from PySide6.QtWebEngineCore import QWebEngineUrlRequestJob, QWebEngineUrlSchemeHandler
+
+from ludeme.runtime.policy import CSP, guess_mime
+
+Resolved = Optional[tuple[bytes, str | bytes | None]]
+Resolver = Callable[[str, str], Resolved]
+
+
+def split_game_url(host: str, path: str) -> tuple[str, str] | None:
+    """Normalise a request into (version id, relative path); None for anything suspicious."""
+    rel = path.lstrip("/") or "index.html"
+    if any(part in ("", ".", "..") for part in rel.split("/")) or "\\" in rel or "\x00" in rel:
+        return None
+    return host.lower(), rel
+
+
+class MemoryResolver:
+    """Serves files from a dict {(version_id, path): bytes}; for tests and single-file evaluation."""
+
+    def __init__(self) -> None:
+        self.files: dict[tuple[str, str], bytes] = {}
+
+    def put(self, version_id: str, path: str, data: bytes | str) -> str:
+        self.files[(version_id.lower(), path)] = data.encode("utf-8") if isinstance(data, str) else data
+        return f"game://{version_id.lower()}/{path}"
+
+    def __call__(self, version_id: str, path: str) -> Resolved:
+        data = self.files.get((version_id, path))
+        return None if data is None else (data, None)
+
+
+class GameSchemeHandler(QWebEngineUrlSchemeHandler):
+    def __init__(self, resolver: Resolver, parent=None) -> None:
+        super().__init__(parent)
+        self.resolver = resolver
+        self.served = 0
+
+    def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:  # noqa: N802 (Qt name)
+        if bytes(job.requestMethod().data()).upper() != b"GET":
+            job.fail(QWebEngineUrlRequestJob.Error.RequestDenied)
+            return
+        url = job.requestUrl()
+        target = split_game_url(url.host(), url.path())
+        try:
+            found = self.resolver(*target) if target else None
+        except Exception:  # a damaged project must not take the page (or the app) down
+            found = None
+        if found is None:
+            job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
+            return
+        data, mime = found
+        if mime is None:
+            mime = guess_mime(target[1])
+        elif isinstance(mime, str):
+            mime = mime.encode("ascii", "replace")
+        buffer = QBuffer(job)  # owned by the job: freed when the request ends
+        buffer.setData(QByteArray(data))
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        job.setAdditionalResponseHeaders({
+            QByteArray(b"Content-Security-Policy"): QByteArray(CSP.encode()),
+            QByteArray(b"X-Content-Type-Options"): QByteArray(b"nosniff"),
+            QByteArray(b"Cache-Control"): QByteArray(b"no-store"),
+        })
+        job.reply(QByteArray(mime), buffer)
+        self.served += 1
