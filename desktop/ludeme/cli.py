@@ -1,0 +1,134 @@
+"""Command line: `ludeme` (the studio on the default project) and its subcommands.
+
+Every failure a user can cause (bad arguments, an unusable project) ends with one line on stderr
+and exit code 2. Heavy imports (Qt, the store) happen inside the commands, never at import time.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ludeme import __version__
+
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """A problem the user can fix: printed as one line, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line instead of argparse's usage block
+        raise UsageError(f"{message} (see `ludeme --help`)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="ludeme", description="Ludeme: a studio for the creative evolution of HTML5 games.")
+    p.add_argument("--version", action="version", version=f"ludeme {__version__}")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+    gui = sub.add_parser("gui", help="open the studio on a project")
+    gui.add_argument("--project", type=Path, help="project file (*.ludeme); default: your default project")
+    gui.add_argument("--screenshot", type=Path, metavar="OUT.png",
+                     help="render the window offscreen once a game plays, write the PNG, exit")
+    ls = sub.add_parser("list", help="list the lineages and versions of a project")
+    ls.add_argument("--project", type=Path, required=True)
+    ls.add_argument("--json", action="store_true", help="machine-readable output")
+    init = sub.add_parser("init", help="create a new project with the seed games")
+    init.add_argument("--project", type=Path, required=True)
+    return p
+
+
+def _open(path: Path | None, *, default_if_missing: bool = False):
+    from ludeme.store import ProjectError, open_project
+    from ludeme.store.seeding import ensure_default_project
+
+    try:
+        if path is None:
+            return ensure_default_project()
+        if not path.exists():
+            raise UsageError(f"no such project: {path} (create one with `ludeme init --project {path}`)")
+        return open_project(path)
+    except ProjectError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def cmd_gui(args) -> int:
+    if args.screenshot is not None and args.screenshot.suffix.lower() != ".png":
+        raise UsageError(f"--screenshot must name a .png file, not {args.screenshot}")
+    project = _open(args.project)
+    from ludeme.app import run_studio
+
+    try:
+        return run_studio(project, screenshot=args.screenshot)
+    finally:
+        project.close()
+
+
+def cmd_list(args) -> int:
+    project = _open(args.project)
+    try:
+        lineages = project.lineages()
+        versions = project.versions()
+        by_lineage: dict[str, list] = {lin.id: [] for lin in lineages}
+        for v in versions:
+            by_lineage.setdefault(v.lineage_id, []).append(v)
+        if args.json:
+            out = {"project": str(project.path), "lineages": [
+                {"id": lin.id, "title": lin.title, "tags": list(lin.tags), "versions": [
+                    {"id": v.id, "status": v.status, "operator": v.operator, "reward": v.reward,
+                     "parents": list(v.parents), "generation": v.generation}
+                    for v in by_lineage.get(lin.id, [])]}
+                for lin in lineages]}
+            print(json.dumps(out, indent=2))
+        else:
+            print(f"{project.path}: {len(lineages)} lineages, {len(versions)} versions")
+            for lin in lineages:
+                vs = by_lineage.get(lin.id, [])
+                tags = f" [{', '.join(lin.tags)}]" if lin.tags else ""
+                print(f"  {lin.title}{tags} — {len(vs)} version{'s' * (len(vs) != 1)}")
+                for v in vs:
+                    reward = "—" if v.reward is None else f"{v.reward:.2f}"
+                    print(f"    {v.id}  {v.operator:<9} {v.status:<10} reward {reward}")
+        return 0
+    finally:
+        project.close()
+
+
+def cmd_init(args) -> int:
+    from ludeme.store import ProjectError
+    from ludeme.store.seeding import create_default_project
+
+    if args.project.exists():
+        raise UsageError(f"{args.project} already exists; choose a new file name")
+    if not args.project.parent.exists():
+        raise UsageError(f"folder {args.project.parent} does not exist")
+    try:
+        project = create_default_project(args.project)
+    except ProjectError as exc:
+        raise UsageError(str(exc)) from None
+    n = len(project.lineages())
+    project.close()
+    print(f"created {args.project} with {n} seed lineages")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        args = _parser().parse_args(argv)
+        handler = {"gui": cmd_gui, "list": cmd_list, "init": cmd_init}.get(args.command)
+        if handler is None:  # bare `ludeme`: the studio on the default project
+            args = _parser().parse_args(["gui"])
+            handler = cmd_gui
+        return handler(args)
+    except UsageError as exc:
+        print(f"ludeme: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

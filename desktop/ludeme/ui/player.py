@@ -1,0 +1,183 @@
+"""A player for one version: the sandboxed game view with restart, pause, mute and a stop overlay."""
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWebEngineCore import QWebEnginePage
+from PySide6.QtWebEngineWidgets import QWebEngineView
+from PySide6.QtWidgets import QApplication, QLabel, QSizePolicy, QToolBar, QVBoxLayout, QWidget
+
+from ludeme.runtime.sandbox import SandboxPage, SandboxProfile
+
+
+_KEYS = {
+    "Space": (Qt.Key.Key_Space, " "), "Enter": (Qt.Key.Key_Return, "\r"),
+    "ArrowLeft": (Qt.Key.Key_Left, ""), "ArrowRight": (Qt.Key.Key_Right, ""),
+    "ArrowUp": (Qt.Key.Key_Up, ""), "ArrowDown": (Qt.Key.Key_Down, ""),
+    "KeyR": (Qt.Key.Key_R, "r"), "KeyX": (Qt.Key.Key_X, "x"), "KeyZ": (Qt.Key.Key_Z, "z"),
+    "KeyW": (Qt.Key.Key_W, "w"), "KeyA": (Qt.Key.Key_A, "a"), "KeyS": (Qt.Key.Key_S, "s"),
+    "KeyD": (Qt.Key.Key_D, "d"), "KeyU": (Qt.Key.Key_U, "u"), "Shift": (Qt.Key.Key_Shift, ""),
+}
+
+
+class GamePlayer(QWidget):
+    """Plays one version at a time. Reusable: the studio, compare view and tests use it alone."""
+
+    game_loaded = Signal(bool)
+    game_painted = Signal()  # the game has drawn frames (telemetry or canvas activity seen)
+    game_stopped = Signal(str)
+
+    def __init__(self, sandbox: SandboxProfile, parent=None) -> None:
+        super().__init__(parent)
+        self.sandbox = sandbox
+        self.version_id: str | None = None
+        self.view = QWebEngineView(self)
+        self.page = SandboxPage(sandbox, self.view)
+        self.view.setPage(self.page)
+        self.view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.view.setMinimumSize(QSize(320, 240))
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        self.page.loadFinished.connect(self._on_loaded)
+        self.page.game_stopped.connect(self._on_stopped)
+
+        self.title = QLabel("No game selected")
+        self.title.setObjectName("PanelTitle")
+        self.toolbar = QToolBar(self)
+        self.toolbar.setIconSize(QSize(16, 16))
+        self.toolbar.addWidget(self.title)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.toolbar.addWidget(spacer)
+        self.restart_action = self._action("Restart", "Ctrl+R", self.restart, "Reload the game from the start")
+        self.pause_action = self._action("Pause", "Ctrl+P", self.toggle_pause, "Freeze or resume the game")
+        self.pause_action.setCheckable(True)
+        self.mute_action = self._action("Mute", "Ctrl+M", self.toggle_mute, "Silence the game")
+        self.mute_action.setCheckable(True)
+
+        self.overlay = QLabel(self.view)
+        self.overlay.setObjectName("Overlay")
+        self.overlay.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.overlay.setWordWrap(True)
+        self.overlay.hide()
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self.toolbar)
+        lay.addWidget(self.view, 1)
+        self._paint_poll = QTimer(self)
+        self._paint_poll.setInterval(100)
+        self._paint_poll.timeout.connect(self._poll_painted)
+        self._set_enabled(False)
+
+    def _action(self, text: str, shortcut: str, slot, tip: str) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setToolTip(f"{tip} ({shortcut})")
+        action.triggered.connect(slot)
+        self.toolbar.addAction(action)
+        return action
+
+    def _set_enabled(self, on: bool) -> None:
+        for a in (self.restart_action, self.pause_action, self.mute_action):
+            a.setEnabled(on)
+
+    # -- public ----------------------------------------------------------------------------
+    def play(self, version_id: str, title: str = "") -> None:
+        self.version_id = version_id
+        self.title.setText(title or version_id)
+        self.overlay.hide()
+        self.pause_action.setChecked(False)
+        self._painted = False
+        self.page.setLifecycleState(QWebEnginePage.LifecycleState.Active)
+        self.page.load_version(version_id)
+        self._set_enabled(True)
+
+    def stop(self) -> None:
+        self._paint_poll.stop()
+        self.version_id = None
+        self.page.unload()
+        self.title.setText("No game selected")
+        self._set_enabled(False)
+
+    def restart(self) -> None:
+        if self.version_id:
+            self.play(self.version_id, self.title.text())
+
+    def toggle_pause(self) -> None:
+        paused = self.pause_action.isChecked()
+        # Frozen stops the page's JS and timers entirely; the game resumes exactly where it was.
+        state = QWebEnginePage.LifecycleState.Frozen if paused else QWebEnginePage.LifecycleState.Active
+        if paused:
+            self.page.watchdog.stop()  # a frozen page does not answer pings, and that is fine
+        self.page.setLifecycleState(state)
+        if not paused:
+            self.page.watchdog.start()
+        self.pause_action.setText("Resume" if paused else "Pause")
+
+    def toggle_mute(self) -> None:
+        self.page.setAudioMuted(self.mute_action.isChecked())
+        self.mute_action.setText("Unmute" if self.mute_action.isChecked() else "Mute")
+
+    def press_key(self, name: str, hold_ms: int = 60) -> None:
+        """Send a real (trusted) key press to the game, as a person would."""
+        key, text = _KEYS[name]
+        target = self.view.focusProxy() or self.view
+        QApplication.sendEvent(target, QKeyEvent(QEvent.Type.KeyPress, key, Qt.KeyboardModifier.NoModifier, text))
+        QTimer.singleShot(hold_ms, lambda: QApplication.sendEvent(
+            target, QKeyEvent(QEvent.Type.KeyRelease, key, Qt.KeyboardModifier.NoModifier, text)))
+
+    @property
+    def painted(self) -> bool:
+        return self._painted
+
+    # -- internals -------------------------------------------------------------------------
+    def _on_loaded(self, ok: bool) -> None:
+        if self.version_id is None:
+            return
+        self.game_loaded.emit(ok)
+        if ok:
+            self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+            self._paint_poll.start()
+
+    def _poll_painted(self) -> None:
+        # Kit games publish a frame counter; for any other game, look at the pixels (never touch
+        # the page's canvas from here: asking it for a 2D context would change the game).
+        self.page.run_json("JSON.stringify(window.ludeme && window.ludeme.frame || 0)", self._painted_answer)
+
+    def _painted_answer(self, frame) -> None:
+        if self._painted:
+            return
+        if (isinstance(frame, (int, float)) and frame > 2) or self._view_has_content():
+            self._painted = True
+            self._paint_poll.stop()
+            self.game_painted.emit()
+
+    def _view_has_content(self) -> bool:
+        image = self.view.grab().toImage()  # keep the QImage alive while its pixels are read
+        if image.isNull() or image.width() < 4:
+            return False
+        first = image.pixel(1, 1)
+        step_x, step_y = max(1, image.width() // 24), max(1, image.height() // 24)
+        return any(image.pixel(x, y) != first
+                   for y in range(0, image.height(), step_y) for x in range(0, image.width(), step_x))
+
+    def _on_stopped(self, reason: str) -> None:
+        self._paint_poll.stop()
+        self.overlay.setText(f"⏹  {reason}.\n\nPress Restart (Ctrl+R) to try again.")
+        self._place_overlay()
+        self.overlay.show()
+        self.game_stopped.emit(reason)
+
+    def _place_overlay(self) -> None:
+        w = min(460, self.view.width() - 40)
+        self.overlay.setFixedWidth(max(200, w))
+        self.overlay.adjustSize()
+        self.overlay.move((self.view.width() - self.overlay.width()) // 2,
+                          (self.view.height() - self.overlay.height()) // 2)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if self.overlay.isVisible():
+            self._place_overlay()

@@ -1,0 +1,67 @@
+"""Light and dark themes that follow the OS colour scheme (Fusion style + a palette + a little QSS)."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
+
+DARK = {
+    "window": "#161a23", "base": "#10131a", "alt": "#1b2030", "text": "#e6e9f0", "muted": "#8a93a6",
+    "button": "#1f2433", "highlight": "#6c8cff", "highlight_text": "#0b0e14", "border": "#2a3042",
+    "error": "#ff6b6b", "warning": "#f2c14e", "ok": "#5bd68a",
+}
+LIGHT = {
+    "window": "#f4f5f8", "base": "#ffffff", "alt": "#eceef3", "text": "#1c2030", "muted": "#5d667a",
+    "button": "#e8eaf0", "highlight": "#4363e8", "highlight_text": "#ffffff", "border": "#d3d7e0",
+    "error": "#c0392b", "warning": "#a86b00", "ok": "#1e8e4e",
+}
+
+_QSS = """
+QMainWindow, QWidget {{ font-size: 10pt; }}
+QToolBar {{ border: none; spacing: 4px; padding: 4px; background: {window}; }}
+QToolButton {{ padding: 4px 10px; border-radius: 6px; }}
+QToolButton:hover {{ background: {button}; }}
+QToolButton:checked {{ background: {alt}; }}
+QTreeView, QPlainTextEdit, QListView {{ border: 1px solid {border}; border-radius: 8px; padding: 2px; }}
+QTreeView::item {{ padding: 3px 2px; }}
+QLineEdit {{ border: 1px solid {border}; border-radius: 8px; padding: 5px 8px; background: {base}; }}
+QSplitter::handle {{ background: {window}; }}
+QLabel#PanelTitle {{ font-weight: 600; font-size: 11pt; padding: 2px 2px 4px 2px; }}
+QLabel#Muted {{ color: {muted}; }}
+QLabel#Overlay {{ background: rgba(10, 12, 18, 215); color: #f2f4f8; border-radius: 12px;
+                   padding: 18px; font-size: 12pt; }}
+QStatusBar {{ color: {muted}; }}
+QDockWidget::title {{ padding: 6px; background: {window}; }}
+"""
+
+
+def is_dark(app: QGuiApplication | None = None) -> bool:
+    app = app or QGuiApplication.instance()
+    try:
+        return app.styleHints().colorScheme() != Qt.ColorScheme.Light
+    except AttributeError:  # very old Qt: default to dark, games look best on it
+        return True
+
+
+def colors(dark: bool | None = None) -> dict[str, str]:
+    return DARK if (is_dark() if dark is None else dark) else LIGHT
+
+
+def apply_theme(app: QApplication, dark: bool | None = None) -> dict[str, str]:
+    """Apply the theme; dark=None follows the OS (offscreen and unknown schemes get dark)."""
+    c = colors(dark)
+    app.setStyle("Fusion")
+    pal = QPalette()
+    role = QPalette.ColorRole
+    for r, key in (
+        (role.Window, "window"), (role.Base, "base"), (role.AlternateBase, "alt"),
+        (role.Text, "text"), (role.WindowText, "text"), (role.ButtonText, "text"),
+        (role.Button, "button"), (role.Highlight, "highlight"), (role.HighlightedText, "highlight_text"),
+        (role.ToolTipBase, "alt"), (role.ToolTipText, "text"), (role.PlaceholderText, "muted"),
+    ):
+        pal.setColor(r, QColor(c[key]))
+    pal.setColor(QPalette.ColorGroup.Disabled, role.Text, QColor(c["muted"]))
+    pal.setColor(QPalette.ColorGroup.Disabled, role.ButtonText, QColor(c["muted"]))
+    app.setPalette(pal)
+    app.setStyleSheet(_QSS.format(**c))
+    return c

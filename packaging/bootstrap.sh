@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Sourced by packaging/studio.sh and packaging/test.sh: makes this checkout runnable on a fresh
+# Debian/Ubuntu machine. Finds a Python >= 3.12 (pyenv installs included), installs Qt's system
+# libraries when run as root (or prints the exact apt line), and creates .venv with the pinned
+# dependencies. Every step is skipped when already done, so a second run costs a second.
+set -euo pipefail
+
+LUDEME_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$LUDEME_ROOT/.venv"
+say() { printf '\033[1;34mludeme:\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31mludeme:\033[0m %s\n' "$*" >&2; exit 1; }
+
+# Qt WebEngine's runtime libraries (library file -> Debian package).
+QT_LIBS=(
+  "libglib-2.0.so.0 libglib2.0-0" "libGL.so.1 libgl1" "libEGL.so.1 libegl1"
+  "libxkbcommon.so.0 libxkbcommon0" "libfreetype.so.6 libfreetype6" "libfontconfig.so.1 libfontconfig1"
+  "libdbus-1.so.3 libdbus-1-3" "libnspr4.so libnspr4" "libnss3.so libnss3"
+  "libXcomposite.so.1 libxcomposite1" "libXdamage.so.1 libxdamage1" "libXrandr.so.2 libxrandr2"
+  "libXtst.so.6 libxtst6" "libasound.so.2 libasound2" "libxkbfile.so.1 libxkbfile1"
+  "libxkbcommon-x11.so.0 libxkbcommon-x11-0" "libxcb-cursor.so.0 libxcb-cursor0"
+)
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo "$@"; else return 1; fi; }
+apt_updated=0
+apt_install() {
+  if [ "$apt_updated" = 0 ]; then as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq || return 1; apt_updated=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+ensure_system_libs() {
+  local missing=() entry lib pkg
+  for entry in "${QT_LIBS[@]}"; do
+    lib=${entry%% *}; pkg=${entry##* }
+    ldconfig -p 2>/dev/null | grep -q "$lib" || missing+=("$pkg")
+  done
+  if ! command -v fc-list >/dev/null || [ -z "$(fc-list 2>/dev/null | head -n 1)" ]; then missing+=(fonts-dejavu-core fontconfig); fi
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if ! command -v apt-get >/dev/null; then
+    say "missing system libraries for Qt WebEngine: ${missing[*]} (install them with your package manager)"; return 0
+  fi
+  say "installing Qt's system libraries: ${missing[*]}"
+  apt_install "${missing[@]}" || die "cannot install system packages as this user; run: sudo apt-get install -y ${missing[*]}"
+}
+
+python_ok() { "$1" -c 'import sys, venv, ensurepip; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; }
+
+find_python() {
+  local c
+  for c in "${LUDEME_PYTHON:-}" python3.13 python3.12 python3.14 python3; do
+    [ -n "$c" ] && command -v "$c" >/dev/null && python_ok "$c" && { command -v "$c"; return 0; }
+  done
+  local root="${PYENV_ROOT:-$HOME/.pyenv}"
+  for c in $(ls -d "$root"/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -V -r); do
+    python_ok "$c" && { echo "$c"; return 0; }
+  done
+  return 1
+}
+
+ensure_python() {
+  if PY=$(find_python); then return 0; fi
+  say "no Python >= 3.12 found; trying to install one"
+  if command -v apt-get >/dev/null; then
+    apt_install python3.12 python3.12-venv 2>/dev/null || apt_install python3 python3-venv 2>/dev/null || true
+  fi
+  if ! PY=$(find_python) && command -v pyenv >/dev/null; then pyenv install -s 3.12 || true; fi
+  PY=$(find_python) || die "Ludeme needs Python 3.12 or later: install it (e.g. 'sudo apt-get install python3.12-venv' or 'pyenv install 3.12') and run this again"
+}
+
+ensure_venv() {
+  local stamp_file="$VENV/.ludeme-stamp" want
+  want="$("$PY" -c 'import sys; print(sys.version.split()[0])') $(cat "$LUDEME_ROOT/pyproject.toml" "$LUDEME_ROOT/packaging/constraints.txt" | sha256sum | cut -c1-16)"
+  if [ -x "$VENV/bin/python" ] && [ -f "$stamp_file" ] && [ "$(cat "$stamp_file")" = "$want" ]; then return 0; fi
+  say "creating $VENV with $PY ($("$PY" --version 2>&1))"
+  rm -rf "$VENV"
+  "$PY" -m venv "$VENV"
+  "$VENV/bin/python" -m pip install -q --upgrade "pip>=24" >/dev/null
+  say "installing the pinned dependencies (first run only, about a minute)"
+  "$VENV/bin/python" -m pip install -q -c "$LUDEME_ROOT/packaging/constraints.txt" -e "$LUDEME_ROOT[test]"
+  echo "$want" > "$stamp_file"
+}
+
+ensure_system_libs
+ensure_python
+ensure_venv
+export LITELLM_LOCAL_MODEL_COST_MAP=True

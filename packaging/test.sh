@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Set up (first run only) and run the test suite offscreen. Extra arguments go to pytest.
+source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
+cd "$LUDEME_ROOT"
+export QT_QPA_PLATFORM=offscreen
+exec "$VENV/bin/python" -m pytest -q "$@"
