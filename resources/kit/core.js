@@ -208,6 +208,8 @@
         if (texts.length < 60) texts.push({ x, y, str: String(str), color, life: 0.9, max: 0.9 });
       },
       get particles() { return parts.length; },
+      get texts() { return texts.length; },
+      get shakeLevel() { return shakeTime > 0 ? shakeMag * (shakeTime / shakeDur) : 0; },
       _update(dt) {
         for (let i = parts.length - 1; i >= 0; i--) {
           const q = parts[i];
@@ -281,6 +283,7 @@
   // Default look of an entity: rounded rect (or circle with e.shape === "circle") with a soft highlight.
   function drawEntity(ctx, e) {
     if (e.hidden) return;
+    if (e.invulnerable > 0 && Math.floor(e.invulnerable * 12) % 2 === 0) return;   // blink while invulnerable
     ctx.fillStyle = e.color || "#9fb3c8";
     if (e.shape === "circle") {
       const r = Math.min(e.w, e.h) / 2;
@@ -309,6 +312,7 @@
       entities: [],
       events: {},                 // emitted name -> count (cumulative for the page's lifetime)
       multipliers: {},            // name -> factor; addScore multiplies positive points by all of them
+      difficulty: 1, speed: 1,    // global factors raised by difficulty_ramp / speed_ramp, read by spawners
       frozen: 0,                  // seconds of hit-stop left: no module/game updates while > 0
       input: makeInput(),
       sfx: makeSfx(),
@@ -425,6 +429,7 @@
     // Damage routed through one place so health / shields / i-frames compose. "hurt" listeners may set
     // ev.cancelled (a shield) or change ev.amount. Entities with numeric hp lose hp; at 0 a player
     // loses a life (hp refills to maxHp), anything else dies. Without hp a player simply loses a life.
+    // "damage" is emitted for every hit that goes through (knockback, i-frames, feedback listen to it).
     g.hurt = (target, amount = 1, source = null) => {
       target = target || g.first("player");
       if (!target || target.dead || g.phase !== "playing") return false;
@@ -433,9 +438,10 @@
       g.emit("hurt", ev);
       if (ev.cancelled) return false;
       const isPlayer = target.tags.includes("player");
+      g.emit("damage", ev);
       if (typeof target.hp === "number") {
         target.hp -= ev.amount;
-        if (target.hp > 0) { g.emit("damage", ev); if (isPlayer) { g.sfx.play("hit", { pitch: 1.3 }); g.fx.shake(4, 0.15); } return true; }
+        if (target.hp > 0) { if (isPlayer) { g.sfx.play("hit", { pitch: 1.3 }); g.fx.shake(4, 0.15); } return true; }
         target.hp = target.maxHp || 0;
       }
       if (isPlayer) g.loseLife();
@@ -456,7 +462,7 @@
 
     function reset() {
       for (const k of Object.keys(handlers)) handlers[k] = handlers[k].filter((h) => !h.scoped);
-      g.entities = []; g.multipliers = {};
+      g.entities = []; g.multipliers = {}; g.difficulty = 1; g.speed = 1;
       g.score = 0; g.lives = cfg.lives; g.time = 0; g.frozen = 0;
       g.fx._clear();
       inReset = true;
@@ -494,6 +500,7 @@
           g.time += dt;
           for (const m of mods) if (m.def.update) m.def.update(g, dt, m.p, m.s);
           if (cfg.update && g.phase === "playing") cfg.update(g, dt);
+          for (const e of g.entities) if (e.invulnerable > 0) e.invulnerable = Math.max(0, e.invulnerable - dt);
           g.entities = g.entities.filter((e) => !e.dead);
         }
       } else if (g.phase === "title") {
@@ -524,7 +531,7 @@
       const [ox, oy] = g.fx._offset();
       ctx.translate(ox, oy);
       if (cfg.draw) cfg.draw(g, ctx);
-      else for (const e of g.entities) drawEntity(ctx, e);
+      else for (const e of g.entities) if (!e.kit) drawEntity(ctx, e);   // module-spawned (e.kit) draw themselves
       for (const m of mods) if (m.def.draw) { ctx.save(); m.def.draw(g, ctx, m.p, m.s); ctx.restore(); }
       g.fx._drawWorld(ctx);
       ctx.restore();
@@ -712,7 +719,8 @@
     try {
       const pr = def.probe;
       const g = game({ title: "probe:" + id, width: 800, height: 600, autostart: false, seed: 12345,
-        modules: { [id]: params || {} }, init: pr.setup ? (gg) => pr.setup(gg) : undefined });
+        modules: { [id]: params || {} }, init: pr.setup ? (gg) => pr.setup(gg) : undefined,
+        update: pr.update ? (gg, dt) => pr.update(gg, dt) : undefined });
       g.sfx.muted = true;
       g.start();
       const samples = [];
