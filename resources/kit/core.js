@@ -407,13 +407,14 @@
     };
 
     // ---- score, lives, damage
-    g.addScore = (n, x, y) => {
+    // source (optional) is passed on in the "score" event, e.g. "distance" for passive trickles.
+    g.addScore = (n, x, y, source) => {
       let pts = n;
       if (pts > 0) for (const f of Object.values(g.multipliers)) pts *= f;
       pts = Math.round(pts);
       g.score += pts;
       if (g.score > g.best) g.best = g.score;
-      g.emit("score", { n: pts, score: g.score, x, y });
+      g.emit("score", { n: pts, score: g.score, x, y, source });
       if (x !== undefined && y !== undefined && pts !== 0) g.fx.text(x, y, (pts > 0 ? "+" : "") + pts, "#ffe066");
       return pts;
     };
