@@ -1,0 +1,67 @@
+"""Lineages: the trees versions grow in."""
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable
+
+from ludeme.core.domain import Lineage, new_id
+from ludeme.store.models import dumps
+
+_COLUMNS = "id, title, description, tags, favourite, archived, island, created"
+
+
+def _lineage(row: tuple) -> Lineage:
+    lid, title, description, tags, favourite, archived, island, created = row
+    return Lineage(id=lid, title=title, description=description, tags=tuple(json.loads(tags)),
+                   favourite=bool(favourite), archived=bool(archived), island=island,
+                   created=created)
+
+
+def _tags(tags: Iterable[str]) -> list[str]:
+    if isinstance(tags, str):
+        raise TypeError("tags must be a sequence of strings, not one string")
+    return [str(t) for t in tags]
+
+
+class LineagesMixin:
+    def add_lineage(self, title: str, description: str = "", tags: Iterable[str] = (),
+                    *, island: int = 0, favourite: bool = False, lineage_id: str | None = None,
+                    created: float | None = None) -> Lineage:
+        row = (lineage_id or new_id(), str(title), str(description), dumps(_tags(tags)),
+               int(favourite), 0, int(island), time.time() if created is None else created)
+        with self.db.atomic():
+            self.db.execute_sql(f"INSERT INTO lineage ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                row)
+        return _lineage(row)
+
+    def lineage(self, lineage_id: str) -> Lineage:
+        row = self.db.execute_sql(f"SELECT {_COLUMNS} FROM lineage WHERE id = ?",
+                                  (lineage_id,)).fetchone()
+        if row is None:
+            raise KeyError(f"no lineage {lineage_id!r} in this project")
+        return _lineage(row)
+
+    def lineages(self, include_archived: bool = False) -> list[Lineage]:
+        where = "" if include_archived else " WHERE archived = 0"
+        cur = self.db.execute_sql(f"SELECT {_COLUMNS} FROM lineage{where} ORDER BY created, id")
+        return [_lineage(row) for row in cur]
+
+    def update_lineage(self, lineage_id: str, *, title: str | None = None,
+                       description: str | None = None, tags: Iterable[str] | None = None,
+                       favourite: bool | None = None, archived: bool | None = None,
+                       island: int | None = None) -> Lineage:
+        changes = {
+            "title": title, "description": description,
+            "tags": None if tags is None else dumps(_tags(tags)),
+            "favourite": None if favourite is None else int(favourite),
+            "archived": None if archived is None else int(archived),
+            "island": None if island is None else int(island),
+        }
+        changes = {k: v for k, v in changes.items() if v is not None}
+        with self.db.atomic():
+            if changes:
+                sets = ", ".join(f"{k} = ?" for k in changes)
+                self.db.execute_sql(f"UPDATE lineage SET {sets} WHERE id = ?",
+                                    (*changes.values(), lineage_id))
+            return self.lineage(lineage_id)
