@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 import pytest
 
 from ludeme.core.domain import Edge, FileEntry, Lineage, Operator, Version, VersionStatus
@@ -161,3 +162,31 @@ def test_listing_2000_versions_is_fast(project, lineage, capsys):
         print(f"\n[bench] versions(): 2,000 listed in {took * 1000:.1f} ms "
               f"({took / 2000 * 1e6:.1f} µs each)")
     assert took < 1.0  # generous: about 0.04 s on a slow laptop
+
+
+def test_version_table_columns(project, lineage):
+    a = project.add_version(lineage.id, {}, operator="seed", status="evaluated")
+    b = project.add_version(lineage.id, {}, [a.id], operator="mutate", status="broken")
+    c = project.add_version(lineage.id, {}, [b.id, a.id], operator="crossover")
+    project.update_version(a.id, reward=0.5)
+    project.set_rating(b.id, 2)
+    project.set_favourite(c.id)
+    other = project.add_lineage("other")
+    d = project.add_version(other.id, {}, operator="seed")
+    project.soft_delete(d.id)
+    from ludeme.store.table import OPERATORS, STATUSES
+
+    t = project.version_table()
+    assert t.ids == (a.id, b.id, c.id) and len(t) == 3
+    assert t.parent.tolist() == [-1, 0, 1] and t.extra_edges.tolist() == [[0, 2]]
+    assert [STATUSES[s] for s in t.status] == ["evaluated", "broken", "queued"]
+    assert OPERATORS[t.operator[2]] == "crossover"
+    assert t.generation.tolist() == [0, 1, 2]
+    assert t.reward[0] == 0.5 and np.isnan(t.reward[1])
+    assert t.rating.tolist() == [-1, 2, -1] and t.favourite.tolist() == [False, False, True]
+    assert t.row_of[c.id] == 2
+    everything = project.version_table(include_deleted=True)
+    assert len(everything) == 4 and everything.deleted.tolist() == [False, False, False, True]
+    assert everything.lineage_ids == (lineage.id, other.id)
+    assert everything.lineage.tolist() == [0, 0, 0, 1]
+    assert len(project.version_table(other.id)) == 0

@@ -10,6 +10,8 @@ import secrets
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from peewee import DatabaseError
+
 from ludeme import __version__
 from ludeme.store import db as dbmod
 from ludeme.store.bulk import BulkMixin
@@ -21,11 +23,12 @@ from ludeme.store.mechanics import MechanicsMixin
 from ludeme.store.migrations import MIGRATIONS, Migration, migrate
 from ludeme.store.models import build_models
 from ludeme.store.records import RecordsMixin
+from ludeme.store.table import TableMixin
 from ludeme.store.versions import VersionsMixin
 
 
-class Project(FilesMixin, LineagesMixin, VersionsMixin, MechanicsMixin, RecordsMixin, JobsMixin,
-              BulkMixin):
+class Project(FilesMixin, LineagesMixin, VersionsMixin, TableMixin, MechanicsMixin, RecordsMixin,
+              JobsMixin, BulkMixin):
     def __init__(self, path: Path, database, migrations: Sequence[Migration]) -> None:
         self.path = path
         self.db = database
@@ -86,6 +89,11 @@ def open_project(path: str | Path, create: bool = False, *,
                 raise
     schema = dbmod.inspect_file(path, len(migrations))
     database = dbmod.connect(path)
+    try:
+        database.connect()  # WAL needs to write beside the file: fail here, not on first use
+    except DatabaseError as err:
+        raise ProjectError(path, f"cannot be opened for writing ({err})",
+                           "check that the file and its folder are writable") from None
     try:
         if schema < len(migrations):
             conn = database.connection()
