@@ -308,7 +308,7 @@
       W: cfg.width, H: cfg.height, config: cfg,
       canvas: null, ctx: null,
       phase: "title", time: 0, frame: 0,
-      score: 0, best: 0, lives: cfg.lives,
+      score: 0, best: 0, lives: cfg.lives, level: 1,
       entities: [],
       events: {},                 // emitted name -> count (cumulative for the page's lifetime)
       multipliers: {},            // name -> factor; addScore multiplies positive points by all of them
@@ -461,16 +461,33 @@
     // ---- lifecycle
     let overAt = 0, titleT = 0, errors = 0;
 
-    function reset() {
+    // Build the world: a fresh run (score, lives, module state all reset) or the next level of the
+    // same run (score, lives, time and module state s kept; init and module setups run again).
+    function reset(fresh = true) {
       for (const k of Object.keys(handlers)) handlers[k] = handlers[k].filter((h) => !h.scoped);
-      g.entities = []; g.multipliers = {}; g.difficulty = 1; g.speed = 1;
-      g.score = 0; g.lives = cfg.lives; g.time = 0; g.frozen = 0;
+      g.entities = []; g.frozen = 0;
+      if (fresh) {
+        g.multipliers = {}; g.difficulty = 1; g.speed = 1;
+        g.score = 0; g.lives = cfg.lives; g.time = 0; g.level = 1;
+      }
       g.fx._clear();
       inReset = true;
       try {
         if (cfg.init) cfg.init(g);
-        for (const m of mods) { m.s = {}; if (m.def.setup) m.def.setup(g, m.p, m.s); }
+        for (const m of mods) { if (fresh) m.s = {}; if (m.def.setup) m.def.setup(g, m.p, m.s); }
       } finally { inReset = false; }
+    }
+
+    // Advance to the next level at the end of the current step: g.level + 1, then init runs again
+    // (it can read g.level to build a different layout) while score and lives carry over.
+    let levelPending = false;
+    g.nextLevel = () => { if (g.phase === "playing") levelPending = true; };
+    function loadNextLevel() {
+      levelPending = false;
+      g.level += 1;
+      reset(false);
+      g.input._clearEdges();
+      g.emit("level", { level: g.level });
     }
 
     g.start = () => {
@@ -503,6 +520,7 @@
           if (cfg.update && g.phase === "playing") cfg.update(g, dt);
           for (const e of g.entities) if (e.invulnerable > 0) e.invulnerable = Math.max(0, e.invulnerable - dt);
           g.entities = g.entities.filter((e) => !e.dead);
+          if (levelPending && g.phase === "playing") loadNextLevel();
         }
       } else if (g.phase === "title") {
         titleT += dt;

@@ -11,7 +11,7 @@ Kit.mechanic({
     crush: 0,         // 1 = being pushed off the trailing edge costs a life
     recycle: 1,       // 1 = wide "ground" pieces wrap around to form an endless floor
   },
-  setup(g) { g.scrollX = 0; g.scrollY = 0; },
+  setup(g, p, s) { if (!s.started) { s.started = true; g.scrollX = 0; g.scrollY = 0; } },
   update(g, dt, p) {
     const d = p.speed * (g.speed || 1) * dt;
     const down = p.direction === 1;

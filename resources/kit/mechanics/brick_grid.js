@@ -31,7 +31,7 @@
       points: 10,      // points per brick (double for tough ones) (1..100)
     },
     setup(g, p, s) {
-      s.wave = 0; s.wait = 0;
+      if (s.wave === undefined) { s.wave = 0; s.wait = 0; }
       if (!g.first("brick")) build(g, p, s);
     },
     update(g, dt, p, s) {

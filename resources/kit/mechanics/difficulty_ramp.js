@@ -10,7 +10,8 @@ Kit.mechanic({
     step: 0.25,       // difficulty added per level (0.05..1)
     max: 3,           // difficulty cap (1.2..6)
   },
-  setup(g, p, s) { s.level = 1; s.t = 0; g.difficulty = 1; },
+  // Module state survives g.nextLevel(), so the ramp keeps climbing across levels.
+  setup(g, p, s) { if (s.t === undefined) { s.level = 1; s.t = 0; g.difficulty = 1; } },
   update(g, dt, p, s) {
     s.t += dt;
     const level = 1 + Math.floor(s.t / p.level_time);
@@ -23,13 +24,13 @@ Kit.mechanic({
       g.fx.text(g.W / 2, g.H * 0.4, `LEVEL ${level}`, "#ffb347");
       g.emit("level_up", { level, difficulty: target });
     }
-    g.level = s.level;
+    g.difficultyLevel = s.level;
   },
   probe: {
     setup(g) { Object.assign(g.params("difficulty_ramp"), { level_time: 5 }); },
     script: [{ wait: 1000 }],   // 16.7 s: levels 2, 3 and 4 arrive at 5, 10 and 15 s
     check(g, rec) {
-      return rec.events.level_up === 3 && g.level === 4 && g.difficulty > 1.6 && g.difficulty <= 1.75;
+      return rec.events.level_up === 3 && g.difficultyLevel === 4 && g.difficulty > 1.6 && g.difficulty <= 1.75;
     },
   },
 });

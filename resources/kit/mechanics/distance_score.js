@@ -11,7 +11,10 @@ Kit.mechanic({
     px_per_point: 20, // mode 1: pixels of progress per point (5..200)
     milestone: 100,   // emit "milestone" (and chime) every this many points, 0 = never (0..1000)
   },
-  setup(g, p, s) { s.acc = 0; s.best = null; s.next = p.milestone; },
+  setup(g, p, s) {
+    if (s.acc === undefined) { s.acc = 0; s.next = p.milestone; }   // kept across levels
+    s.best = null;                                                  // progress restarts with each layout
+  },
   update(g, dt, p, s) {
     if (p.mode === 1) {
       const pl = g.first("player");

@@ -12,7 +12,7 @@ Kit.mechanic({
     invulnerable: 1.5, // seconds of safety after respawning (0..4)
   },
   setup(g, p, s) {
-    g.lives = p.count;
+    if (!s.started) { s.started = true; g.lives = p.count; }   // not again on g.nextLevel()
     s.pending = false;
     for (const pl of g.all("player")) if (!pl.spawn) pl.spawn = { x: pl.x, y: pl.y };
     g.on("life_lost", () => { s.pending = true; });

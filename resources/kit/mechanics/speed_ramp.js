@@ -10,7 +10,7 @@ Kit.mechanic({
     max: 2.5,       // speed cap (1.2..5)
     cue_every: 0.25,// emit "speed_up" (and a whoosh) every time speed grows by this much (0.1..1)
   },
-  setup(g, p, s) { g.speed = 1; s.next = 1 + p.cue_every; },
+  setup(g, p, s) { if (s.next === undefined) { g.speed = 1; s.next = 1 + p.cue_every; } },   // kept across levels
   update(g, dt, p, s) {
     g.speed = Math.min(p.max, g.speed + p.rate * dt);
     if (g.speed >= s.next - 1e-9 && s.next <= p.max) {
