@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -161,3 +162,32 @@ def test_reopen_keeps_everything(tmp_path):
         assert proj.lineage(lin.id).tags == ("puzzle",)
         assert proj.version(v.id) == v
         assert proj.version_files(v.id) == {"index.html": html()}
+
+
+def test_a_crash_loses_nothing_committed(tmp_path):
+    """Files copied while a project is open (as a killed process leaves them: main file plus a
+    write-ahead log not yet folded in) open with everything that was committed."""
+    import shutil
+
+    path = tmp_path / "live.ludeme"
+    proj = create_project(path)
+    lin = proj.add_lineage("survives")
+    ver = proj.add_version(lin.id, {"index.html": html("committed")})
+    crashed = tmp_path / "crashed"
+    crashed.mkdir()
+    for suffix in ("", "-wal", "-shm"):
+        if Path(f"{path}{suffix}").exists():
+            shutil.copy(f"{path}{suffix}", crashed / f"live.ludeme{suffix}")
+    proj.close()
+    assert (crashed / "live.ludeme-wal").stat().st_size > 0
+    with open_project(crashed / "live.ludeme") as again:
+        assert again.lineage(lin.id).title == "survives"
+        assert again.version_file(ver.id, "index.html")[0] == html("committed")
+
+
+def test_same_file_opened_twice(tmp_path, project):
+    lin = project.add_lineage("shared")
+    with open_project(project.path) as second:
+        assert second.lineage(lin.id).title == "shared"
+        second.update_lineage(lin.id, title="renamed elsewhere")
+    assert project.lineage(lin.id).title == "renamed elsewhere"

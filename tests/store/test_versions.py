@@ -190,3 +190,21 @@ def test_version_table_columns(project, lineage):
     assert everything.lineage_ids == (lineage.id, other.id)
     assert everything.lineage.tolist() == [0, 0, 0, 1]
     assert len(project.version_table(other.id)) == 0
+
+
+def test_only_what_changed_since_a_counter(project, lineage):
+    a = project.add_version(lineage.id, {}, operator="seed")
+    b = project.add_version(lineage.id, {}, [a.id])
+    seen = project.change_counters()["version"]
+    assert project.versions(changed_since=seen) == []
+    assert project.edges(changed_since=seen) == []
+    c = project.add_version(lineage.id, {}, [b.id, a.id], operator="crossover")
+    project.set_rating(a.id, 5)
+    project.soft_delete(b.id)
+    changed = project.versions(changed_since=seen)
+    assert [v.id for v in changed] == [a.id, b.id, c.id]
+    assert changed[0].rating == 5 and changed[1].deleted
+    assert [(e.parent, e.child) for e in project.edges(changed_since=seen)] == [
+        (a.id, b.id), (b.id, c.id), (a.id, c.id)]  # edges of every changed child
+    now = project.change_counters()["version"]
+    assert project.versions(changed_since=now) == []

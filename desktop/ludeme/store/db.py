@@ -71,8 +71,10 @@ def inspect_file(path: Path, latest: int) -> int:
     missing = [p for p in (wal, shm) if not p.exists()]
     try:
         return _inspect_connected(path, latest)
-    finally:
+    except ProjectError:
+        # Only for a refused file: an accepted one is opened for writing at once and needs them.
         _remove_created(missing)
+        raise
 
 
 def header_problem(head: bytes) -> str | None:
@@ -145,6 +147,10 @@ def connect(path: Path) -> SqliteDatabase:
 
 def publish(tmp: Path, path: Path) -> None:
     """Move a finished new project into place, never over an existing file."""
+    wal = side_files(tmp)[0]
+    if wal.exists() and wal.stat().st_size > 0:  # the file alone would miss those pages
+        raise ProjectError(path, "could not be completed (its write-ahead log is still open)",
+                           "try again")
     try:
         os.link(tmp, path)
     except FileExistsError:

@@ -35,8 +35,10 @@ CREATE TABLE version (
   tokens_in INTEGER NOT NULL DEFAULT 0, tokens_out INTEGER NOT NULL DEFAULT 0,
   cost REAL NOT NULL DEFAULT 0, wall_time REAL, seed INTEGER NOT NULL DEFAULT 0,
   direction TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '',
-  favourite INTEGER NOT NULL DEFAULT 0, deleted_at REAL, created REAL NOT NULL, evaluated REAL);
+  favourite INTEGER NOT NULL DEFAULT 0, deleted_at REAL, created REAL NOT NULL, evaluated REAL,
+  rev INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX version_lineage ON version (lineage_id);
+CREATE INDEX version_rev ON version (rev);
 CREATE INDEX version_status ON version (status);
 CREATE TABLE version_parent (
   child_id TEXT NOT NULL REFERENCES version (id) ON DELETE CASCADE,
@@ -126,11 +128,17 @@ CREATE INDEX ledger_created ON ledger (created);
 
 
 def _change_triggers(topic: str) -> str:
+    """Bump the topic's counter on every write. A version row also keeps the counter value of its
+    last change (``rev``), so a view can fetch only what changed since it last looked."""
     bump = f"UPDATE change SET counter = counter + 1 WHERE topic = '{topic}';"
-    return "".join(
-        f"CREATE TRIGGER {topic}_changed_{event.lower()} AFTER {event} ON {topic} "
-        f"BEGIN {bump} END;\n"
-        for event in ("INSERT", "UPDATE", "DELETE")
+    stamp = ("UPDATE version SET rev = (SELECT counter FROM change WHERE topic = 'version')"
+             " WHERE rowid = new.rowid;" if topic == "version" else "")
+    when = " WHEN new.rev = old.rev" if topic == "version" else ""
+    return (
+        f"CREATE TRIGGER {topic}_changed_insert AFTER INSERT ON {topic} BEGIN {bump} {stamp} END;\n"
+        f"CREATE TRIGGER {topic}_changed_update AFTER UPDATE ON {topic}{when}"
+        f" BEGIN {bump} {stamp} END;\n"
+        f"CREATE TRIGGER {topic}_changed_delete AFTER DELETE ON {topic} BEGIN {bump} END;\n"
     )
 
 

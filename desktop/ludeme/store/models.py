@@ -95,6 +95,7 @@ def build_models(db: Database) -> SimpleNamespace:  # noqa: C901 (one class per 
         deleted_at = FloatField(null=True)
         created = FloatField()
         evaluated = FloatField(null=True)
+        rev = IntegerField(default=0)  # set by trigger: the version counter at its last change
 
     class VersionParent(Base):
         child = ForeignKeyField(Version, column_name="child_id", on_delete="CASCADE",

@@ -7,6 +7,7 @@ open in one process. Repository methods (from the mixins) return frozen objects 
 from __future__ import annotations
 
 import secrets
+import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -47,6 +48,10 @@ class Project(FilesMixin, LineagesMixin, VersionsMixin, TableMixin, MechanicsMix
     def close(self) -> None:
         """Close this thread's connection (the last one to close folds the WAL into the file)."""
         if not self.db.is_closed():
+            try:
+                self.db.execute_sql("PRAGMA optimize")  # keeps the query planner's statistics fresh
+            except DatabaseError:
+                pass  # busy or read-only: statistics can wait for the next close
             self.db.close()
 
     @property
@@ -137,6 +142,9 @@ def create_project(path: str | Path, *, populate: Callable[[Project], None] | No
     except OSError as err:
         raise ProjectError(path, f"cannot be created ({err.strerror or err})",
                            "choose a folder you can write to") from None
+    except (sqlite3.Error, DatabaseError) as err:
+        raise ProjectError(path, f"cannot be created ({err})",
+                           "check the disk, or report this to the Ludeme developers") from err
     finally:
         for leftover in (tmp, *dbmod.side_files(tmp)):
             leftover.unlink(missing_ok=True)

@@ -139,15 +139,26 @@ class VersionsMixin:
             raise KeyError(f"no version {version_id!r} in this project")
         return version_from_row(row, {})
 
-    def versions(self, lineage_id: str | None = None, include_deleted: bool = False) -> list[Version]:
-        """Versions (no file contents) in the order they were added to the project."""
+    def versions(self, lineage_id: str | None = None, include_deleted: bool = False, *,
+                 changed_since: int | None = None) -> list[Version]:
+        """Versions (no file contents) in the order they were added to the project.
+
+        ``changed_since``: only versions added or changed after that value of
+        ``change_counters()["version"]``, soft-deleted ones included so a view can drop them.
+        Read the counter first, then call this: a change in between is seen twice, never missed.
+        """
         where, args = [], []
         if lineage_id is not None:
             where.append("v.lineage_id = ?")
             args.append(lineage_id)
-        if not include_deleted:
+        if changed_since is not None:
+            where.append("v.rev > ?")
+            args.append(int(changed_since))
+        elif not include_deleted:
             where.append("v.deleted_at IS NULL")
-        sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY v.rowid"
+        # Left to itself the planner scans the whole table in rowid order for "rev > ?".
+        source = _SELECT + (" INDEXED BY version_rev" if changed_since is not None else "")
+        sql = source + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY v.rowid"
         cache: dict[str, tuple[str, ...]] = {}
         with gc_paused():
             return [version_from_row(row, cache) for row in self.db.execute_sql(sql, args)]
@@ -162,14 +173,24 @@ class VersionsMixin:
         sql = "SELECT count(*) FROM version" + (" WHERE " + " AND ".join(where) if where else "")
         return self.db.execute_sql(sql, args).fetchone()[0]
 
-    def edges(self, lineage_id: str | None = None) -> list[Edge]:
-        """Parent → child edges (a crossover child has several), in parent order."""
+    def edges(self, lineage_id: str | None = None, *,
+              changed_since: int | None = None) -> list[Edge]:
+        """Parent → child edges in the order they were added; a crossover child's edges come
+        together, in parent order. ``changed_since`` as for :meth:`versions` (by child)."""
         sql = "SELECT p.parent_id, p.child_id, p.kind FROM version_parent p"
-        args: tuple = ()
+        where, args = [], []
+        if lineage_id is not None or changed_since is not None:
+            sql += " JOIN version v ON v.id = p.child_id"
         if lineage_id is not None:
-            sql += " JOIN version v ON v.id = p.child_id WHERE v.lineage_id = ?"
-            args = (lineage_id,)
-        return [Edge(*row) for row in self.db.execute_sql(sql + " ORDER BY p.child_id, p.position", args)]
+            where.append("v.lineage_id = ?")
+            args.append(lineage_id)
+        if changed_since is not None:
+            where.append("v.rev > ?")
+            args.append(int(changed_since))
+        sql += (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY p.rowid"
+        make = Edge._make
+        with gc_paused():
+            return [make(row) for row in self.db.execute_sql(sql, args)]
 
     def children(self, version_id: str) -> list[str]:
         cur = self.db.execute_sql("SELECT child_id FROM version_parent WHERE parent_id = ?"
