@@ -67,9 +67,9 @@ class GameSchemeHandler(QWebEngineUrlSchemeHandler):
         buffer.setData(QByteArray(data))
         buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         job.setAdditionalResponseHeaders({
-            QByteArray(b"Content-Security-Policy"): QByteArray(CSP.encode()),
-            QByteArray(b"X-Content-Type-Options"): QByteArray(b"nosniff"),
-            QByteArray(b"Cache-Control"): QByteArray(b"no-store"),
+            QByteArray(b"Content-Security-Policy"): [QByteArray(CSP.encode())],
+            QByteArray(b"X-Content-Type-Options"): [QByteArray(b"nosniff")],
+            QByteArray(b"Cache-Control"): [QByteArray(b"no-store")],
         })
         job.reply(QByteArray(mime), buffer)
         self.served += 1

@@ -35,7 +35,7 @@ class LineagePanel(QWidget):
         self.search.setPlaceholderText("Filter lineages and versions…")
         self.search.setClearButtonEnabled(True)
         self.model = QStandardItemModel(0, 3, self)
-        self.model.setHorizontalHeaderLabels(["Game", "Made by", "Reward"])
+        self.model.setHorizontalHeaderLabels(["Game", "Kind", "Versions · reward"])
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setRecursiveFilteringEnabled(True)

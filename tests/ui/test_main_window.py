@@ -1,0 +1,93 @@
+"""The first studio window, driven as a designer would: pick a game, play it, restart, pause, mute,
+survive a hanging version, filter the list."""
+from __future__ import annotations
+
+import pytest
+
+from ludeme.runtime.sandbox import SandboxProfile
+from ludeme.store import create_default_project
+from ludeme.ui.main_window import MainWindow
+from tests.helpers import js_value, settle
+
+HANG = b"<!DOCTYPE html><canvas></canvas><script>while (true) {}</script>"
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    project = create_default_project(tmp_path / "ui.ludeme")
+    hang_lineage = project.add_lineage("Frozen Fjord", description="a broken game", tags=["broken"])
+    project.add_version(hang_lineage.id, {"index.html": HANG}, operator="import", status="broken")
+    sandbox = SandboxProfile(project.version_file)
+    win = MainWindow(project, sandbox)
+    win.player.page.watchdog.timeout = 1.5
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.player.stop()
+    project.close()
+
+
+def telemetry(qtbot, win):
+    return js_value(qtbot, win.player.page, "JSON.stringify(window.ludeme || null)")
+
+
+def test_lists_every_lineage_and_plays_the_selected_game(qtbot, window):
+    from ludeme.core.kit import seed_games
+
+    titles = {window.lineages.model.item(r, 0).text() for r in range(window.lineages.model.rowCount())}
+    assert {g.title for g in seed_games()} | {"Frozen Fjord"} == titles
+    assert "versions" in window.lineages.summary.text()
+
+    with qtbot.waitSignal(window.player.game_painted, timeout=20000):
+        window.lineages.select_first_version()
+    first_title = window.lineages.model.item(0, 0).text()
+    assert first_title in window.player.title.text()
+    assert "playing" in window.console.plain_text()
+    t = telemetry(qtbot, window)
+    assert t["title"] and t["phase"] == "title"
+
+    window.player.press_key("Space")
+    qtbot.waitUntil(lambda: telemetry(qtbot, window)["phase"] == "playing", timeout=5000)
+
+    # Restart goes back to the title screen.
+    with qtbot.waitSignal(window.player.game_painted, timeout=20000):
+        window.player.restart_action.trigger()
+    assert telemetry(qtbot, window)["phase"] == "title"
+
+    window.player.mute_action.trigger()
+    assert window.player.page.isAudioMuted() and window.player.mute_action.text() == "Unmute"
+    window.player.mute_action.trigger()
+    assert not window.player.page.isAudioMuted()
+
+
+def test_pause_freezes_the_game(qtbot, window):
+    with qtbot.waitSignal(window.player.game_painted, timeout=20000):
+        window.lineages.select_first_version()
+    window.player.pause_action.trigger()
+    assert window.player.pause_action.text() == "Resume"
+    settle(qtbot, 0.5)
+    window.player.pause_action.trigger()
+    before = telemetry(qtbot, window)["frame"]
+    settle(qtbot, 0.5)
+    assert telemetry(qtbot, window)["frame"] > before, "the game runs again after Resume"
+
+
+def test_a_hanging_version_is_stopped_and_the_studio_goes_on(qtbot, window):
+    assert window.lineages.select_version(
+        next(v.id for v in window.project.versions() if v.status == "broken"))
+    with qtbot.waitSignal(window.player.game_stopped, timeout=20000):
+        pass
+    qtbot.waitUntil(window.player.overlay.isVisible, timeout=2000)
+    assert "stopped responding" in window.player.overlay.text()
+    assert "stopped responding" in window.console.plain_text()
+    # Another game still plays.
+    with qtbot.waitSignal(window.player.game_painted, timeout=20000):
+        window.lineages.select_first_version()
+    assert not window.player.overlay.isVisible()
+
+
+def test_filter_narrows_the_list(qtbot, window):
+    window.lineages.search.setText("fjord")
+    assert window.lineages.proxy.rowCount() == 1
+    window.lineages.search.setText("")
+    assert window.lineages.proxy.rowCount() == window.lineages.model.rowCount()
