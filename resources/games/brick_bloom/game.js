@@ -112,7 +112,7 @@
       delete b.kit;                                  // drawn by this game, not by brick_grid
       b.col = Math.round((b.x - q.x0) / (q.bw + q.gap));
       b.row = Math.round((b.y - q.y0) / (q.bh + q.gap));
-      b.age = 0; b.grow = 0.2 + Math.random() * 0.3; b.flash = 0;
+      b.age = -Math.random() * 6; b.grow = 0.2 + Math.random() * 0.3; b.flash = 0;
       const m = Math.min(b.col, q.cols - 1 - b.col), key = b.row * 64 + m;
       if (!plan[key]) {
         let on = true;
@@ -220,8 +220,7 @@
     const P = POWERS[kind];
     g.sfx.play("powerup");
     g.fx.text(x, PADDLE_Y - 24, P.label, P.color);
-    g.emit("powerup", { kind });
-    g.fx.burst(x, PADDLE_Y, P.color, 18);
+    g.emit("powerup", { kind, x, y: PADDLE_Y });      // the particles module bursts here
     if (kind === "wide") S.wide = 12;
     else if (kind === "thorn") S.thorn = 7;
     else if (kind === "slow") {
@@ -554,6 +553,9 @@
       brick_grid: { rows: 5, cols: 12, top: 92, height: BH, gap: GAP, margin: 26, tough_rows: 0, points: 10 },
       multiball: { chance: 0.08, split: 2, max_balls: 9 },
       combo_score: { window: 1.6, step: 0.25, max: 3 },
+      particles: { amount: 1, colors: { brick: "#d6ffe2", powerup: "#fff3a0", multiball: "#7cf5ff", level_clear: "#fff3a0" } },
+      screen_shake: { magnitude: 5, duration: 0.2, events: ["ball_lost", "brick"] },
+      floating_text: { texts: { multiball: "MULTIBALL!" }, color: "#bff8ff" },
     },
     init(gg) { g = gg; newRun(); },
     update,
