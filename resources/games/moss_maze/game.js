@@ -322,7 +322,7 @@
         const d = Math.hypot(e.x - pod.x, e.y - pod.y);
         if (d < T * 5) { e.stun = Math.max(e.stun, 3.5); n++; }
       }
-      g.emit("spore_burst", { stunned: n });
+      g.emit("spore_burst", { stunned: n, x: pod.x + 9, y: pod.y + 9 });
     }
     if (S.portal.open && g.overlap(p, S.portal)) { levelClear(); return; }
 
@@ -356,11 +356,10 @@
         if (S.dashT > 0 || (p.invulnerable > 0 && S.dashCd > 0.6)) {
           e.stun = 4; e.tags = e.tags.filter((t) => t !== "enemy");
           S.chain++;
-          g.addScore(100 * S.chain, e.x + e.w / 2, e.y - 6);
+          const pts = g.addScore(100 * S.chain);
           g.sfx.play("hit", { pitch: 1.6 });
-          g.fx.burst(e.x + e.w / 2, e.y + e.h / 2, "#ffd27a", 16);
-          g.fx.shake(5, 0.15);
-          g.emit("stun", { chain: S.chain });
+          // particles, screen_shake, hit_pause and floating_text all answer this event
+          g.emit("stun", { chain: S.chain, pts, x: clamp(e.x + e.w / 2, 80, W - 80), y: e.y + e.h / 2 });
         }
       }
     }
@@ -662,6 +661,10 @@
     modules: {
       coins: { value: 10, streak_time: 0.7 },
       lives: { count: 3, fall_death: 0, respawn: 1, invulnerable: 2 },
+      particles: { amount: 1, colors: { coin: "#8fe8ff", stun: "#ffd27a", spore_burst: "#c9f26b", respawn: "#e6ff8a", level_clear: "#b8ffd8" } },
+      screen_shake: { magnitude: 6, duration: 0.2, events: ["damage", "stun", "spore_burst"] },
+      hit_pause: { seconds: 0.07, events: ["stun", "life_lost"] },
+      floating_text: { texts: { stun: "FLIPPED! +{pts}", spore_burst: "SPORE BURST!" }, color: "#fff3a0" },
     },
     init(gg) { g = gg; newRun(); },
     update,
