@@ -191,19 +191,18 @@
       S.flash[li] = 1;
       S.rings.push({ x: cx, y: HIT_Y, t: 0, color: lane < 0 ? [230, 200, 255] : LANE_COLORS[lane], wide: lane < 0 });
       const col = lane < 0 ? "#e6ccff" : `rgb(${LANE_COLORS[lane].join(",")})`;
-      g.fx.burst(cx, HIT_Y, col, perfect ? 16 : 8);
+      g.fx.burst(cx, HIT_Y, col, perfect ? 10 : 6);
       // the note itself: melody voice
       const f = hz(note.semi + 12);
       voice("triangle", f, perfect ? 0.42 : 0.3, 0.22, { cutoff: 2400 });
       voice("sine", f * 2, 0.25, perfect ? 0.07 : 0.03);
       if (lane < 0) { voice("sawtooth", hz(note.semi), 0.6, 0.08, { cutoff: 900 }); voice("sawtooth", hz(note.semi + 7), 0.6, 0.06, { cutoff: 900 }); g.fx.shake(4, 0.12); }
       g.sfx.play(perfect ? "coin" : "blip", { pitch: perfect ? 1 + (lane + 1) * 0.05 : 1.2 });
-      g.emit(perfect ? "perfect" : "good", { lane, dt, combo: S.combo });
+      g.emit(perfect ? "perfect" : "good", { lane, dt, combo: S.combo, x: cx, y: HIT_Y });   // kit particles burst here
       g.emit("note_hit", { lane, perfect });
       if (S.combo > 0 && S.combo % 25 === 0) {
-        g.fx.text(W / 2, HIT_Y - 150, S.combo + " COMBO!", "#ffe066");
         g.sfx.play("powerup", { pitch: 1.2 });
-        g.emit("combo", { combo: S.combo });
+        g.emit("combo", { combo: S.combo, n: S.combo, x: W / 2, y: HIT_Y - 140 });   // kit floating_text calls it out
       }
       for (let i = 0; i < 24; i++) S.eq[i] = Math.min(1, S.eq[i] + Math.random() * 0.5);
     } else {
@@ -218,9 +217,9 @@
     g.lives = Math.max(0, MAX_STREAK - S.streak);
     S.judge = { text: "MISS", color: "#ff5d73", t: 0, late: "", exact: false };
     g.sfx.play("hit", { pitch: 0.75 });
-    g.fx.shake(broke ? 6 : 3, 0.15);
+    if (broke) g.fx.shake(6, 0.2);                    // the kit screen_shake nudges on every miss
     voice("sawtooth", hz(note.semi - 11), 0.25, 0.08, { cutoff: 500 });
-    g.emit("miss", { lane: note.lane, streak: S.streak });
+    g.emit("miss", { lane: note.lane, streak: S.streak, x: note.lane < 0 ? W / 2 : LANE_X0 + LANE_W * (note.lane + 0.5), y: HIT_Y });
     if (S.streak >= MAX_STREAK) {
       g.fx.flash("#ff2a55", 0.35);
       g.emit("flatline", {});
@@ -241,7 +240,7 @@
       S.lastLevel = L;
       S.banner = { text: "LEVEL " + L, sub: ["", "", "off-beats join in", "chords and faster scroll", "the groove thickens", "sixteenths!"][Math.min(L, 5)] || "faster still", t: 2 };
       g.sfx.play("powerup");
-      g.emit("level_up", { level: L });
+      g.emit("level_up", { level: L, x: W / 2, y: 150 });
     }
     if (S.banner) { S.banner.t -= dt; if (S.banner.t <= 0) S.banner = null; }
 
@@ -546,7 +545,12 @@
     background: "#120624",
     lives: MAX_STREAK,
     controls: ["←↓↑→ or A S W D: strike the four lanes", "Space: strike the full-width pulse bars", "Hit on the line: PERFECT / GOOD — combos multiply", "5 misses in a row end the run  •  R: restart"],
-    modules: { beat_clock: { bpm: 118, per_bar: 4, volume: 1 } },
+    modules: {
+      beat_clock: { bpm: 118, per_bar: 4, volume: 1 },
+      particles: { amount: 1, colors: { perfect: "#ffffff", good: "#d8ffc8", level_up: "#ff9ee6" } },
+      screen_shake: { magnitude: 7, duration: 0.15, events: ["miss", "flatline"] },
+      floating_text: { texts: { combo: "{n} COMBO!" }, color: "#ffe066" },
+    },
     init(gg) { g = gg; newRun(); },
     update,
     draw,
