@@ -221,7 +221,7 @@
       for (let i = 0; i < SUB && !gone; i++) {
         const ev = stepBody(body, h, true);
         if (ev === "bump") { g.sfx.play("bounce", { pitch: 0.7 }); g.fx.burst(body.x, body.y, "#ffd9a0", 6); g.emit("planet_bounce", {}); }
-        else if (ev === "pad") { g.sfx.play("bounce", { pitch: 1.6 }); g.fx.burst(body.x, body.y, "#8affd4", 10); g.emit("pad_bounce", {}); }
+        else if (ev === "pad") { g.sfx.play("bounce", { pitch: 1.6 }); g.emit("pad_bounce", { x: body.x, y: body.y }); }
         else if (ev && ev.startsWith("swallow")) gone = "swallow";
         // targets along the path
         for (const t of g.all("target")) {
@@ -231,9 +231,9 @@
             const pts = 100 * b.chain;
             g.addScore(pts, t.cx, t.cy - 18);
             g.sfx.play("coin", { pitch: 1 + (b.chain - 1) * 0.18 });
-            g.fx.burst(t.cx, t.cy, `hsl(${b.hue},100%,75%)`, 22);
+            g.fx.burst(t.cx, t.cy, `hsl(${b.hue},100%,75%)`, 12);
             S.pops.push({ x: t.cx, y: t.cy, t: 0, hue: b.hue });
-            g.emit("target_hit", { chain: b.chain });
+            g.emit("target_hit", { chain: b.chain, x: t.cx, y: t.cy });   // kit particles / shake / hit-pause
             if (b.chain >= 2) { g.fx.text(t.cx, t.cy - 40, b.chain === 2 ? "TRICK SHOT!" : `${b.chain}× CHAIN!`, "#ffe066"); g.emit("trick_shot", { chain: b.chain }); }
           }
         }
@@ -246,9 +246,7 @@
       const out = b.px < -60 || b.px > W + 60 || b.py < -80 || b.py > H + 60;
       if (gone === "swallow") {
         g.sfx.play("explode", { pitch: 0.45 });
-        g.fx.burst(b.px, b.py, "#c28bff", 24);
-        g.fx.shake(5, 0.2);
-        g.emit("swallowed", {});
+        g.emit("swallowed", { x: b.px, y: b.py });
         g.remove(b);
       } else if (out || b.life <= 0) {
         if (b.life <= 0) g.fx.burst(b.px, b.py, "#9fb3ff", 10);
@@ -270,7 +268,7 @@
         g.addScore(bonus, W / 2, H / 2 + 40);
         g.sfx.play("powerup");
         g.fx.flash("#cfe6ff", 0.25);
-        g.emit("level_clear", { level: S.level, shots_left: S.shots });
+        g.emit("level_clear", { level: S.level, shots_left: S.shots, x: W / 2, y: H / 2 });
         S.level++; S.clearT = 0;
         buildLevel();
       }
@@ -499,7 +497,13 @@
     width: W, height: H,
     background: "#060a1c",
     controls: ["Mouse: drag back anywhere and release to fling a comet", "Keys: ←/→ aim, ↑/↓ power, Space fire", "Bend shots round planets, bank off pads, avoid black holes", "Hit every ring before the comets run out  •  R: restart"],
-    modules: { gravity_wells: { strength: 12000000, core: 60, count: 0, player: 0 } },
+    modules: {
+      gravity_wells: { strength: 12000000, core: 60, count: 0, player: 0 },
+      particles: { amount: 1, colors: { target_hit: "#ffe08a", pad_bounce: "#8affd4", swallowed: "#c28bff", level_clear: "#cfe6ff" } },
+      screen_shake: { magnitude: 6, duration: 0.2, events: ["target_hit", "swallowed", "pad_bounce"] },
+      hit_pause: { seconds: 0.06, events: ["target_hit"] },
+      floating_text: { texts: { pad_bounce: "BOING!", swallowed: "GULP!" }, color: "#e6f0ff" },
+    },
     init(gg) { g = gg; newRun(); },
     update,
     draw,
