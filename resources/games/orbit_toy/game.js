@@ -194,7 +194,7 @@
     }
     S.aim = clamp(S.aim, -Math.PI * 0.97, Math.PI * 0.47);
     S.power = clamp(S.power, 0, 1);
-    S.aimClick += Math.abs(S.aim - prevAim) * 8 + Math.abs(S.power - prevPow) * 6;
+    S.aimClick += Math.abs(S.aim - prevAim) * 4.5 + Math.abs(S.power - prevPow) * 5;
     if (S.aimClick > 1) { S.aimClick = 0; g.sfx.play("click", { pitch: 0.8 + S.power * 0.8 }); g.emit("aim", {}); }
     if (g.input.pressed("action") && !S.drag) {
       if (S.shots > 0) fire(); else g.sfx.play("blip", { pitch: 0.5 });
