@@ -121,11 +121,26 @@
       index, def, W, H, walls, goals, inside, crates, T, ox, oy, tint,
       player: {x: px, y: py, rx: px, ry: py, face: "down", step: 0, bob: 0},
       moves: 0, pushes: 0, oil: budget, budget, history: [],
-      anim: 0, queued: null, holdDir: null, holdT: 0,
+      anim: 0, queue: [], holdDir: null, holdT: 0,
       cleared: false, clearT: 0, stuck: false, enterT: 0, darkT: 0,
       motes: Array.from({length: 26}, () => ({x: rnd() * g.W, y: rnd() * g.H, s: 0.4 + rnd(), p: rnd() * 6.28})),
     };
-    g.ludemeLevel = index + 1;
+    // mirror the keeper and crates as kit entities so telemetry (and bots) can see them
+    for (const e of g.all()) e.dead = true;
+    L.ent = g.add({x: 0, y: 0, w: T * 0.6, h: T * 0.8, tags: ["player"]});
+    for (const c of crates) c.ent = g.add({x: 0, y: 0, w: T * 0.84, h: T * 0.84, tags: ["crate"]});
+    syncEntities();
+  }
+
+  function syncEntities() {
+    const p = L.player;
+    const [px, py] = tileCenter(p.rx, p.ry);
+    L.ent.x = px - L.ent.w / 2; L.ent.y = py - L.ent.h / 2;
+    for (const c of L.crates) {
+      const [cx, cy] = tileCenter(c.rx, c.ry);
+      c.ent.x = cx - c.ent.w / 2; c.ent.y = cy - c.ent.h / 2;
+      c.ent.onRune = L.goals[c.y][c.x];
+    }
   }
 
   function crateAt(x, y) {
@@ -196,6 +211,7 @@
 
   function bump(g, x, y) {
     g.sfx.play("bounce", {pitch: 0.5});
+    g.emit("bump", {x, y});
     const p = L.player;
     p.bumpT = 0.12; p.bumpX = x - p.x; p.bumpY = y - p.y;
   }
@@ -230,6 +246,7 @@
     const perfect = L.moves <= L.def.par;
     const bonus = 150 + L.index * 75 + L.oil * 6 + (perfect ? 300 : 0);
     L.bonus = bonus; L.perfect = perfect;
+    g.keeperStars = (g.keeperStars || 0) + starsFor(L.moves, L.def.par);
     g.addScore(bonus);
     g.sfx.play("powerup");
     g.fx.flash("rgba(255,220,140,0.35)", 0.3);
@@ -568,6 +585,7 @@
       guardRestartKey(g);
       g.lives = 3;
       g.won = false;
+      g.keeperStars = 0;
       loadLevel(g, 0);
     },
     update(g, dt) {
@@ -587,6 +605,7 @@
         if (c.wob > 0) c.wob = Math.max(0, c.wob - dt * 4);
       }
       if (p.bumpT > 0) p.bumpT -= dt;
+      syncEntities();
       if (L.anim > 0) L.anim = Math.max(0, L.anim - dt);
       if (L.darkT > 0) L.darkT -= dt;
       L.enterT += dt;
@@ -607,25 +626,27 @@
         return;
       }
       // movement with buffering and key repeat
+      // a short queue, so quick taps (even two in one step) are never dropped
       let dir = null;
-      for (const d of ["left", "right", "up", "down"]) if (inp.pressed(d)) dir = d;
-      if (dir) { L.holdDir = dir; L.holdT = 0; L.queued = dir; }
+      for (const d of ["left", "right", "up", "down"]) {
+        if (!inp.pressed(d)) continue;
+        dir = d;
+        if (L.queue.length < 3) L.queue.push(d);
+      }
+      if (dir) { L.holdDir = dir; L.holdT = 0; }
       else if (L.holdDir && inp.down(L.holdDir)) {
         L.holdT += dt;
-        if (L.holdT > REPEAT_DELAY) { L.holdT -= REPEAT_RATE; if (!L.queued) L.queued = L.holdDir; }
+        if (L.holdT > REPEAT_DELAY) { L.holdT -= REPEAT_RATE; if (!L.queue.length) L.queue.push(L.holdDir); }
       } else L.holdDir = null;
       // pointer: tap a neighbouring side of the keeper to step that way
       if (inp.pointer.pressed) {
         const [cx, cy] = tileCenter(p.x, p.y);
         const dx = inp.pointer.x - cx, dy = inp.pointer.y - cy;
         if (Math.abs(dx) > L.T * 0.4 || Math.abs(dy) > L.T * 0.4) {
-          L.queued = Math.abs(dx) > Math.abs(dy) ? (dx > 0 ? "right" : "left") : (dy > 0 ? "down" : "up");
+          if (L.queue.length < 3) L.queue.push(Math.abs(dx) > Math.abs(dy) ? (dx > 0 ? "right" : "left") : (dy > 0 ? "down" : "up"));
         }
       }
-      if (L.queued && L.anim <= TWEEN * 0.35) {
-        const d = L.queued; L.queued = null;
-        tryMove(g, d);
-      }
+      if (L.queue.length && L.anim <= TWEEN * 0.35) tryMove(g, L.queue.shift());
     },
     draw(g, ctx) {
       const t = g.time + (g.frame || 0) * 0;
@@ -709,7 +730,7 @@
         ctx.font = "16px sans-serif";
         ctx.fillText(`Oil for ${L.budget} steps`, g.W / 2, g.H / 2 + 16);
       }
-      if (L.cleared) {
+      if (L.cleared && g.phase === "playing") {
         const a = Math.min(1, L.clearT * 3);
         ctx.fillStyle = `rgba(10,6,18,${0.65 * a})`;
         roundRect(ctx, g.W / 2 - 200, g.H / 2 - 95, 400, 190, 16); ctx.fill();
@@ -731,9 +752,19 @@
         }
       }
       if (g.phase === "over") {
+        ctx.fillStyle = "rgba(10,6,18,0.7)";
+        roundRect(ctx, g.W / 2 - 250, 66, 500, g.won ? 86 : 50, 14); ctx.fill();
+        ctx.strokeStyle = g.won ? "#ffd76a" : "rgba(255,155,122,0.6)"; ctx.lineWidth = 2; ctx.stroke();
         ctx.font = "bold 22px sans-serif";
-        ctx.fillStyle = g.won ? "#9dffb0" : "#ff9b7a";
-        ctx.fillText(g.won ? "Every crate is kept — the warehouse sleeps." : `The night ends on floor ${L.index + 1}.`, g.W / 2, 100);
+        ctx.fillStyle = g.won ? "#ffe2a8" : "#ff9b7a";
+        ctx.fillText(g.won ? "All eight floors kept — the warehouse sleeps." : `The lantern died on floor ${L.index + 1}.`, g.W / 2, 98);
+        if (g.won) {
+          const max = LEVELS.length * 3;
+          for (let i = 0; i < 3; i++) star(ctx, g.W / 2 - 90 + i * 26, 128, 10, g.keeperStars >= max * (i + 1) / 3);
+          ctx.font = "16px sans-serif"; ctx.fillStyle = "#ffe2a8"; ctx.textAlign = "left";
+          ctx.fillText(`${g.keeperStars} / ${max} stars`, g.W / 2 - 10, 134);
+          ctx.textAlign = "center";
+        }
       }
     },
   };
