@@ -15,6 +15,10 @@
     invincibility_frames: {seconds: 1.8},
     homing_enemies: {speed: 105, turn: 1.6, range: 430},
     knockback: {force: 380, lift: 520},
+    screen_shake: {magnitude: 7, duration: 0.25, events: ["damage", "stomp", "crumble"]},
+    hit_pause: {seconds: 0.07, events: ["damage", "stomp"]},
+    particles: {amount: 1, colors: {jump: "#ffffff", spring: "#ff9fb4", stomp: "#ffcc2e", crumble: "#b08c5c", respawn: "#bff6ff"}},
+    floating_text: {texts: {spring: "BOING!", stomp: "STOMP!", milestone: "{m} m!"}, color: "#fff6d8"},
   };
   const MODULES = {};
   for (const m of Kit.modules) MODULES[m.id] = PARAMS[m.id] || {};
@@ -124,7 +128,7 @@
     p.x = best.x + best.w / 2 - p.w / 2; p.y = best.y - p.h - 2;
     p.vx = 0; p.vy = 0;
     p.invulnerable = 2.0;
-    g.fx.burst(p.x + p.w / 2, p.y + p.h / 2, "#bff6ff", 24);
+    g.emit("respawn", {x: p.x + p.w / 2, y: p.y + p.h / 2});
   }
 
   function hurtPlayer(g, src) {
@@ -135,7 +139,6 @@
     if (!(p.invulnerable > 0)) p.invulnerable = 1.6;   // in case the module is switched off
     if (!g.has("knockback")) { p.vx = (p.x + p.w / 2 < src.x + src.w / 2 ? -1 : 1) * 380; p.vy = -520; }
     g.fx.burst(p.x + p.w / 2, p.y + p.h / 2, "#ff6b8a", 20);
-    g.frozen = 0.06;
   }
 
   // ---------------------------------------------------------------- drawing
@@ -475,7 +478,6 @@
         invulnerable: 0, landT: 0, wingT: 0, trail: []});
       generate(g, S.camY - H);
       g.on("double_jump", () => { S.player.wingT = 0.3; });
-      g.on("jump", (ev) => { g.fx.burst(ev.x, ev.y, "rgba(255,255,255,0.7)", 6); });
       g.on("coin", (ev) => {
         const gem = ev.value >= 100;
         S.coins += gem ? 5 : 1;
@@ -509,8 +511,7 @@
         p.vy = -1280; p.onGround = false; p.jumping = false; p.airJumps = 0;
         gnd.squash = 1;
         g.sfx.play("bounce", {pitch: 0.8});
-        g.fx.burst(p.x + p.w / 2, p.y + p.h, "#ff9fb4", 12);
-        g.emit("spring", {});
+        g.emit("spring", {x: p.x + p.w / 2, y: p.y + p.h});
       }
       if (gnd && gnd.kind === "crumble" && gnd.crumbleT < 0) {
         gnd.crumbleT = 0;
@@ -525,8 +526,7 @@
             e.falling = true;
             e.tags = ["debris"];
             g.sfx.play("hit", {pitch: 0.6});
-            g.fx.burst(e.x + e.w / 2, e.y + 10, "#b08c5c", 16);
-            g.emit("crumble", {});
+            g.emit("crumble", {x: e.x + e.w / 2, y: e.y + 10});
           }
         }
         if (e.falling) { e.vy += 1400 * dt; e.y += e.vy * dt; }
@@ -568,9 +568,7 @@
             S.stomps++;
             g.addScore(50, e.x + e.w / 2, e.y);
             g.sfx.play("explode", {pitch: 1.6});
-            g.fx.burst(e.x + e.w / 2, e.y + e.h / 2, "#ffcc2e", 18);
-            g.fx.shake(4, 0.15);
-            g.emit("stomp", {});
+            g.emit("stomp", {x: e.x + e.w / 2, y: e.y + e.h / 2});
           } else hurtPlayer(g, e);
         }
       }
@@ -600,7 +598,7 @@
       if (ms > S.lastMilestone) {
         S.lastMilestone = ms;
         g.addScore(100, p.x + p.w / 2, p.y - 30);
-        if (S.bannerT <= 0) { S.banner = `${ms * 100} m`; S.bannerT = 1.6; g.sfx.play("powerup", {pitch: 1.25}); }
+        g.sfx.play("coin", {pitch: 0.75});
         g.emit("milestone", {m: ms * 100});
       }
       if (S.bannerT > 0) S.bannerT -= dt;
