@@ -12,6 +12,9 @@
     invincibility_frames: {seconds: 2.2},
     shield_powerup: {duration: 12, hits: 2, spawn_every: 0},
     combo_score: {window: 1.6, step: 0.25, max: 3},
+    hit_pause: {seconds: 0.08, events: ["life_lost", "boss_defeated"]},
+    particles: {amount: 1, colors: {shield_block: "#7fdcff", powerup: "#ffffff", wave_clear: "#9fd8ff"}},
+    floating_text: {texts: {shield_block: "BLOCKED!", boss_defeated: "ECLIPSE DOWN!"}, color: "#ffe6a8"},
   };
   const MODULES = {};
   for (const m of Kit.modules) MODULES[m.id] = PARAMS[m.id] || {};
@@ -491,7 +494,7 @@
           g.fx.flash("#fff3c0", 0.5);
           for (let i = 0; i < 4; i++) dropPower(g, ev.x - 60 + i * 40, ev.y, i === 0 ? "life" : null);
           for (const b of g.all("enemy_bullet")) b.dead = true;
-          g.emit("boss_defeated", {wave: S.wave});
+          g.emit("boss_defeated", {wave: S.wave, x: ev.x, y: ev.y});
         } else if (Math.random() < (e.type === "gunship" ? 0.45 : e.type === "orb" ? 0.12 : 0.05)) dropPower(g, ev.x, ev.y);
       });
       g.on("damage", (ev) => {
@@ -539,8 +542,8 @@
       if (!S.plan.length && !enemies.length && S.clearT < 0) {
         S.clearT = 0;
         const bonus = 250 * S.wave + (S.hitThisWave ? 0 : 500);
-        g.addScore(bonus);
-        S.banner = {title: S.hitThisWave ? "WAVE CLEAR" : "FLAWLESS!", sub: `+${bonus}`, t: 1.8};
+        const got = g.addScore(bonus);
+        S.banner = {title: S.hitThisWave ? "WAVE CLEAR" : "FLAWLESS!", sub: `+${got}`, t: 1.8};
         g.sfx.play("powerup");
         g.emit("wave_clear", {wave: S.wave, flawless: !S.hitThisWave});
       }
@@ -569,8 +572,7 @@
           if (e.power === "life") g.lives = Math.min(6, g.lives + 1);
           g.sfx.play("powerup", {pitch: e.power === "life" ? 0.8 : 1.1});
           g.fx.text(e.x + 12, e.y - 10, POWERS[e.power].name, POWERS[e.power].color);
-          g.fx.burst(e.x + 12, e.y + 12, POWERS[e.power].color, 14);
-          g.emit("powerup", {kind: e.power});
+          g.emit("powerup", {kind: e.power, x: e.x + 12, y: e.y + 12});
         }
       }
       for (const r of S.rings) r.t += dt;
