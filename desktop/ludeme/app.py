@@ -59,7 +59,8 @@ def run_studio(project, screenshot: Path | None = None, argv: list[str] | None =
         # Games open on a title screen; a real key press starts play (and unlocks audio) so the
         # picture shows the game being played.
         window.player.press_key("Space")
-        QTimer.singleShot(600, shoot)
+        QTimer.singleShot(250, lambda: window.player.press_key("Space"))  # many games then launch/jump
+        QTimer.singleShot(700, shoot)
 
     window.player.game_painted.connect(start_game)
     if window.player.version_id is None:  # an empty project: nothing will play

@@ -35,7 +35,7 @@ class LineagePanel(QWidget):
         self.search.setPlaceholderText("Filter lineages and versions…")
         self.search.setClearButtonEnabled(True)
         self.model = QStandardItemModel(0, 3, self)
-        self.model.setHorizontalHeaderLabels(["Game", "Kind", "Versions · reward"])
+        self.model.setHorizontalHeaderLabels(["Game", "Kind", "Versions"])
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setRecursiveFilteringEnabled(True)
@@ -48,6 +48,7 @@ class LineagePanel(QWidget):
         self.tree.setAlternatingRowColors(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.setHeaderHidden(True)  # rows read on their own: title · kind · versions or reward
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -73,7 +74,7 @@ class LineagePanel(QWidget):
         root = self.model.invisibleRootItem()
         for lineage in lineages:
             versions = by_lineage.get(lineage.id, [])
-            genre = ", ".join(lineage.tags) if lineage.tags else ""
+            genre = ", ".join(t.replace("_", " ") for t in lineage.tags) if lineage.tags else ""
             head = QStandardItem(lineage.title)
             head.setData(lineage.id, LINEAGE_ROLE)
             head.setToolTip(lineage.description or lineage.title)
