@@ -64,12 +64,13 @@
     let right = -Infinity;
     for (const s of g.all("sand")) right = Math.max(right, s.x + s.w);
     while (right < W + 400) {
-      const canPit = S.metres > 60 && S.pitCool <= 0 && Math.random() < 0.18;
+      const canPit = S.metres > 60 && S.pitCool <= 0 && Math.random() < 0.35;
       if (canPit) {
         const gap = 100 + Math.random() * 50 + (g.speed - 1) * 60;
         right += gap;
-        S.pitCool = 3;
+        S.pitCool = 2.5;
         g.add({x: right - gap, y: GROUND + 8, w: gap, h: 10, tags: ["pit"]});
+        g.emit("pit", {x: right - gap, w: gap});
         S.nextObstacle = Math.max(S.nextObstacle, right + 260 * g.speed);
       }
       const w = 500 + Math.random() * 500;
