@@ -125,6 +125,17 @@ def test_recording_round_trip_keeps_sound_in_sync(tmp_path, suffix, vcodec, acod
     for i in (0, 45, 89):  # the right frame at the right time: the square is where it was drawn
         assert abs(square_position(frames[i]) - square_x(i, 320)) <= 2
     assert len(read_frames(path, max_frames=5)) == 5
+    with av.open(str(path)) as src:  # frame i is shown at i / fps
+        times = [float(f.pts * f.time_base) for f in src.decode(video=0)]
+    assert max(abs(t - i / FPS) for i, t in enumerate(times)) <= 0.001
+
+
+@pytest.mark.parametrize("suffix", [".webm", ".mp4"])
+def test_nothing_recorded_leaves_a_readable_empty_file(tmp_path, suffix):
+    info = RecordingWriter(tmp_path / f"empty{suffix}", 64, 64, FPS).close()
+    assert info.duration == 0 and info.frame_count == 0 and info.path.exists()
+    assert probe_recording(info.path).duration == 0
+    assert read_frames(info.path) == [] and len(read_audio(info.path)[0]) == 0
 
 
 @pytest.mark.parametrize("suffix", [".webm", ".mp4"])

@@ -240,8 +240,11 @@ class RecordingWriter:
             if self._audio_in < target:
                 self._queue_audio(np.zeros((target - self._audio_in, self.channels), np.float32))
             self._drain_audio(target)
-            self._mux(self._v.encode(None))
-            self._mux(self._a.encode(None))
+            if not self._frames and not self._audio_out:
+                self._out.start_encoding()  # nothing recorded: still leave a valid (empty) file
+            else:
+                self._mux(self._v.encode(None))
+                self._mux(self._a.encode(None))
         finally:
             self._closed = True
             self._out.close()
@@ -423,7 +426,11 @@ def write_recording(
 def probe_recording(path: str | os.PathLike[str]) -> RecordingInfo:
     """Stream facts of a recording, read from the container (nothing is decoded)."""
     path = Path(path)
-    with av.open(str(path)) as src:
+    try:
+        src = av.open(str(path))
+    except av.error.EOFError:  # a header-only file: a recording closed before anything arrived
+        return RecordingInfo(path, 0.0, 0, 0, 0.0, False, path.stat().st_size, frame_count=0)
+    with src:
         video = src.streams.video[0] if src.streams.video else None
         audio = src.streams.audio[0] if src.streams.audio else None
         duration = src.duration / av.time_base if src.duration else 0.0
@@ -446,10 +453,20 @@ def probe_recording(path: str | os.PathLike[str]) -> RecordingInfo:
         )
 
 
+def _open_or_none(path: str | os.PathLike[str]) -> Any:
+    try:
+        return av.open(str(path))
+    except av.error.EOFError:  # header only: nothing was recorded
+        return None
+
+
 def read_audio(path: str | os.PathLike[str]) -> tuple[np.ndarray, int]:
     """Decode the first audio stream to float32 mono; sample 0 is time 0 of the file (decoded
     frames are placed by their timestamps, so encoder priming/pre-skip never shifts the sound)."""
-    with av.open(str(path)) as src:
+    src = _open_or_none(path)
+    if src is None:
+        return np.zeros(0, np.float32), 0
+    with src:
         if not src.streams.audio:
             return np.zeros(0, np.float32), 0
         stream = src.streams.audio[0]
@@ -480,7 +497,10 @@ def read_frames(path: str | os.PathLike[str], max_frames: int | None = None) -> 
     out: list[np.ndarray] = []
     if max_frames is not None and max_frames <= 0:
         return out
-    with av.open(str(path)) as src:
+    src = _open_or_none(path)
+    if src is None:
+        return out
+    with src:
         if not src.streams.video:
             return out
         stream = src.streams.video[0]
