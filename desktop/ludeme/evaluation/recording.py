@@ -104,7 +104,10 @@ def _audio_2d(samples: np.ndarray) -> np.ndarray:
     if np.issubdtype(arr.dtype, np.integer):
         scale = float(np.iinfo(arr.dtype).max) + 1.0
         arr = arr.astype(np.float32) / scale
-    return np.ascontiguousarray(arr, dtype=np.float32)
+    arr = np.ascontiguousarray(arr, dtype=np.float32)
+    if not np.isfinite(arr).all():  # a broken game can emit NaN/inf: silence it, don't poison the encoder
+        arr = np.nan_to_num(arr, nan=0.0, posinf=1.0, neginf=-1.0)
+    return arr
 
 
 def _match_channels(arr: np.ndarray, channels: int) -> np.ndarray:
