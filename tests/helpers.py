@@ -67,3 +67,11 @@ def settle(qtbot, seconds: float) -> None:
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         qtbot.wait(50)
+
+
+def flush_deletes() -> None:
+    """Run pending deleteLater() calls now (processEvents alone leaves them queued)."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QCoreApplication.processEvents()

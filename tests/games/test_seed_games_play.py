@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 from ludeme.core import kit
 from ludeme.runtime.sandbox import SandboxPage, SandboxProfile
 from ludeme.runtime.scheme import MemoryResolver
-from tests.helpers import js_value, settle
+from tests.helpers import flush_deletes, js_value, settle
 
 SLUGS = [g.slug for g in kit.seed_games()]
 K = Qt.Key
@@ -24,8 +24,14 @@ TELEMETRY = "JSON.stringify(window.ludeme || null)"
 def sandbox(qapp):
     resolver = MemoryResolver()
     profile = SandboxProfile(resolver)
-    yield profile, resolver
-    qapp.processEvents()
+    views = []
+    yield profile, resolver, views
+    for view in views:  # pages go before their profile
+        view.close()
+        view.deleteLater()
+    flush_deletes()
+    profile.deleteLater()
+    flush_deletes()
 
 
 def key(view, name, down):
@@ -71,7 +77,7 @@ def grew(before, after):
 
 @pytest.mark.parametrize("slug", SLUGS)
 def test_seed_game_plays(qtbot, sandbox, slug):
-    profile, resolver = sandbox
+    profile, resolver, views = sandbox
     vid = f"{abs(hash(slug)) % (1 << 60):016x}"
     resolver.put(vid, "index.html", kit.build_game_html(slug))
     view = QWebEngineView()
@@ -79,7 +85,7 @@ def test_seed_game_plays(qtbot, sandbox, slug):
     view.setPage(page)
     view.resize(800, 600)
     view.show()
-    qtbot.addWidget(view)
+    views.append(view)
     loaded = []
     page.loadFinished.connect(loaded.append)
     page.load_version(vid)

@@ -8,7 +8,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 
 from ludeme.runtime.sandbox import SandboxPage, SandboxProfile
 from ludeme.runtime.scheme import MemoryResolver
-from tests.helpers import Canary, js_value, settle
+from tests.helpers import flush_deletes, Canary, js_value, settle
 
 VECTORS_JS = """
 <!DOCTYPE html><html><head>
@@ -65,9 +65,9 @@ def sandbox(qapp):
     for view in views:
         view.page().deleteLater()
         view.deleteLater()
-    qapp.processEvents()
+    flush_deletes()
     profile.deleteLater()
-    qapp.processEvents()
+    flush_deletes()
 
 
 def open_page(qtbot, sandbox, html: str, version_id: str = "a1b2c3d4e5f60718", timeout: float = 3.0):

@@ -20,10 +20,14 @@ def window(qtbot, tmp_path):
     sandbox = SandboxProfile(project.version_file)
     win = MainWindow(project, sandbox)
     win.player.page.watchdog.timeout = 1.5
-    qtbot.addWidget(win)
     win.show()
     yield win
     win.player.stop()
+    win.close()
+    win.deleteLater()  # pages go before their profile
+    qtbot.wait(20)
+    sandbox.deleteLater()
+    qtbot.wait(20)
     project.close()
 
 
