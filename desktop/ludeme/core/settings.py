@@ -1,0 +1,74 @@
+"""Typed settings that the engine reads (pydantic v2): evaluation runs and the proxy reward.
+
+Defaults follow CreativeGame (RESEARCH.md): reward weights 0.20 realisation, 0.25 structural,
+0.20 novelty, 0.15 LLM creativity, 0.10 playability, minus 0.15 cosmetic-only and 0.10 regression;
+gates ×0.25 when playability < 0.6 and ×0.5 when the runtime test failed; a broken game is capped.
+Unknown keys are ignored (a settings file from a newer Ludeme still loads); values out of range are
+refused with a clear error.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore", validate_default=True)
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None):
+        return cls.model_validate(data or {})
+
+
+class RewardWeights(_Settings):
+    """Weights of the proxy reward terms. Positive terms are renormalised over those available."""
+
+    realisation: float = Field(0.20, ge=0, le=1, description="planned mechanics whose probe passes")
+    structural: float = Field(0.25, ge=0, le=1, description="structural code change vs the parent")
+    novelty: float = Field(0.20, ge=0, le=1, description="mechanic-set novelty vs archive and lineage")
+    creativity: float = Field(0.15, ge=0, le=1, description="LLM judge score, (s − 3) / 7")
+    playability: float = Field(0.10, ge=0, le=1, description="metrics.playability")
+    cosmetic: float = Field(0.15, ge=0, le=1, description="penalty: the change is only cosmetic")
+    regression: float = Field(0.10, ge=0, le=1, description="penalty: canvas/loop/input or mechanics lost")
+
+    def positive(self) -> dict[str, float]:
+        return {"realisation": self.realisation, "structural": self.structural, "novelty": self.novelty,
+                "creativity": self.creativity, "playability": self.playability}
+
+    def penalties(self) -> dict[str, float]:
+        return {"cosmetic": self.cosmetic, "regression": self.regression}
+
+
+class RewardSettings(_Settings):
+    weights: RewardWeights = Field(default_factory=RewardWeights)
+    playability_gate: float = Field(0.6, ge=0, le=1, description="below this playability, the gate applies")
+    playability_factor: float = Field(0.25, ge=0, le=1)
+    runtime_failed_factor: float = Field(0.5, ge=0, le=1)
+    broken_cap: float = Field(0.05, ge=0, le=1, description="the most a broken version can score")
+    cosmetic_threshold: float = Field(
+        0.05, gt=0, le=1, description="structural change below which a child counts as (partly) cosmetic")
+    creativity_offset: float = Field(3.0, ge=0, le=10, description="judge score that maps to 0")
+    creativity_span: float = Field(7.0, gt=0, le=10, description="judge points from 0 to full credit")
+
+
+class EvaluationSettings(_Settings):
+    seconds: float = Field(10.0, gt=0, le=600, description="length of a recorded play run")
+    fps: int = Field(30, ge=1, le=120, description="captured frames per second")
+    bot: str = Field("explorer", min_length=1, description="idle, monkey, explorer, replay or a plugin bot")
+    seed: int = Field(1, ge=0, description="seed for Math.random, the virtual clock and the bot")
+    width: int = Field(640, ge=16, le=4096)
+    height: int = Field(480, ge=16, le=4096)
+    load_timeout: float = Field(5.0, gt=0, le=120, description="seconds to wait for the first paint")
+    step_timeout: float = Field(3.0, gt=0, le=120, description="seconds one stepping call may take")
+    idle_seconds: float = Field(3.0, ge=0, le=600, description="length of the idle run (0: none)")
+
+
+class Settings(_Settings):
+    """The engine's settings in one object (more sections join as their layers land)."""
+
+    evaluation: EvaluationSettings = Field(default_factory=EvaluationSettings)
+    reward: RewardSettings = Field(default_factory=RewardSettings)
