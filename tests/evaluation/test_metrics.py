@@ -130,6 +130,8 @@ def test_frames_that_freeze_end_survival_after_two_seconds():
     fr[60:] = fr[60]                                            # nothing moves from frame 60 on
     m = compute_metrics(fr, FPS)
     assert m.survival_time == pytest.approx(61 / FPS, abs=0.05)
+    assert m.frozen and m.frozen_at == pytest.approx(m.survival_time)
+    assert not compute_metrics(scene(150), FPS).frozen
 
 
 def test_errors_and_frame_pacing():

@@ -25,8 +25,9 @@ milliseconds. Figures:
   ``centroid_spread_hz`` (std of the centroid over active windows), and
   ``audio_variety`` = 0.5 · (1 − exp(−distinct/3)) + 0.5 · clamp(spread / 800 Hz).
 - ``survival_time``: seconds until telemetry first says ``phase == "over"``, else until the frames
-  freeze for more than 2 s, else the whole run. ``game_over_seen``, ``restart_seen`` (over, then
-  title/playing again), score figures, event and entity variety from telemetry.
+  freeze for more than 2 s (``frozen``, ``frozen_at``), else the whole run. ``game_over_seen``,
+  ``restart_seen`` (over, then title/playing again), score figures (``score_progress`` =
+  1 − exp(−increases/3)), event and entity variety from telemetry.
 
 Playability (0..1), a sanity score whose gate is 0.6 in the reward::
 
@@ -82,6 +83,8 @@ class Metrics:
     centroid_spread_hz: float = 0.0
     # play
     survival_time: float = 0.0
+    frozen: bool = False                   # the picture stood still for more than FREEZE_SECONDS
+    frozen_at: float | None = None         # when that stillness began (seconds)
     game_over_seen: bool = False
     restart_seen: bool = False
     telemetry_seen: bool = False
@@ -471,13 +474,14 @@ def compute_metrics(frames: Any, fps: float, audio: Any = None, sample_rate: int
     over_index = tel.pop("over_index", None)
     kw.update(tel)
     survival = duration
+    start = _freeze_start(changed, fps) if len(changed) else None
+    if start is not None:
+        kw.update(frozen=True, frozen_at=start / fps)
     if over_index is not None and samples:
         step = duration / len(samples) if t else 1.0 / fps
         survival = over_index * step
-    elif len(changed):
-        start = _freeze_start(changed, fps)
-        if start is not None:
-            survival = start / fps
+    elif start is not None:
+        survival = start / fps
     kw["survival_time"] = float(survival)
 
     costs = np.asarray([c for c in (frame_costs_ms or ()) if c is not None], dtype=np.float64)
