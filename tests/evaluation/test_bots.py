@@ -49,6 +49,8 @@ def keys_balanced(events) -> bool:
      ["ArrowLeft", "ArrowRight", "Space"], False, False),
     ("const keys = {}; onkeydown = e => keys[e.key] = true; if (keys['w']) up(); if (keys['ArrowDown']) dn();",
      ["ArrowDown", "KeyW"], False, False),
+    ("onkeydown = e => { keys[e.code] = true; }; function u() { if (keys.ArrowUp) y--; if (keys.KeyF) fire(); }",
+     ["ArrowUp", "KeyF"], False, False),
     ("canvas.addEventListener('mousedown', d); canvas.addEventListener('mousemove', m);", [], True, True),
     ("canvas.addEventListener('pointerdown', shoot);", [], True, False),
     ("addEventListener('keydown', k);", ["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Space", "Enter"],

@@ -108,6 +108,8 @@ def test_init_on_load_accepts_load_handlers_and_top_level_starts():
     assert not by_name(lazy)["init_on_load"].ok
     assert by_name(lazy.replace("</script>", "window.onload = () => loop(0);</script>"))["init_on_load"].ok
     assert by_name(lazy.replace("</script>", "(function () { loop(0); })();</script>"))["init_on_load"].ok
+    assert by_name(lazy.replace("</script>", "class Game { constructor() { loop(0); } }\nnew Game();</script>"))[
+        "init_on_load"].ok
 
 
 def test_remote_code_is_an_error_remote_assets_and_network_apis_warnings():
@@ -128,6 +130,9 @@ def test_remote_code_is_an_error_remote_assets_and_network_apis_warnings():
     for word in ("fetch", "WebSocket", "window.open", "localStorage flood"):
         assert word in check.detail
     assert passed(static_checks(net))                    # warnings do not stop the cascade
+    flood = GAME.replace("function draw() {", "function draw() { for (let k = 0; k < 20; k++) "
+                         "{ try { sessionStorage.setItem('s' + k, chunk); } catch (e) {} }")
+    assert "flood" in by_name(flood)["no_forbidden_apis"].detail
     assert by_name(GAME.replace("let x = 10;", "let x = 10; const note = 'fetch(WebSocket)';"))[
         "no_forbidden_apis"].ok
 

@@ -46,6 +46,7 @@ _KEY_NAMES = {" ": "Space", "Spacebar": "Space", "Enter": "Enter", "Shift": "Shi
               "Right": "ArrowRight", "Up": "ArrowUp", "Down": "ArrowDown", "Backspace": "Backspace"}
 _KEYCODES = {32: "Space", 13: "Enter", 37: "ArrowLeft", 38: "ArrowUp", 39: "ArrowRight", 40: "ArrowDown",
              16: "ShiftLeft", 17: "ControlLeft", 18: "AltLeft", 27: "Escape", 9: "Tab", 8: "Backspace"}
+_CODE_PROPERTY = re.compile(r"\.(Arrow(?:Left|Right|Up|Down)|Key[A-Z]|Digit[0-9]|Space|Enter|Shift(?:Left|Right))\b")
 _QUOTED = re.compile(r"([\"'`])([A-Za-z0-9 ]{1,12})\1")
 _CHAR_CONTEXT = [
     re.compile(r"(?:\bkey|\bcode|\bk|\bch|\bc)(?:\.toLowerCase\(\)|\.toUpperCase\(\))?\s*(?:===?|!==?)\s*"
@@ -117,6 +118,7 @@ def _keys_in(text: str) -> list[str]:
                 found.append(_KEY_NAMES[word])
         elif re.fullmatch(r"Arrow(?:Left|Right|Up|Down)", word):
             found.append(word)
+    found += [m.group(1) for m in _CODE_PROPERTY.finditer(text)]        # keys.ArrowLeft, held.KeyW
     for p in _CHAR_CONTEXT[:4]:
         for m in p.finditer(text):
             code = _char_code(m.group(2))

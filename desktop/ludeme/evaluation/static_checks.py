@@ -7,11 +7,12 @@ itself, input is listened to, something updates and something draws, the game st
 nothing reaches the network. Failed checks of severity ``"error"`` stop the cascade; warnings are
 reported and cost nothing here.
 
-Speed matters (it runs on every proposal; 200 KB in well under 10 ms), so the scan is regex-driven:
-strings, comments, template literals and regex literals are blanked in one ``re.sub`` pass and the
-brackets that remain are paired by repeatedly deleting innermost pairs. When that fast pass finds an
-imbalance, an exact character scanner (nested template literals, regex classes) confirms it before
-the check fails.
+Speed matters (it runs on every proposal: about 4 ms for a 90 KB seed game, 10 ms for 200 KB), so
+the scan is tokenizer-light: one pass hops between quote, backtick and slash characters, skips
+strings and comments with ``str.find``, follows template literals through nested ``${ … }``, tells
+regex literals from divisions by the token before the slash, and leaves the code's structure with
+every literal emptied. Brackets are then paired by deleting innermost pairs at C speed, and a numpy
+brace-depth map answers "is this call inside that function" for the loop and start-up checks.
 
 The helpers (``extract_scripts``, ``strip_comments``, ``code_only``, ``kit_pieces``) are reused by
 the bots, the collapse detector and the structural diff.
@@ -126,7 +127,7 @@ def _markup(html: str) -> str:
 
 
 def script_text(html: str) -> str:
-    """All inline JavaScript of a document, joined (one newline between scripts)."""
+    """All inline JavaScript of a document, joined (``;`` on a line of its own between scripts)."""
     return "\n;\n".join(s.code for s in extract_scripts(html) if s.code.strip())
 
 
@@ -394,8 +395,8 @@ _FORBIDDEN = [  # (label, literal that must occur, confirming pattern)
     ("importScripts", "importScripts", None),
     ("document.cookie", "document.cookie", None),
 ]
-_STORAGE_IN_LOOP = re.compile(r"(?:for|while)\s*\([^;{}]*(?:;[^;{}]*){0,2}\)\s*\{?[^{}]{0,200}?localStorage\s*"
-                              r"(?:\.setItem|\[)")
+_STORAGE_IN_LOOP = re.compile(r"(?:for|while)\s*\([^;{}]*(?:;[^;{}]*){0,2}\)\s*\{?[^}]{0,200}?"
+                              r"(?:local|session)Storage\s*(?:\.setItem|\[)")
 _STORAGE_REPEAT = re.compile(r"localStorage\.setItem\s*\([^;]*\.repeat\s*\(")
 _EVAL = re.compile(r"(?<![\w$.])eval\s*\(|new\s+Function\s*\(")
 
@@ -538,7 +539,8 @@ def _init_on_load(html: str, stripped: str, braces: _Braces) -> tuple[bool, str]
         last = callee.rsplit(".", 1)[-1]
         if last in _KEYWORDS:
             continue
-        if last in _STARTERS or _definitions(braces, last):
+        if last in _STARTERS or _definitions(braces, last) or \
+                re.search(r"\bclass\s+" + re.escape(last) + r"\b", braces.clean):
             return True, f"top-level call {callee}()"
     return False, "nothing starts the game when the page loads"
 
@@ -568,7 +570,7 @@ def _remote(html: str, code: str) -> Check:
 def _forbidden(clean: str) -> Check:
     found = [label for label, lit, pat in _FORBIDDEN
              if lit in clean and (pat is None or pat.search(clean))]
-    if "localStorage" in clean and (_STORAGE_IN_LOOP.search(clean) or _STORAGE_REPEAT.search(clean)):
+    if "Storage" in clean and (_STORAGE_IN_LOOP.search(clean) or _STORAGE_REPEAT.search(clean)):
         found.append("localStorage flood")
     if any(n in found for n in ("fetch", "XMLHttpRequest", "WebSocket", "EventSource")) and \
             ("eval" in clean or "Function" in clean) and _EVAL.search(clean):
