@@ -8,18 +8,19 @@ Terms, each a value in 0..1 (``None`` = not available for this version):
 - ``novelty``: :func:`novelty` = 1 − max Jaccard of this version's mechanic set (kit modules and
   mechanic ids) against other versions' sets (archive and lineage; None without any);
 - ``creativity``: clamp((judge − 3) / 7) from a 0–10 LLM judge score (optional);
-- ``playability``: ``Metrics.playability``;
+- ``playability``: ``Metrics.playability`` (0 for a broken version without metrics);
 - penalty ``cosmetic``: for a child whose mechanic set is unchanged,
   max(0, 1 − c / cosmetic_threshold) × (1 − 0.5 · realisation) — a small change whose planned
   mechanics are realised ("deepen a mechanic") pays half, a change of the mechanic set pays nothing;
-- penalty ``regression``: the shell-collapse severity (lost canvas, loop, input, mechanics, …).
+- penalty ``regression``: the shell-collapse severity (lost canvas, loop, input, mechanics, …),
+  at least 0.5 when the child collapsed.
 
 Formula, with w the weights from :class:`~ludeme.core.settings.RewardSettings`::
 
     positive = Σ w_i · v_i / Σ w_i        over the positive terms that are available
     raw      = clamp(positive − w_cosmetic · cosmetic − w_regression · regression, 0, 1)
-    total    = raw × 0.25 if playability < 0.6 × 0.5 if the runtime test failed
-    total    = min(total, 0.05) if the verdict is "broken"
+    total    = raw × (0.25 if playability < 0.6) × (0.5 if the runtime test failed)
+    total    = min(total, 0.05) if the verdict is "broken"      (factors and cap from settings)
 
 Verdicts: ``ok``/``playable`` pass; ``runtime_failed``/``not-interactive`` (and any unknown word) are
 a failed runtime test; ``broken``, ``timeout`` and ``hostile-contained`` are broken.
