@@ -56,8 +56,8 @@ FREEZE_SECONDS = 2.0
 RMS_FLOOR = 0.01
 CLUSTER_DISTANCE = 0.08
 REDUCED_SIDE = 128        # long side of the reduced frames, in pixels
-KEYFRAME_SAMPLES = 120
-BLANK_RANGE = 12          # grey levels: a frame whose range is this small is blank    # frames (evenly spread) that feed the clusters and colour histograms
+KEYFRAME_SAMPLES = 120    # frames (evenly spread) that feed the clusters and colour histograms
+BLANK_RANGE = 12          # grey levels: a frame whose range is this small is blank
 
 
 @dataclass(frozen=True)
