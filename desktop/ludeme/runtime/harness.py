@@ -1,0 +1,501 @@
+"""Headless playtest harness: drive one sandboxed game on a virtual clock from a worker process.
+
+See DESIGN.md §4–§5. A ``HarnessSession`` owns an offscreen view with a ``SandboxPage`` into which
+``resources/harness/harness.js`` is injected (per page, main world, at document creation, before
+any game code) with a per-session config. Every method is synchronous: it runs the page's
+JavaScript and spins a local ``QEventLoop`` until the answer arrives or a timeout passes. A page
+that does not answer in time has its render process killed (``HarnessTimeout``); a renderer that
+dies raises ``HarnessCrashed``. The interactive player never uses this.
+
+Inputs are dicts: ``{"type": "key", "code": "ArrowLeft", "down": True}`` or
+``{"type": "pointer", "x": 400, "y": 300, "action": "down" | "move" | "up"}``; pointer
+coordinates are in the main canvas's backing-store pixels, or in ``logical_size`` when given.
+
+Limits (see harness.js): ``<audio>``/``<video>`` elements and ``createMediaElementSource`` are
+not recorded; CSS/Web animations, ``document.timeline`` and MessageChannel/postMessage loops run
+on real time; promise jobs run at the end of each batch (≤ 30 frames), not between frames;
+captures read the main canvas only (no DOM overlays); a game can see and call the harness, and
+what it reports (telemetry, counters) is a hint, not proof.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import secrets
+import time
+import urllib.parse
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Mapping
+
+import numpy as np
+from PySide6.QtCore import QEventLoop, QSize, Qt, QTimer
+from PySide6.QtGui import QImage
+from PySide6.QtWebEngineCore import QWebEngineLoadingInfo, QWebEngineScript
+from PySide6.QtWebEngineWidgets import QWebEngineView
+
+from ludeme.runtime.policy import injected_script
+from ludeme.runtime.sandbox import ConsoleEntry, SandboxPage, SandboxProfile
+
+BATCH_FRAMES = 30
+SCRIPT_NAME = "ludeme-harness"
+HARNESS_PARAM = "__ludeme_harness"
+_JPEG_PREFIX = "data:image/jpeg;base64,"
+
+
+class HarnessError(RuntimeError):
+    """Base class of harness failures."""
+
+
+class HarnessTimeout(HarnessError):
+    """The page did not answer in time; its render process was killed."""
+
+
+class HarnessCrashed(HarnessError):
+    """The page's render process ended (killed, crashed or out of memory)."""
+
+
+@dataclass
+class Captured:
+    frame: int                 # frames stepped so far, after this step (1-based)
+    time: float                # virtual seconds after this step
+    jpeg: bytes | None         # JPEG of the main canvas at capture size, when captured
+    telemetry: dict | None     # window.ludeme after this step, when the game publishes it
+    cost_ms: float             # JS wall time of this step (timers + rAF callbacks)
+    capture_ms: float = 0.0    # JS wall time of the capture
+
+
+class HarnessSession:
+    """One evaluation page on a virtual clock. Not thread-safe; use it from the Qt thread."""
+
+    def __init__(
+        self,
+        sandbox: SandboxProfile,
+        *,
+        seed: int = 1,
+        sim_hz: int = 60,
+        audio_seconds: float = 10.0,
+        sample_rate: int = 48000,
+        capture_size: tuple[int, int] = (640, 480),
+        jpeg_quality: float = 0.85,
+        logical_size: tuple[int, int] | None = None,
+        call_timeout: float = 5.0,
+        storage_limit: int = 1 << 20,
+        cpu_canvas: bool = True,
+    ) -> None:
+        self.sandbox = sandbox
+        self.seed = int(seed)
+        self.sim_hz = int(sim_hz)
+        self.audio_seconds = float(audio_seconds)
+        self.sample_rate = int(sample_rate)
+        self.capture_size = (int(capture_size[0]), int(capture_size[1]))
+        self.jpeg_quality = float(jpeg_quality)
+        self.logical_size = tuple(logical_size) if logical_size else None
+        self.call_timeout = float(call_timeout)
+        self.storage_limit = int(storage_limit)
+        self.cpu_canvas = bool(cpu_canvas)
+        self.frame = 0
+        self.last_audio_info: dict = {}
+        self._clock_tampered = 0
+        self._crashed: str | None = None
+        self._terminated = False
+        self._closed = False
+        self.load_retries = 0  # navigations repeated because the harness was missing
+        self._loops: list[QEventLoop] = []
+
+        self.view: QWebEngineView | None = None
+        self.page: SandboxPage | None = None
+        self._make_page()
+        self._install_script()
+
+    def _make_page(self) -> None:
+        self.view = QWebEngineView()
+        self.view.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+        self.page = SandboxPage(self.sandbox, self.view, watchdog_timeout=max(self.call_timeout, 1.0))
+        self.view.setPage(self.page)
+        self.view.resize(QSize(*self.capture_size))
+        self.view.show()
+        self.page.renderProcessTerminated.connect(self._on_renderer_gone)
+        self._terminated = False
+
+    def _drop_page(self) -> None:
+        page, view = self.page, self.view
+        page.watchdog.stop()
+        try:
+            page.renderProcessTerminated.disconnect(self._on_renderer_gone)
+        except (RuntimeError, TypeError):
+            pass
+        view.hide()
+        page.deleteLater()
+        view.deleteLater()
+
+    # -- set-up ----------------------------------------------------------------------------
+    def _config(self) -> dict:
+        return {
+            "seed": self.seed, "simHz": self.sim_hz, "audioSeconds": self.audio_seconds,
+            "sampleRate": self.sample_rate, "storageLimit": self.storage_limit, "cpuCanvas": self.cpu_canvas,
+            "logicalSize": list(self.logical_size) if self.logical_size else None,
+        }
+
+    def _install_script(self) -> None:
+        """Add the harness to the profile once. It is inert in pages without a harness config in
+        their URL, so other pages of the profile are untouched. (Page-level scripts were tried
+        first: Qt 6.12 sometimes left them out of a page's renderer altogether.)"""
+        scripts = self.sandbox.profile.scripts()
+        if scripts.find(SCRIPT_NAME):
+            return
+        script = QWebEngineScript()
+        script.setName(SCRIPT_NAME)
+        script.setSourceCode(injected_script("harness.js"))
+        script.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentCreation)
+        script.setWorldId(QWebEngineScript.ScriptWorldId.MainWorld)
+        script.setRunsOnSubFrames(False)  # frames are refused by the CSP anyway
+        scripts.insert(script)
+
+    def _on_renderer_gone(self, status, exit_code) -> None:
+        self._terminated = True
+        self._crashed = self.page.stopped_reason or f"the game's process ended ({status.name})"
+        self._wake()
+
+    def _wake(self) -> None:
+        if self._loops:
+            self._loops[-1].quit()
+
+    def _wait(self, done: Callable[[], bool], timeout: float, what: str,
+              tick: Callable[[], None] | None = None, tick_ms: int = 30) -> None:
+        """Spin a local event loop until done(), the renderer dies, or the timeout passes.
+
+        Callbacks that make done() true call self._wake(). On timeout the page's render process
+        is killed (the watchdog's kill) and HarnessTimeout is raised.
+        """
+        if not (done() or self._crashed):
+            loop = QEventLoop()
+            self._loops.append(loop)
+            deadline = QTimer()
+            deadline.setSingleShot(True)
+            deadline.timeout.connect(loop.quit)
+            deadline.start(max(1, int(timeout * 1000)))
+            ticker = None
+            if tick is not None:
+                ticker = QTimer()
+                ticker.setInterval(tick_ms)
+                ticker.timeout.connect(tick)
+                ticker.start()
+                tick()
+            try:
+                while not (done() or self._crashed) and deadline.isActive():
+                    loop.exec()
+            finally:
+                self._loops.pop()
+                deadline.stop()
+                if ticker is not None:
+                    ticker.stop()
+        if done():
+            return
+        if self._crashed:
+            raise HarnessCrashed(self._crashed)
+        self._kill(f"the game did not answer {what} within {timeout:.1f} s and was stopped")
+        raise HarnessTimeout(self._crashed)
+
+    def _kill(self, reason: str) -> None:
+        self.page.watchdog.kill(reason)
+        self._crashed = reason
+        # Let renderProcessTerminated arrive, so the page is clean for the next load.
+        end = time.monotonic() + 2.0
+        while not self._terminated and time.monotonic() < end:
+            loop = QEventLoop()
+            QTimer.singleShot(10, loop.quit)
+            loop.exec()
+        self._crashed = reason
+
+    def _js(self, expression: str, timeout: float | None = None, what: str = "a call") -> Any:
+        """Run JS that evaluates to a string; return the string (None for anything else)."""
+        self._check_alive()
+        box: dict[str, Any] = {}
+
+        def got(result) -> None:
+            box["r"] = result
+            self._wake()
+        self.page.runJavaScript(expression, 0, got)
+        self._wait(lambda: "r" in box, self.call_timeout if timeout is None else timeout, what)
+        result = box["r"]
+        return result if isinstance(result, str) else None
+
+    def _js_json(self, expression: str, timeout: float | None = None, what: str = "a call") -> Any:
+        text = self._js(expression, timeout, what)
+        if not text:
+            return None
+        try:
+            return json.loads(text)
+        except ValueError:
+            return None
+
+    def _check_alive(self) -> None:
+        if self._closed:
+            raise HarnessError("the session is closed")
+        if self._crashed:
+            raise HarnessCrashed(self._crashed)
+
+    # -- public API ------------------------------------------------------------------------
+    def load(self, version_id: str, timeout: float = 5.0, *, seed: int | None = None) -> bool:
+        """Load a version; True once its document is complete and the harness answers.
+
+        Never waits on loadFinished alone (an infinite loop at load never fires it): it pings the
+        new document too. False when the version has no index.html or the page failed to load.
+        Raises HarnessTimeout when the page does not come up in time (its renderer is killed) and
+        HarnessCrashed when its renderer dies. ``seed`` changes the session's seed from this load.
+        """
+        if self._closed:
+            raise HarnessError("the session is closed")
+        if seed is not None:
+            self.seed = int(seed)
+        version = version_id.lower()
+        try:
+            exists = self.sandbox.scheme_handler.resolver(version, "index.html") is not None
+        except Exception:  # a damaged project: the same answer the scheme handler would give
+            exists = False
+        if not exists:
+            return False  # a failed navigation would also leave the page without its scripts
+        for attempt in range(3):
+            if self._terminated or attempt > 0:
+                # A page whose renderer was killed, or whose document came up without the injected
+                # scripts, gets a fresh page: Qt 6.12 sometimes runs the next document of such a
+                # page with none of the profile's scripts (no sandbox shims either).
+                self._drop_page()
+                self._make_page()
+            outcome = self._navigate(version, timeout)
+            if outcome != "no-harness":
+                return outcome == "ok"
+            self.load_retries += 1
+            self._kill("the page came up without the harness")  # it ran without the shims: stop it
+        return False
+
+    def _navigate(self, version: str, timeout: float) -> str:
+        nonce = secrets.token_hex(8)  # tells the new document from the one it replaces
+        config = dict(self._config(), nonce=nonce)
+        query = urllib.parse.quote(json.dumps(config, separators=(",", ":")), safe="")
+        self._crashed = None
+        self.frame = 0
+        self._clock_tampered = 0
+        state: dict[str, Any] = {}
+
+        def finished(info) -> None:
+            # loadingChanged carries the URL of its own navigation (page.url() may already have
+            # gone back to the previous document when a navigation fails).
+            if info.url().host() != version:
+                return
+            status = info.status()
+            if status == QWebEngineLoadingInfo.LoadStatus.LoadSucceededStatus:
+                state["finished"] = True
+            elif status in (QWebEngineLoadingInfo.LoadStatus.LoadFailedStatus,
+                            QWebEngineLoadingInfo.LoadStatus.LoadStoppedStatus):
+                state["finished"] = False
+            else:
+                return
+            self._wake()
+
+        def pinged(result) -> None:
+            state["pending"] = False
+            try:
+                ready, host, mark = json.loads(result) if isinstance(result, str) else (None, None, None)
+            except (ValueError, TypeError):
+                return
+            if host == version and mark == nonce and ready == "complete":
+                state["ready"] = True
+                self._wake()
+
+        def ping() -> None:
+            # Never run JS while the page has no live renderer (after a kill): Qt would revive the
+            # old document and cancel this navigation.
+            if not state.get("pending") and self.page.renderProcessPid():
+                state["pending"] = True
+                self.page.runJavaScript(
+                    "JSON.stringify([document.readyState, location.host,"
+                    " window.__ludemeHarness ? __ludemeHarness.nonce : null])", 0, pinged)
+
+        self.page.loadingChanged.connect(finished)
+        try:
+            self.page.load_version(version, f"index.html?{HARNESS_PARAM}={query}")
+            self.page.watchdog.stop()  # every harness call has its own timeout instead
+            self._wait(lambda: "finished" in state or state.get("ready", False), timeout, "while loading",
+                       tick=ping)
+        finally:
+            try:
+                self.page.loadingChanged.disconnect(finished)
+            except (RuntimeError, TypeError):
+                pass
+        if not state.get("ready") and state.get("finished") is False:
+            return "failed"
+        info = self._js_json("JSON.stringify([location.host, window.__ludemeHarness ? __ludemeHarness.info() : null])",
+                             timeout=timeout, what="after loading")
+        if not isinstance(info, list) or len(info) != 2 or info[0] != version:
+            return "failed"
+        if not isinstance(info[1], str):
+            return "no-harness"
+        details = json.loads(info[1])
+        if details.get("nonce") != nonce:
+            return "no-harness"
+        self.frame = int(details.get("frame", 0))
+        return "ok"
+
+    def run_json(self, expression: str, timeout: float | None = None) -> Any:
+        """Evaluate JS that returns JSON text in the page; the decoded value, or None.
+
+        Runs under the same timeout and kill as every harness call."""
+        return self._js_json(expression, timeout, what="a script")
+
+    def info(self) -> dict | None:
+        return self._js_json("window.__ludemeHarness ? __ludemeHarness.info() : ''", what="info")
+
+    def step(
+        self,
+        frames: int,
+        inputs: Mapping[int, Iterable[dict] | dict] | None = None,
+        capture_every: int = 0,
+        size: tuple[int, int] | None = None,
+        dt_ms: float | None = None,
+    ) -> list[Captured]:
+        """Advance ``frames`` simulation frames; one ``Captured`` per frame.
+
+        ``inputs`` maps an offset into this call (0 = before its first frame, ``frames`` = after
+        its last) to an input dict or a list of them. A frame is captured when the session's frame
+        count after it is a multiple of ``capture_every`` (0: no captures).
+        """
+        frames = max(0, int(frames))
+        width, height = size or self.capture_size
+        dt = float(dt_ms) if dt_ms else 1000.0 / self.sim_hz
+        by_offset: dict[int, list[dict]] = {}
+        for offset, value in (inputs or {}).items():
+            offset = int(offset)
+            if not 0 <= offset <= frames:
+                raise ValueError(f"input offset {offset} is outside 0..{frames}")
+            items = [value] if isinstance(value, dict) else list(value)
+            by_offset.setdefault(offset, []).extend(items)
+        out: list[Captured] = []
+        done = 0
+        while True:
+            k = min(BATCH_FRAMES, frames - done)
+            batch = {str(o - done): v for o, v in by_offset.items() if done <= o < done + k or (o == frames and done + k == frames)}
+            if k == 0 and not batch:
+                break
+            expression = "__ludemeHarness.stepAndCapture(%d, %d, %d, %d, %s, %s, %s)" % (
+                k, int(capture_every), int(width), int(height), json.dumps(self.jpeg_quality),
+                json.dumps(json.dumps(batch)), json.dumps(dt))
+            result = self._js_json(expression, what=f"stepping frames {self.frame}..{self.frame + k}")
+            if not isinstance(result, dict) or not isinstance(result.get("steps"), list):
+                raise HarnessError("the harness returned no step result (was the page replaced?)")
+            if int(result.get("frame0", -1)) != self.frame:
+                self._clock_tampered += 1  # something else stepped the clock
+            for s in result["steps"]:
+                out.append(self._captured(s))
+            self.frame = int(result.get("frame", self.frame + k))
+            done += k
+            if done >= frames:
+                break
+        return out
+
+    @staticmethod
+    def _captured(s: dict) -> Captured:
+        jpeg = None
+        img = s.get("img")
+        if isinstance(img, str) and img.startswith(_JPEG_PREFIX):
+            try:
+                jpeg = base64.b64decode(img[len(_JPEG_PREFIX):], validate=False)
+            except (binascii.Error, ValueError):
+                jpeg = None
+        tel = s.get("tel")
+        return Captured(
+            frame=int(s.get("f", 0)), time=float(s.get("t", 0.0)), jpeg=jpeg,
+            telemetry=tel if isinstance(tel, dict) else None,
+            cost_ms=float(s.get("cost", 0.0)), capture_ms=float(s.get("cap", 0.0)),
+        )
+
+    def capture(self, size: tuple[int, int] | None = None) -> bytes | None:
+        """Capture now, outside a step (a WebGL canvas may read blank here; step captures do not)."""
+        width, height = size or self.capture_size
+        text = self._js("__ludemeHarness.capture(%d, %d, %s) || ''" % (width, height, json.dumps(self.jpeg_quality)),
+                        what="capture")
+        if text and text.startswith(_JPEG_PREFIX):
+            return base64.b64decode(text[len(_JPEG_PREFIX):])
+        return None
+
+    def key(self, code: str, down: bool = True) -> dict | None:
+        """Dispatch one key event now (between frames)."""
+        return self._js_json("__ludemeHarness.key(%s, %s)" % (json.dumps(code), json.dumps(bool(down))), what="key")
+
+    def pointer(self, x: float, y: float, action: str = "move") -> dict | None:
+        return self._js_json("__ludemeHarness.pointer(%s, %s, %s)" % (json.dumps(x), json.dumps(y), json.dumps(action)),
+                             what="pointer")
+
+    @staticmethod
+    def decode(jpeg: bytes) -> np.ndarray:
+        """JPEG bytes -> H×W×3 uint8 RGB."""
+        image = QImage.fromData(jpeg, "JPEG")
+        if image.isNull():
+            raise ValueError("not a decodable JPEG")
+        image = image.convertToFormat(QImage.Format.Format_RGB888)  # kept alive while its bits are read
+        w, h, bpl = image.width(), image.height(), image.bytesPerLine()
+        raw = np.frombuffer(image.constBits(), dtype=np.uint8, count=bpl * h)
+        return raw.reshape(h, bpl)[:, : w * 3].reshape(h, w, 3).copy()
+
+    def audio(self, timeout: float = 20.0) -> tuple[np.ndarray, int]:
+        """Render every context's sound (once; later calls return the same) as mono float32 PCM."""
+        self._js("__ludemeHarness.startAudio()", what="starting the audio render")
+        box: dict[str, Any] = {}
+
+        def got(result) -> None:
+            box["pending"] = False
+            if isinstance(result, str) and result:
+                box["r"] = result
+                self._wake()
+
+        def poll() -> None:
+            if not box.get("pending") and "r" not in box:
+                box["pending"] = True
+                self.page.runJavaScript("__ludemeHarness.audioResult()", 0, got)
+
+        self._wait(lambda: "r" in box, timeout, "the audio render", tick=poll, tick_ms=10)
+        data = json.loads(box["r"])
+        if "error" in data:
+            raise HarnessError(f"audio render failed: {data['error']}")
+        pcm = np.frombuffer(base64.b64decode(data["pcm16"]), dtype="<i2").astype(np.float32) / 32767.0
+        self.last_audio_info = {k: v for k, v in data.items() if k != "pcm16"}
+        return pcm, int(data["sampleRate"])
+
+    def audio_events(self) -> list[dict]:
+        return self._js_json("__ludemeHarness.audioEvents()", what="audio events") or []
+
+    def signals(self) -> dict:
+        sig = self._js_json("__ludemeHarness.signals()", what="signals") or {}
+        sig["bridge_probes"] = sorted(sig.get("bridge") or {})
+        sig["clock_tampered"] = self._clock_tampered
+        sig["blocked"] = self.page.blocked_count
+        return sig
+
+    def telemetry(self) -> dict | None:
+        value = self._js_json("__ludemeHarness.telemetry()", what="telemetry")
+        return value if isinstance(value, dict) else None
+
+    @property
+    def console(self) -> list[ConsoleEntry]:
+        return self.page.console
+
+    @property
+    def blocked_count(self) -> int:
+        return self.page.blocked_count
+
+    @property
+    def crashed(self) -> str | None:
+        return self._crashed
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._drop_page()
+
+    def __enter__(self) -> "HarnessSession":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
