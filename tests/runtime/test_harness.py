@@ -283,6 +283,34 @@ def test_speed_of_a_ten_second_recording(open_session):
     assert wall < 8.0, "far slower than the 2 s goal even on a loaded machine"
 
 
+OVERDRAW_PAGE = """<!DOCTYPE html><html><body style="margin:0"><canvas id="c" width="300" height="200"></canvas><script>
+const x = document.getElementById("c").getContext("2d");
+let n = 0;
+requestAnimationFrame(function f() {
+  requestAnimationFrame(f); n++;
+  const k = n % 4;
+  x.setTransform(1.5, 0, 0, 1.5, 0, 0);
+  if (k === 0) { x.fillStyle = "#203040"; x.fillRect(0, 0, 200, 140); }                  // full, opaque, scaled
+  if (k === 1) { x.fillStyle = "rgba(0,0,0,0.3)"; x.fillRect(0, 0, 200, 140); }          // trails: not opaque
+  if (k === 2) { x.save(); x.beginPath(); x.rect(0, 0, 60, 60); x.clip();
+                 x.fillStyle = "#ff0000"; x.fillRect(0, 0, 300, 200); x.restore(); }   // full but clipped
+  if (k === 3) { x.globalCompositeOperation = "lighter"; x.fillStyle = "#101010"; x.fillRect(0, 0, 300, 200);
+                 x.globalCompositeOperation = "source-over"; }                          // full, additive
+  x.setTransform(1, 0, 0, 1, 0, 0);
+  x.fillStyle = "hsl(" + (n * 17 % 360) + ",70%,60%)"; x.fillRect((n * 13) % 280, (n * 7) % 180, 20, 20);
+});
+</script></body></html>"""
+
+
+def test_the_overdraw_hint_does_not_change_a_pixel(open_session):
+    runs = []
+    for hint in (True, False):
+        session = open_session(OVERDRAW_PAGE, "0000000000000f0d", overdraw_hint=hint, capture_size=(300, 200),
+                               jpeg_quality=1.0)
+        runs.append(digests(session.step(40, capture_every=1)))
+    assert len(set(runs[0])) > 30 and runs[0] == runs[1]
+
+
 def test_errors_in_callbacks_are_counted_and_reported(open_session):
     html = """<canvas></canvas><script>
       let n = 0;

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 
 import numpy as np
-from PySide6.QtCore import QEventLoop, QSize, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QSize, Qt, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWebEngineCore import QWebEngineLoadingInfo, QWebEngineScript
 from PySide6.QtWebEngineWidgets import QWebEngineView
@@ -81,7 +81,8 @@ class HarnessSession:
         logical_size: tuple[int, int] | None = None,
         call_timeout: float = 5.0,
         storage_limit: int = 1 << 20,
-        cpu_canvas: bool = True,
+        cpu_canvas: bool = False,
+        overdraw_hint: bool = True,
     ) -> None:
         self.sandbox = sandbox
         self.seed = int(seed)
@@ -94,6 +95,7 @@ class HarnessSession:
         self.call_timeout = float(call_timeout)
         self.storage_limit = int(storage_limit)
         self.cpu_canvas = bool(cpu_canvas)
+        self.overdraw_hint = bool(overdraw_hint)
         self.frame = 0
         self.last_audio_info: dict = {}
         self._clock_tampered = 0
@@ -134,6 +136,7 @@ class HarnessSession:
         return {
             "seed": self.seed, "simHz": self.sim_hz, "audioSeconds": self.audio_seconds,
             "sampleRate": self.sample_rate, "storageLimit": self.storage_limit, "cpuCanvas": self.cpu_canvas,
+            "overdraw": self.overdraw_hint,
             "logicalSize": list(self.logical_size) if self.logical_size else None,
         }
 
@@ -493,6 +496,9 @@ class HarnessSession:
             return
         self._closed = True
         self._drop_page()
+        # Free the page and its renderer now: a worker may not run an event loop until its next
+        # session, and each renderer holds ~100 MB.
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
     def __enter__(self) -> "HarnessSession":
         return self
