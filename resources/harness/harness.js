@@ -560,6 +560,21 @@
   }
   lock(window, "localStorage", makeStorage());
   lock(window, "sessionStorage", makeStorage());
+  // The real Storage stays reachable (e.g. from an about:blank frame): count and cap it too.
+  if (window.Storage && Storage.prototype.setItem) {
+    const realSetItem = Storage.prototype.setItem;
+    lock(Storage.prototype, "setItem", function setItem(k, v) {
+      const cost = (String(k).length + String(v).length) * 2;
+      if (sig.storage_bytes + cost > storageLimit) {
+        sig.storage_refused += 1;
+        throw new DOMException_("Failed to execute 'setItem' on 'Storage': the quota has been exceeded.",
+          "QuotaExceededError");
+      }
+      sig.storage_writes += 1;
+      sig.storage_bytes += cost;
+      return apply(realSetItem, this, [k, v]);
+    });
+  }
 
   // ------------------------------------------------------------------ native bridge probes
   function probe(name) { sig.bridge[name] = (sig.bridge[name] || 0) + 1; }

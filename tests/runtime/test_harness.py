@@ -176,6 +176,25 @@ def test_sound_follows_the_virtual_clock(open_session):
     assert np.array_equal(again, pcm)
 
 
+PARAM_PAGE = """<!DOCTYPE html><html><body><script>
+const ac = new AudioContext(), o = ac.createOscillator(), g = ac.createGain();
+g.gain.value = 0; o.connect(g); g.connect(ac.destination); o.start();
+setTimeout(() => { g.gain.value = 0.5; }, 1000);
+setTimeout(() => { g.gain.value = 0; }, 1500);
+</script></body></html>"""
+
+
+def test_param_value_writes_follow_the_virtual_clock(open_session):
+    """A live context applies `param.value = v` from now on; the offline stand-in must too."""
+    session = open_session(PARAM_PAGE, "0000000000000c03", audio_seconds=2.0)
+    session.step(120)
+    pcm, rate = session.audio()
+    loud = np.abs(pcm) > 0.1
+    assert not loud[: int(0.99 * rate)].any() and not loud[int(1.51 * rate):].any()
+    assert loud[int(1.01 * rate): int(1.49 * rate)].mean() > 0.5
+    assert [e["t"] for e in session.audio_events()] == [0]
+
+
 def test_silent_game_gives_silence_of_the_recording_length(open_session):
     session = open_session("<canvas></canvas>", "0000000000000c02", audio_seconds=1.0, sample_rate=22050)
     session.step(10)
@@ -220,6 +239,11 @@ def test_key_and_pointer_events_reach_the_page(open_session):
     session.pointer(0, 0, "move")
     assert session._js_json("JSON.stringify(log[log.length - 1])")[1:] == \
         ["mousemove", None, None, 0, 0, 20, 50, False, True]
+    # With a logical size, pointer coordinates are in that space instead of backing-store pixels.
+    scaled = open_session(None, "0000000000000d01", logical_size=(200, 150))
+    scaled.pointer(100, 75, "down")
+    assert scaled._js_json("JSON.stringify(log.map(e => e.slice(1, 2).concat(e.slice(6, 8))))") == \
+        [["pointerdown", 220, 200], ["mousedown", 220, 200]]
 
 
 def test_seed_game_plays_under_the_harness(open_session):

@@ -1,21 +1,25 @@
 """Headless playtest harness: drive one sandboxed game on a virtual clock from a worker process.
 
-See DESIGN.md §4–§5. A ``HarnessSession`` owns an offscreen view with a ``SandboxPage`` into which
-``resources/harness/harness.js`` is injected (per page, main world, at document creation, before
-any game code) with a per-session config. Every method is synchronous: it runs the page's
+See DESIGN.md §4–§5. A ``HarnessSession`` owns an offscreen view with a ``SandboxPage``.
+``resources/harness/harness.js`` is added once to the sandbox profile's scripts (main world,
+document creation, before any game code) and is inert unless the page URL carries a harness
+config (``?__ludeme_harness=<JSON>``, removed from the URL before the game runs), so only the
+session's own pages are evaluation pages. Every method is synchronous: it runs the page's
 JavaScript and spins a local ``QEventLoop`` until the answer arrives or a timeout passes. A page
 that does not answer in time has its render process killed (``HarnessTimeout``); a renderer that
-dies raises ``HarnessCrashed``. The interactive player never uses this.
+dies raises ``HarnessCrashed``. After either, ``load`` starts on a fresh page: Qt 6.12 ran the
+next document of a page whose renderer had been killed without any injected script. The
+interactive player never uses this.
 
 Inputs are dicts: ``{"type": "key", "code": "ArrowLeft", "down": True}`` or
 ``{"type": "pointer", "x": 400, "y": 300, "action": "down" | "move" | "up"}``; pointer
 coordinates are in the main canvas's backing-store pixels, or in ``logical_size`` when given.
 
 Limits (see harness.js): ``<audio>``/``<video>`` elements and ``createMediaElementSource`` are
-not recorded; CSS/Web animations, ``document.timeline`` and MessageChannel/postMessage loops run
-on real time; promise jobs run at the end of each batch (≤ 30 frames), not between frames;
-captures read the main canvas only (no DOM overlays); a game can see and call the harness, and
-what it reports (telemetry, counters) is a hint, not proof.
+not recorded; CSS/Web animations, ``document.timeline``, MessageChannel/postMessage loops and
+about:blank iframes (the CSP allows them) run on real time; promise jobs run at the end of each
+batch (≤ 30 frames), not between frames; captures read the main canvas only (no DOM overlays); a
+game can see and call the harness, and what it reports (telemetry, counters) is a hint, not proof.
 """
 from __future__ import annotations
 
@@ -142,8 +146,8 @@ class HarnessSession:
 
     def _install_script(self) -> None:
         """Add the harness to the profile once. It is inert in pages without a harness config in
-        their URL, so other pages of the profile are untouched. (Page-level scripts were tried
-        first: Qt 6.12 sometimes left them out of a page's renderer altogether.)"""
+        their URL, so other pages of the profile are untouched. (Per-page scripts with the config
+        prepended were tried first: Qt 6.12 sometimes left them out of a page's new renderer.)"""
         scripts = self.sandbox.profile.scripts()
         if scripts.find(SCRIPT_NAME):
             return
