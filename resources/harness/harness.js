@@ -426,12 +426,12 @@
       const now = vnow / 1000;
       const w = Number(when);
       const at = when === undefined || !Number.isFinite(w) || w < now ? now : w;
+      const result = apply(realStart, this, [at, ...rest]); // throws if started twice: not a sound
       sig.audio_starts += 1;
-      const ctx = apply(nodeContext, this, []);
-      const st = live.get(ctx);
+      const st = live.get(apply(nodeContext, this, []));
       if (st) st.starts += 1;
       if (audioEvents.length < MAX_AUDIO_EVENTS) audioEvents[audioEvents.length] = { t: at, kind: kindOf(this) };
-      return apply(realStart, this, [at, ...rest]);
+      return result;
     });
     lock(proto, "stop", function stop(when) {
       if (!isVirtual(this)) return apply(realStop, this, arguments);
