@@ -37,6 +37,17 @@ def _parser() -> argparse.ArgumentParser:
     ls.add_argument("--json", action="store_true", help="machine-readable output")
     init = sub.add_parser("init", help="create a new project with the seed games")
     init.add_argument("--project", type=Path, required=True)
+    ev = sub.add_parser("evaluate", help="validate, playtest, record and score games")
+    ev.add_argument("targets", nargs="+", metavar="GAME.html|VERSION_ID")
+    ev.add_argument("--project", type=Path, help="project holding VERSION_ID (results are stored there)")
+    ev.add_argument("--seconds", type=float, help="seconds of bot play (default from settings: 10)")
+    ev.add_argument("--bot", choices=("idle", "monkey", "explorer", "replay"))
+    ev.add_argument("--trace", type=Path, help="input trace (JSON) for --bot replay")
+    ev.add_argument("--seed", type=int)
+    ev.add_argument("--record", type=Path, metavar="OUT.webm|OUT.mp4",
+                    help="write the recording (.webm: VP9+Opus, .mp4: H.264+AAC)")
+    ev.add_argument("--json", action="store_true", help="machine-readable report")
+    ev.add_argument("--jobs", type=int, default=1, help="evaluate several games at once (one process each)")
     return p
 
 
@@ -114,11 +125,18 @@ def cmd_init(args) -> int:
     return 0
 
 
+def cmd_evaluate(args) -> int:
+    from ludeme.evaluation.cli import run_evaluate
+
+    return run_evaluate(args, UsageError)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
         args = _parser().parse_args(argv)
-        handler = {"gui": cmd_gui, "list": cmd_list, "init": cmd_init}.get(args.command)
+        handler = {"gui": cmd_gui, "list": cmd_list, "init": cmd_init,
+                   "evaluate": cmd_evaluate}.get(args.command)
         if handler is None:  # bare `ludeme`: the studio on the default project
             args = _parser().parse_args(["gui"])
             handler = cmd_gui

@@ -178,3 +178,14 @@ def test_a_ten_second_run_at_640x480_is_measured_quickly():
     print(f"compute_metrics, 300 frames of 640x480 + 10 s audio: {took * 1000:.0f} ms")
     assert m.changing_fraction == 1.0 and len(m.onsets) == 5
     assert took < 1.5                       # ~0.1 s on an idle core; generous for shared machines
+
+
+def test_sparse_idle_run_is_aligned_with_the_recording():
+    """An idle run sampled every 3rd capture compares against the matching recorded frames."""
+    rng = np.random.default_rng(3)
+    frames = rng.integers(0, 255, size=(30, 48, 64, 3), dtype=np.uint8)
+    idle = frames[2::3]  # captured at the same moments as frames 2, 5, 8, ...
+    same = compute_metrics(frames, 30, idle_frames=idle, idle_every=3)
+    assert same.responsiveness == 0.0
+    shifted = compute_metrics(frames, 30, idle_frames=frames[0::3], idle_every=3)
+    assert shifted.responsiveness > 0.5

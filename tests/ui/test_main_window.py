@@ -84,10 +84,14 @@ def test_a_hanging_version_is_stopped_and_the_studio_goes_on(qtbot, window):
     qtbot.waitUntil(window.player.overlay.isVisible, timeout=2000)
     assert "stopped responding" in window.player.overlay.text()
     assert "stopped responding" in window.console.plain_text()
-    # Another game still plays.
+    # Another game still plays, in a page that has its sandbox shims again (Chromium drops the
+    # injected scripts of a page whose renderer was killed, so the player must use a new page).
     with qtbot.waitSignal(window.player.game_painted, timeout=20000):
         window.lineages.select_first_version()
     assert not window.player.overlay.isVisible()
+    probe = "JSON.stringify((() => { try { new WebSocket('ws://127.0.0.1:9'); return 'open'; } catch (e) { return e.name; } })())"
+    assert js_value(qtbot, window.player.page, probe) == "SecurityError"
+    assert "playing" in window.console.plain_text()
 
 
 def test_filter_narrows_the_list(qtbot, window):

@@ -427,10 +427,14 @@ def playability_of(*, blank_fraction: float, changing_fraction: float, responsiv
 
 
 def compute_metrics(frames: Any, fps: float, audio: Any = None, sample_rate: int = 0,
-                    telemetry: Iterable | None = None, *, idle_frames: Any = None, errors: int = 0,
-                    frame_costs_ms: Sequence[float] | None = None,
+                    telemetry: Iterable | None = None, *, idle_frames: Any = None, idle_every: int = 1,
+                    errors: int = 0, frame_costs_ms: Sequence[float] | None = None,
                     audio_events: Sequence[Mapping] | None = None) -> Metrics:
-    """Figures of one recorded run; see the module docstring for each definition."""
+    """Figures of one recorded run; see the module docstring for each definition.
+
+    ``idle_frames[k]`` was captured at the same moment as ``frames[(k + 1) * idle_every - 1]`` (an
+    idle run may be sampled more sparsely than the recording, to save time: both runs capture
+    after every n-th step, the idle one with an n ``idle_every`` times larger)."""
     small = _small(frames if frames is not None else [])
     t = small.shape[0]
     fps = float(fps) if fps else 30.0
@@ -457,12 +461,14 @@ def compute_metrics(frames: Any, fps: float, audio: Any = None, sample_rate: int
         kw["colour_entropy"] = float(ent.mean())
         kw["colour_entropy_spread"] = float(ent.std())
         if idle_frames is not None:
-            idle = idle_frames[:t] if isinstance(idle_frames, np.ndarray) else list(idle_frames)[:t]
+            every = max(1, int(idle_every))
+            play_at = grey[every - 1::every]
+            idle = idle_frames[:len(play_at)] if isinstance(idle_frames, np.ndarray) else list(idle_frames)[:len(play_at)]
             if len(idle):
                 ig = _grey(_small(idle))
-                m = min(t, len(ig))
+                m = min(len(play_at), len(ig))
                 if ig.shape[1:] == grey.shape[1:]:
-                    dmean, differs = _pair_changes(grey[:m], ig[:m])
+                    dmean, differs = _pair_changes(play_at[:m], ig[:m])
                     kw["responsiveness"] = float(0.5 * differs.mean() + 0.5 * _log_level(float(dmean.mean())))
 
     act, variety, on, distinct, spread = _audio_figures(audio, int(sample_rate or 0), audio_events)

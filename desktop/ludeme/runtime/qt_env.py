@@ -17,6 +17,8 @@ _FLAGS = (
     "--disable-domain-reliability",
     "--no-pings",
     "--js-flags=--max-old-space-size=512",
+    # WebRTC's UDP never passes the request interceptor or the CSP: with no proxy, this disables it.
+    "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
 )
 
 _registered = False

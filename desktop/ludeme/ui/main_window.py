@@ -34,6 +34,7 @@ class MainWindow(QMainWindow):
         self.player = GamePlayer(sandbox)
         self.console = ConsolePanel()
         self.player.page.console_message.connect(self.console.add)
+        self.player.page_replaced.connect(lambda page: page.console_message.connect(self.console.add))
         self.player.game_stopped.connect(lambda reason: self.console.note(reason, "error"))
         self.lineages.version_selected.connect(self.play_version)
 

@@ -32,13 +32,11 @@ class GamePlayer(QWidget):
         self.sandbox = sandbox
         self.version_id: str | None = None
         self.view = QWebEngineView(self)
-        self.page = SandboxPage(sandbox, self.view)
-        self.view.setPage(self.page)
+        self.page = None
+        self._new_page()
         self.view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.view.setMinimumSize(QSize(320, 240))
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
-        self.page.loadFinished.connect(self._on_loaded)
-        self.page.game_stopped.connect(self._on_stopped)
 
         self.title = QLabel("No game selected")
         self.title.setObjectName("PanelTitle")
@@ -70,6 +68,22 @@ class GamePlayer(QWidget):
         self._paint_poll.timeout.connect(self._poll_painted)
         self._set_enabled(False)
 
+    page_replaced = Signal(object)  # the new SandboxPage
+
+    def _new_page(self) -> None:
+        """A fresh page. After its renderer was killed, Chromium loads the next document of the
+        same page without the profile's injected scripts (the sandbox shims), so never reuse it."""
+        old = self.page
+        self.page = SandboxPage(self.sandbox, self.view)
+        self.page.loadFinished.connect(self._on_loaded)
+        self.page.game_stopped.connect(self._on_stopped)
+        self.view.setPage(self.page)
+        self._page_dead = False
+        if old is not None:
+            old.watchdog.stop()
+            old.deleteLater()
+            self.page_replaced.emit(self.page)
+
     def _action(self, text: str, shortcut: str, slot, tip: str) -> QAction:
         action = QAction(text, self)
         action.setShortcut(QKeySequence(shortcut))
@@ -89,7 +103,11 @@ class GamePlayer(QWidget):
         self.title.setText(title or version_id)
         self.overlay.hide()
         self.pause_action.setChecked(False)
+        self.pause_action.setText("Pause")
         self._painted = False
+        if self._page_dead:
+            self._new_page()
+            self.page.setAudioMuted(self.mute_action.isChecked())
         self.page.setLifecycleState(QWebEnginePage.LifecycleState.Active)
         self.page.load_version(version_id)
         self._set_enabled(True)
@@ -165,6 +183,7 @@ class GamePlayer(QWidget):
 
     def _on_stopped(self, reason: str) -> None:
         self._paint_poll.stop()
+        self._page_dead = True
         self.overlay.setText(f"⏹  {reason}.\n\nPress Restart (Ctrl+R) to try again.")
         self._place_overlay()
         self.overlay.show()

@@ -1,0 +1,510 @@
+"""The evaluation cascade (DESIGN.md §5, stages 1–4) for one version, in this process.
+
+static checks → load → play (bot, recorded with sound) + an idle run for responsiveness →
+mechanic probes → metrics → verdict → proxy reward. Each stage records what it saw and can stop
+the cascade; whatever the game does, this function returns a report (the page is killed, never
+the evaluator). Qt is imported lazily: callers without a display get an offscreen application.
+"""
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ludeme.evaluation.verdict import Findings, decide
+
+SIM_HZ = 60
+METRIC_SIZE = (160, 120)  # frames kept for metrics are downsampled: 300 frames ≈ 17 MB
+SHEET_EVERY_S = 0.5       # full-size frames kept for the contact sheet and thumbnail
+IDLE_SPARSE = 3           # the idle run is sampled at a third of the recording's frame rate
+RENDERER_CAP_MB = 1500    # beyond the JS heap cap: typed arrays, canvases, audio buffers
+EVAL_HOST = "e0a1b2c3d4e5f601"
+PROBE_HOST = "e0a1b2c3d4e5f602"
+
+
+@dataclass
+class Stage:
+    name: str
+    ok: bool
+    detail: str
+    seconds: float
+
+
+@dataclass
+class EvalReport:
+    verdict: str
+    reasons: list[str]
+    checks: list[dict] = field(default_factory=list)
+    stages: list[Stage] = field(default_factory=list)
+    metrics: dict = field(default_factory=dict)
+    probes: list[dict] = field(default_factory=list)
+    reward: float = 0.0
+    breakdown: dict = field(default_factory=dict)
+    gates: list[str] = field(default_factory=list)
+    blocked_requests: int = 0
+    signals: dict = field(default_factory=dict)
+    console: list[dict] = field(default_factory=list)
+    input_trace: list[dict] = field(default_factory=list)
+    recording: dict | None = None
+    contact_sheet_png: bytes | None = None
+    thumbnail_png: bytes | None = None
+    settings: dict = field(default_factory=dict)
+    wall_time: float = 0.0
+
+    def to_dict(self, with_images: bool = False) -> dict[str, Any]:
+        d = asdict(self)
+        if not with_images:
+            d.pop("contact_sheet_png", None)
+            d.pop("thumbnail_png", None)
+        return d
+
+
+def ensure_app():
+    """A QApplication for headless evaluation (game:// registered before it exists)."""
+    from ludeme.runtime.qt_env import configure_environment, register_schemes
+
+    configure_environment(offscreen=True)
+    register_schemes()
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance() or QApplication(["ludeme-evaluate"])
+
+
+def _downsample(rgb: np.ndarray, size=METRIC_SIZE) -> np.ndarray:
+    h, w = rgb.shape[:2]
+    ys = (np.arange(size[1]) * h // size[1]).clip(0, h - 1)
+    xs = (np.arange(size[0]) * w // size[0]).clip(0, w - 1)
+    return rgb[ys][:, xs]
+
+
+class JpegDecoder:
+    """Captured frames → RGB arrays. Play and idle runs must share one decoder implementation, or
+    decoder differences would read as the game reacting to input."""
+
+    def __init__(self) -> None:
+        import av
+
+        self._av = av
+        self._codec = av.CodecContext.create("mjpeg", "r")
+
+    def __call__(self, jpeg: bytes) -> np.ndarray:
+        return self._codec.decode(self._av.Packet(jpeg))[0].to_ndarray(format="rgb24")
+
+
+class FrameSink:
+    """Decodes captured JPEGs, keeps small copies for the metrics and some full frames for the
+    contact sheet, and feeds the recording: on its own thread (PyAV and numpy release the GIL),
+    so decoding and encoding overlap with the page playing in its renderer process."""
+
+    def __init__(self, writer, sheet_every: int) -> None:
+        import av
+
+        self.writer = writer
+        self.sheet_every = sheet_every
+        self.small: list[np.ndarray] = []
+        self.sheet: list[np.ndarray] = []
+        self.error: BaseException | None = None
+        self._decode = JpegDecoder()
+        self._queue: queue.Queue = queue.Queue(maxsize=64)
+        self._thread = threading.Thread(target=self._run, name="ludeme-frames", daemon=True)
+        self._thread.start()
+
+    def put(self, jpeg: bytes) -> None:
+        if self.error is None:
+            self._queue.put(("frame", jpeg))
+
+    def add_audio(self, samples: np.ndarray, rate: int) -> None:
+        self._queue.put(("audio", (samples, rate)))
+
+    def _run(self) -> None:
+        while True:
+            kind, item = self._queue.get()
+            if kind == "stop":
+                return
+            if self.error is not None:
+                continue
+            try:
+                if kind == "frame":
+                    rgb = self._decode(item)
+                    if len(self.small) % self.sheet_every == 0:
+                        self.sheet.append(rgb)
+                    self.small.append(_downsample(rgb))
+                    if self.writer is not None:
+                        self.writer.add_frame(rgb)
+                elif self.writer is not None and len(item[0]):
+                    self.writer.add_audio(*item)
+            except BaseException as exc:  # reported by close(); the evaluation itself goes on
+                self.error = exc
+
+    def close(self) -> None:
+        self._queue.put(("stop", None))
+        self._thread.join()
+        if self.writer is not None:
+            self.writer.close()
+        if self.error is not None:
+            raise self.error
+
+
+class Evaluation:
+    """One evaluation run; `run()` returns the report. Kept as an object so stages stay small."""
+
+    def __init__(self, files: dict[str, bytes], settings, *, parent_html: str | None = None,
+                 planned: tuple[str, ...] = (), record_path: Path | None = None,
+                 novelty_against: list[set[str]] | None = None) -> None:
+        from ludeme.evaluation.bots import discover_controls
+
+        self.files = files
+        self.html = files.get("index.html", b"").decode("utf-8", "replace")
+        self.s = settings
+        self.parent_html = parent_html
+        self.planned = tuple(planned)
+        self.record_path = record_path
+        self.novelty_against = novelty_against or []
+        self.findings = Findings()
+        self.report = EvalReport(verdict="broken", reasons=[], settings=_settings_dict(settings))
+        self.controls = discover_controls(self.html)
+        self.console: list = []
+        self.blocked = 0
+        self.signals: dict = {}
+
+    # -- the cascade ------------------------------------------------------------------------
+    def run(self) -> EvalReport:
+        started = time.perf_counter()
+        self.app = ensure_app()
+        from ludeme.runtime.sandbox import SandboxProfile
+        from ludeme.runtime.scheme import MemoryResolver
+
+        self.resolver = MemoryResolver()
+        for path, data in self.files.items():
+            self.resolver.put(EVAL_HOST, path, data)
+        self.sandbox = SandboxProfile(self.resolver)
+        play = None
+        try:
+            if self._stage("static", self._static) and self._stage("load+play", self._play):
+                play = self._last_play
+                self._stage("idle", self._idle)
+                self._stage("probes", self._probes)
+        finally:
+            self._finish(play)
+            self.sandbox.deleteLater()
+            self.app.processEvents()
+        self.report.wall_time = round(time.perf_counter() - started, 3)
+        return self.report
+
+    def _stage(self, name: str, fn) -> bool:
+        t0 = time.perf_counter()
+        try:
+            ok, detail = fn()
+        except Exception as exc:  # a bug in a stage must not hide the game's own result
+            ok, detail = False, f"internal error in {name}: {type(exc).__name__}: {exc}"
+            self.findings.broken.append(detail)
+        self.report.stages.append(Stage(name, ok, detail, round(time.perf_counter() - t0, 3)))
+        return ok
+
+    def _static(self):
+        from ludeme.evaluation.static_checks import static_checks
+
+        checks = static_checks(self.html)
+        self.report.checks = [asdict(c) for c in checks]
+        fatal = [c for c in checks if not c.ok and c.severity == "error"]
+        if not self.html.strip():
+            self.findings.broken.append("the version has no index.html")
+            return False, "no index.html"
+        # Truncated code never runs: stop here. Other failures (no canvas, no input listener...)
+        # are only hints; loading and playing the game confirms or refutes them.
+        truncated = [c for c in fatal if c.name in ("balanced", "scripts")]
+        for c in truncated:
+            self.findings.broken.append(f"static check failed: {c.name} ({c.detail})")
+        if truncated:
+            return False, "source is truncated or unbalanced"
+        return True, f"{sum(c.ok for c in checks)}/{len(checks)} checks passed"
+
+    def _session(self, audio_seconds: float):
+        from ludeme.runtime.harness import HarnessSession
+
+        return HarnessSession(self.sandbox, seed=self.s.seed, sim_hz=SIM_HZ, audio_seconds=audio_seconds,
+                              capture_size=(self.s.width, self.s.height),
+                              logical_size=(self.s.width, self.s.height))
+
+    def _play(self):
+        from ludeme.evaluation.bots import make_bot
+        from ludeme.runtime.harness import HarnessCrashed, HarnessTimeout
+
+        seconds, fps = float(self.s.seconds), int(self.s.fps)
+        every = max(1, SIM_HZ // fps)
+        total = int(round(seconds * SIM_HZ))
+        bot = make_bot(self.s.bot, seed=self.s.seed, fps=fps, sim_hz=SIM_HZ, controls=self.controls,
+                       width=self.s.width, height=self.s.height)
+        session = self._session(seconds)
+        sink = FrameSink(self._writer(fps), sheet_every=max(1, int(SHEET_EVERY_S * fps)))
+        telemetry, costs = [], []
+        phase = "load"
+        try:
+            if not session.load(EVAL_HOST, timeout=self.s.load_timeout):
+                self.findings.broken.append("the page did not load")
+                return False, "load failed"
+            phase = "play"
+            done = 0
+            while done < total:
+                n = min(SIM_HZ, total - done)
+                inputs = {f: bot.inputs_for(done + f) for f in range(n)}
+                inputs = {f: evs for f, evs in inputs.items() if evs}
+                for cap in session.step(n, inputs=inputs, capture_every=every):
+                    if cap.jpeg is None:
+                        continue
+                    sink.put(cap.jpeg)  # decoded and encoded on the sink's thread meanwhile
+                    telemetry.append(cap.telemetry)
+                    costs.append(cap.cost_ms)
+                done += n
+                rss = _renderer_rss_mb(session.page)
+                if rss > RENDERER_CAP_MB:
+                    raise HarnessCrashed(f"its renderer grew to {rss:.0f} MB (cap {RENDERER_CAP_MB} MB) and was stopped")
+            audio, sr = session.audio()
+            sink.add_audio(audio, sr)
+        except HarnessTimeout as exc:
+            self.findings.timeout = (f"hung at load ({exc})" if phase == "load"
+                                     else f"hung after {len(telemetry) / max(fps, 1):.1f} s of play ({exc})")
+            audio, sr = np.zeros(0, np.float32), 48000
+        except HarnessCrashed as exc:
+            # Script errors throw, they do not crash a renderer: a crash means the page exhausted
+            # its limits (almost always the 512 MB heap cap). It was contained; the evaluator goes on.
+            self.findings.hostile.append(f"the game's process crashed ({exc}); it most likely ran out of "
+                                         f"its memory allowance")
+            audio, sr = np.zeros(0, np.float32), 48000
+        finally:
+            self._collect(session)
+            session.close()
+            small, sheet = self._close_sink(sink, fps)
+        self.report.input_trace = list(getattr(bot, "trace", []))
+        self._last_play = dict(small=small, sheet=sheet, telemetry=telemetry, costs=costs,
+                               audio=audio, sr=sr, audio_events=self._audio_events, fps=fps)
+        if self.findings.timeout or self.findings.hostile and not small:
+            return False, self.findings.timeout or self.findings.hostile[0]
+        if not small:
+            self.findings.broken.append("no canvas to play: nothing was drawn")
+            return False, "no canvas"
+        return True, f"played {len(small) / fps:.1f} s with the {self.s.bot} bot"
+
+    def _idle(self):
+        """Same seed, no input: what the game does on its own (for responsiveness)."""
+        from ludeme.runtime.harness import HarnessCrashed, HarnessTimeout
+
+        fps = int(self.s.fps)
+        every = max(1, SIM_HZ // fps) * IDLE_SPARSE
+        n = int(round(min(self.s.idle_seconds, self.s.seconds) * SIM_HZ))
+        session = self._session(max(1.0, n / SIM_HZ))
+        decode = JpegDecoder()
+        frames, telemetry = [], []
+        try:
+            if not session.load(EVAL_HOST, timeout=self.s.load_timeout):
+                return False, "idle run did not load"
+            done = 0
+            while done < n:
+                k = min(SIM_HZ, n - done)
+                for cap in session.step(k, capture_every=every):
+                    if cap.jpeg is not None:
+                        frames.append(_downsample(decode(cap.jpeg)))
+                        telemetry.append(cap.telemetry)
+                done += k
+        except (HarnessTimeout, HarnessCrashed) as exc:
+            return False, f"idle run stopped: {exc}"
+        finally:
+            session.close()
+        self._idle_frames = frames
+        self._idle_telemetry = telemetry
+        return True, f"{len(frames)} idle frames"
+
+    def _probes(self):
+        from ludeme.evaluation.static_checks import kit_modules
+
+        modules = kit_modules(self.html)
+        if not modules:
+            return True, "no kit modules to probe"
+        page = _probe_page(self.html)
+        if page is None:
+            return True, "kit core not found; probes skipped"
+        self.resolver.put(PROBE_HOST, "index.html", page)
+        session = self._session(1.0)
+        try:
+            if not session.load(PROBE_HOST, timeout=self.s.load_timeout):
+                return False, "probe page did not load"
+            results = session.run_json("JSON.stringify(Kit.runAllProbes())", timeout=10.0) or []
+        except Exception as exc:
+            return False, f"probes stopped: {exc}"
+        finally:
+            session.close()
+        self.report.probes = [dict(id=r.get("id"), ok=bool(r.get("ok")), reason=r.get("reason", ""))
+                              for r in results if isinstance(r, dict)]
+        passed = sum(p["ok"] for p in self.report.probes)
+        return passed == len(self.report.probes), f"{passed}/{len(self.report.probes)} mechanic probes passed"
+
+    # -- bookkeeping ------------------------------------------------------------------------
+    def _collect(self, session) -> None:
+        try:  # a dead page has no audio events or signals to give; what the host saw still counts
+            self._audio_events = session.audio_events()
+            self.signals = session.signals() or {}
+        except Exception:
+            self._audio_events = getattr(self, "_audio_events", [])
+        page = session.page
+        self.blocked += page.blocked_count
+        self.console += list(page.console)
+        errors = [c for c in page.console if c.level == "error"]
+        if page.blocked_count:
+            what = [c.message.replace("[ludeme-sandbox] blocked ", "") for c in page.console
+                    if c.message.startswith("[ludeme-sandbox] blocked")]
+            self.findings.hostile.append(f"blocked {page.blocked_count} attempt(s) to leave the sandbox"
+                                         + (f": {what[0][:120]}" if what else ""))
+        csp = [c for c in page.console if "Content Security Policy" in c.message]
+        if csp:
+            self.findings.hostile.append(f"{len(csp)} request(s) refused by the content security policy: "
+                                         f"{csp[0].message[:120]}")
+        dialogs = [c for c in page.console if c.message.startswith("[ludeme-sandbox] ")
+                   and c.message.split(": ")[0].endswith(("alert", "confirm", "prompt"))]
+        if dialogs:
+            self.findings.hostile.append(f"opened {len(dialogs)} dialog(s); none was shown")
+        if self.signals.get("bridge_probes"):
+            self.findings.hostile.append(f"looked for a native bridge: {', '.join(self.signals['bridge_probes'][:4])}")
+        if self.signals.get("storage_refused"):
+            self.findings.hostile.append(f"tried to flood storage ({self.signals.get('storage_bytes', 0)} bytes)")
+        if errors:
+            self._errors = errors
+
+    def _writer(self, fps: int):
+        if self.record_path is None:
+            return None
+        from ludeme.evaluation.recording import RecordingWriter
+
+        self.record_path.parent.mkdir(parents=True, exist_ok=True)
+        return RecordingWriter(self.record_path, self.s.width, self.s.height, fps)
+
+    def _close_sink(self, sink, fps: int):
+        try:
+            sink.close()
+        except Exception as exc:
+            self.findings.notes.append(f"recording failed: {exc}")
+        if sink.writer is not None and sink.small and self.report.recording is None:
+            n = len(sink.small)
+            self.report.recording = {"path": str(self.record_path), "frames": n, "fps": fps, "seconds": n / fps}
+        return sink.small, sink.sheet
+
+    def _finish(self, play) -> None:
+        from ludeme.evaluation.metrics import compute_metrics
+        from ludeme.evaluation.recording import contact_sheet, encode_png, thumbnail
+
+        errors = [c for c in self.console if c.level == "error"]
+        if play is not None:
+            small = np.stack(play["small"]) if play["small"] else np.zeros((0, 1, 1, 3), np.uint8)
+            idle = getattr(self, "_idle_frames", None)
+            metrics = compute_metrics(small, play["fps"], play["audio"], play["sr"], play["telemetry"],
+                                      idle_frames=np.stack(idle) if idle else None, idle_every=IDLE_SPARSE,
+                                      errors=len(errors),
+                                      frame_costs_ms=play["costs"], audio_events=play["audio_events"])
+            self.report.metrics = metrics.to_dict()
+            self._judge_play(play, errors)
+            if play["sheet"]:
+                self.report.contact_sheet_png = encode_png(contact_sheet(play["sheet"]))
+                self.report.thumbnail_png = encode_png(thumbnail(play["sheet"]))
+        self.report.blocked_requests = self.blocked
+        self.report.signals = self.signals
+        self.report.console = [dict(level=c.level, message=c.message, line=c.line) for c in self.console[:500]]
+        self.report.verdict, self.report.reasons = decide(self.findings)
+        self._reward()
+
+    def _judge_play(self, play, errors) -> None:
+        m = self.report.metrics
+        f = self.findings
+        if m.get("blank"):
+            f.broken.append("the canvas stayed blank")
+        if errors:
+            first = errors[0].message[:160]
+            stopped_at = _last_change_s(play["small"], play["fps"])
+            duration = len(play["small"]) / play["fps"]
+            if m.get("frozen") or (stopped_at < duration - 0.5 and not m.get("game_over_seen")):
+                f.broken.append(f"stopped after {stopped_at:.1f} s with an error: {first}")
+            else:
+                f.notes.append(f"{len(errors)} console error(s), first: {first}")
+        f.responsiveness = m.get("responsiveness")
+        idle_t = (getattr(self, "_idle_telemetry", None) or [None])[-1]
+        n_idle = len(getattr(self, "_idle_frames", []) or [])
+        bot_t = play["telemetry"][n_idle - 1] if n_idle and len(play["telemetry"]) >= n_idle else None
+        if isinstance(idle_t, dict) and isinstance(bot_t, dict):
+            ie, be = idle_t.get("events", {}) or {}, bot_t.get("events", {}) or {}
+            f.telemetry_reacted = any(v > ie.get(k, 0) for k, v in be.items())
+
+    def _reward(self) -> None:
+        from ludeme.evaluation.reward import RewardInputs, proxy_reward, structural_change
+
+        collapse = None
+        if self.parent_html is not None:
+            from ludeme.evaluation.collapse import shell_collapse
+
+            collapse = shell_collapse(self.parent_html, self.html, planned=self.planned)
+        probes = self.report.probes
+        realisation = (sum(p["ok"] for p in probes) / len(probes)) if probes else None
+        from ludeme.evaluation.static_checks import kit_modules
+
+        mods = set(kit_modules(self.html))
+        novelty = None
+        if self.novelty_against and mods:
+            novelty = 1.0 - max((len(mods & o) / len(mods | o) if (mods | o) else 0.0) for o in self.novelty_against)
+        inputs = RewardInputs(
+            verdict=self.report.verdict, metrics=self.report.metrics, collapse=collapse,
+            realisation=realisation,
+            structural=None if self.parent_html is None else structural_change(self.parent_html, self.html),
+            novelty=novelty, creativity=None)
+        reward = proxy_reward(inputs)
+        self.report.reward = round(float(reward.total), 4)
+        self.report.breakdown = dict(reward.breakdown)
+        self.report.gates = list(reward.gates)
+
+
+def _last_change_s(frames: list[np.ndarray], fps: int) -> float:
+    """Seconds until the picture last changed (the whole run if it never settles)."""
+    last = 0
+    for i in range(1, len(frames)):
+        if np.any(frames[i] != frames[i - 1]):
+            last = i
+    return (last + 1) / max(fps, 1) if len(frames) > 1 else 0.0
+
+
+def _renderer_rss_mb(page) -> float:
+    try:
+        pid = page.renderProcessPid()
+        with open(f"/proc/{pid}/statm") as f:
+            import os
+
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, RuntimeError):
+        return 0.0
+
+
+def _probe_page(html: str) -> str | None:
+    """Core + the version's own module code (not the bundled copy): probes test what the game ships."""
+    import re
+
+    pieces = re.findall(r"/\* ludeme:kit:([a-z0-9_]+):begin \*/\n(.*?)\n/\* ludeme:kit:\1:end \*/", html, re.S)
+    sources = {pid: src for pid, src in pieces if pid != "game"}
+    if "core" not in sources:
+        return None
+    script = "\n".join(sources.values())
+    return f"<!DOCTYPE html><html><body><canvas width=800 height=600></canvas><script>\n{script}\n</script></body></html>"
+
+
+def _settings_dict(settings) -> dict:
+    if hasattr(settings, "model_dump"):
+        return settings.model_dump()
+    return dict(vars(settings))
+
+
+def evaluate(files: dict[str, bytes], settings=None, **kw) -> EvalReport:
+    """Evaluate one version's files (``{"index.html": ...}``) and return the report."""
+    if settings is None:
+        from ludeme.core.settings import EvaluationSettings
+
+        settings = EvaluationSettings()
+    return Evaluation(files, settings, **kw).run()

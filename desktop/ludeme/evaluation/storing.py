@@ -1,0 +1,31 @@
+"""Keep an evaluation with its version: reward, breakdown, status and the recording."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+STATUS_FOR = {"playable": "evaluated", "not-interactive": "evaluated", "broken": "broken",
+              "hostile-contained": "rejected", "timeout": "broken"}
+
+
+def store_report(project, version_id: str, report, record_path: Path | None) -> None:
+    breakdown = {"verdict": report.verdict, "reasons": report.reasons, "terms": report.breakdown,
+                 "gates": report.gates, "metrics": report.metrics, "probes": report.probes,
+                 "blocked_requests": report.blocked_requests}
+    project.update_version(version_id, reward=report.reward, breakdown=breakdown,
+                           status=STATUS_FOR.get(report.verdict, "broken"))
+    for probe in report.probes:
+        try:
+            project.set_probe_result(version_id, probe["id"], probe["ok"], probe.get("reason", ""))
+        except Exception:  # a module without an archive entry: the report still holds it
+            pass
+    video = None
+    if record_path is not None and Path(record_path).exists():
+        video = Path(record_path).read_bytes()
+    project.add_recording(
+        version_id, video=video, contact_sheet=report.contact_sheet_png, thumbnail=report.thumbnail_png,
+        video_mime="video/mp4" if str(record_path).endswith(".mp4") else "video/webm",
+        input_trace=json.dumps(report.input_trace), console_log="\n".join(
+            f"{c['level']}: {c['message']}" for c in report.console),
+        metrics=report.metrics, duration=(report.recording or {}).get("seconds", 0.0),
+        fps=(report.recording or {}).get("fps", 0), bot=report.settings.get("bot", ""))
