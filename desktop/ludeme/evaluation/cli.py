@@ -83,8 +83,6 @@ def run_evaluate(args, UsageError) -> int:
     try:
         files, version_id = _load_target(args.targets[0], project, UsageError)
         trace = _read_trace(args.trace, UsageError) if args.trace else None
-        if trace is not None:
-            settings = settings.model_copy(update={"trace": trace}) if "trace" in type(settings).model_fields else settings
         record = args.record
         tmp = None
         if record is None and version_id is not None:  # evaluations of stored versions keep their recording
@@ -97,7 +95,7 @@ def run_evaluate(args, UsageError) -> int:
             v = project.version(version_id)
             if v.parents:
                 parent_html = project.version_files(v.parents[0]).get("index.html", b"").decode("utf-8", "replace")
-        report = evaluate(files, settings, record_path=record, parent_html=parent_html)
+        report = evaluate(files, settings, record_path=record, parent_html=parent_html, trace=trace)
         if version_id is not None:
             from ludeme.evaluation.storing import store_report
 
@@ -117,8 +115,10 @@ def _read_trace(path: Path, UsageError):
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise UsageError(f"cannot read trace {path}: {exc}") from None
-    if not isinstance(data, list):
-        raise UsageError(f"trace {path} must be a JSON list of input events")
+    if isinstance(data, dict) and isinstance(data.get("input_trace"), list):
+        data = data["input_trace"]  # a whole `ludeme evaluate --json` report
+    if not isinstance(data, list) or not all(isinstance(e, dict) and "type" in e for e in data):
+        raise UsageError(f"trace {path} must be a JSON list of input events (or an evaluation report)")
     return data
 
 

@@ -155,7 +155,7 @@ class Evaluation:
 
     def __init__(self, files: dict[str, bytes], settings, *, parent_html: str | None = None,
                  planned: tuple[str, ...] = (), record_path: Path | None = None,
-                 novelty_against: list[set[str]] | None = None) -> None:
+                 novelty_against: list[set[str]] | None = None, trace: list[dict] | None = None) -> None:
         from ludeme.evaluation.bots import discover_controls
 
         self.files = files
@@ -165,6 +165,7 @@ class Evaluation:
         self.planned = tuple(planned)
         self.record_path = record_path
         self.novelty_against = novelty_against or []
+        self.trace = trace
         self.findings = Findings()
         self.report = EvalReport(verdict="broken", reasons=[], settings=_settings_dict(settings))
         self.controls = discover_controls(self.html)
@@ -239,7 +240,7 @@ class Evaluation:
         every = max(1, SIM_HZ // fps)
         total = int(round(seconds * SIM_HZ))
         bot = make_bot(self.s.bot, seed=self.s.seed, fps=fps, sim_hz=SIM_HZ, controls=self.controls,
-                       width=self.s.width, height=self.s.height)
+                       width=self.s.width, height=self.s.height, trace=self.trace)
         session = self._session(seconds)
         sink = FrameSink(self._writer(fps), sheet_every=max(1, int(SHEET_EVERY_S * fps)))
         telemetry, costs = [], []
@@ -261,6 +262,8 @@ class Evaluation:
                     telemetry.append(cap.telemetry)
                     costs.append(cap.cost_ms)
                 done += n
+                if done >= total and hasattr(bot, "finish"):
+                    bot.finish(done)  # every key the bot holds is released in its trace
                 rss = _renderer_rss_mb(session.page)
                 if rss > RENDERER_CAP_MB:
                     raise HarnessCrashed(f"its renderer grew to {rss:.0f} MB (cap {RENDERER_CAP_MB} MB) and was stopped")

@@ -1,7 +1,6 @@
 """Keep an evaluation with its version: reward, breakdown, status and the recording."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 STATUS_FOR = {"playable": "evaluated", "not-interactive": "evaluated", "broken": "broken",
@@ -25,7 +24,7 @@ def store_report(project, version_id: str, report, record_path: Path | None) -> 
     project.add_recording(
         version_id, video=video, contact_sheet=report.contact_sheet_png, thumbnail=report.thumbnail_png,
         video_mime="video/mp4" if str(record_path).endswith(".mp4") else "video/webm",
-        input_trace=json.dumps(report.input_trace), console_log="\n".join(
+        input_trace=report.input_trace, console_log="\n".join(
             f"{c['level']}: {c['message']}" for c in report.console),
         metrics=report.metrics, duration=(report.recording or {}).get("seconds", 0.0),
         fps=(report.recording or {}).get("fps", 0), bot=report.settings.get("bot", ""))
