@@ -330,3 +330,24 @@ def test_thumbnail_picks_a_detailed_frame():
     assert thumb.shape == (120, 160, 3)
     assert np.array_equal(thumb, resize(frames[40], 160, 120))  # the busy noise frame, not the black ones
     assert thumbnail(np.zeros((100, 200, 3), np.uint8), width=50).shape == (25, 50, 3)
+
+
+def test_decoded_jpeg_frames_keep_their_colours(tmp_path):
+    """Frames handed over as decoded JPEGs (full-range YUV) come out of the file in their colours."""
+    from fractions import Fraction
+
+    rgb = np.zeros((480, 640, 3), np.uint8)
+    rgb[:, :320] = (200, 120, 40)
+    rgb[:, 320:] = (20, 40, 60)
+    enc = av.CodecContext.create("mjpeg", "w")
+    enc.width, enc.height, enc.pix_fmt, enc.time_base = 640, 480, "yuvj420p", Fraction(1, 30)
+    jpeg = bytes(enc.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24").reformat(format="yuvj420p"))[0])
+    dec = av.CodecContext.create("mjpeg", "r")
+    writer = RecordingWriter(tmp_path / "j.webm", 640, 480, 30)
+    for _ in range(6):
+        writer.add_video_frame(dec.decode(av.Packet(jpeg))[0])
+    writer.close()
+    out = read_frames(tmp_path / "j.webm")[3]
+    assert np.abs(out[240, 100].astype(int) - (200, 120, 40)).max() <= 4
+    assert np.abs(out[240, 500].astype(int) - (20, 40, 60)).max() <= 4
+    assert (tmp_path / "j.webm").stat().st_size < 60_000, "frames must not all be keyframes"

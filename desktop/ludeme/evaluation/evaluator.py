@@ -75,13 +75,6 @@ def ensure_app():
     return QApplication.instance() or QApplication(["ludeme-evaluate"])
 
 
-def _downsample(rgb: np.ndarray, size=METRIC_SIZE) -> np.ndarray:
-    h, w = rgb.shape[:2]
-    ys = (np.arange(size[1]) * h // size[1]).clip(0, h - 1)
-    xs = (np.arange(size[0]) * w // size[0]).clip(0, w - 1)
-    return rgb[ys][:, xs]
-
-
 class JpegDecoder:
     """Captured frames → RGB arrays. Play and idle runs must share one decoder implementation, or
     decoder differences would read as the game reacting to input."""
@@ -92,8 +85,18 @@ class JpegDecoder:
         self._av = av
         self._codec = av.CodecContext.create("mjpeg", "r")
 
-    def __call__(self, jpeg: bytes) -> np.ndarray:
-        return self._codec.decode(self._av.Packet(jpeg))[0].to_ndarray(format="rgb24")
+    def __call__(self, jpeg: bytes):
+        """The decoded frame (a PyAV VideoFrame, still in YUV)."""
+        return self._codec.decode(self._av.Packet(jpeg))[0]
+
+    @staticmethod
+    def small(frame) -> np.ndarray:
+        """The frame scaled down for metrics, by the same scaler for every run."""
+        return frame.reformat(width=METRIC_SIZE[0], height=METRIC_SIZE[1], format="rgb24").to_ndarray()
+
+    @staticmethod
+    def rgb(frame) -> np.ndarray:
+        return frame.to_ndarray(format="rgb24")
 
 
 class FrameSink:
@@ -130,12 +133,12 @@ class FrameSink:
                 continue
             try:
                 if kind == "frame":
-                    rgb = self._decode(item)
+                    frame = self._decode(item)
                     if len(self.small) % self.sheet_every == 0:
-                        self.sheet.append(rgb)
-                    self.small.append(_downsample(rgb))
+                        self.sheet.append(self._decode.rgb(frame))
+                    self.small.append(self._decode.small(frame))
                     if self.writer is not None:
-                        self.writer.add_frame(rgb)
+                        self.writer.add_video_frame(frame)
                 elif self.writer is not None and len(item[0]):
                     self.writer.add_audio(*item)
             except BaseException as exc:  # reported by close(); the evaluation itself goes on
@@ -311,7 +314,7 @@ class Evaluation:
                 k = min(SIM_HZ, n - done)
                 for cap in session.step(k, capture_every=every):
                     if cap.jpeg is not None:
-                        frames.append(_downsample(decode(cap.jpeg)))
+                        frames.append(decode.small(decode(cap.jpeg)))
                         telemetry.append(cap.telemetry)
                 done += k
         except (HarnessTimeout, HarnessCrashed) as exc:

@@ -210,7 +210,20 @@ class RecordingWriter:
             frame = resize(frame, self.width, self.height)
         if (self._enc_h, self._enc_w) != (self.height, self.width):
             frame = np.pad(frame, ((0, self._enc_h - self.height), (0, self._enc_w - self.width), (0, 0)), mode="edge")
-        vf = av.VideoFrame.from_ndarray(np.ascontiguousarray(frame), format="rgb24")
+        self.add_video_frame(av.VideoFrame.from_ndarray(np.ascontiguousarray(frame), format="rgb24"))
+
+    def add_video_frame(self, vf: "av.VideoFrame") -> None:
+        """Append a decoded PyAV frame as it is (no RGB round trip); it must be width x height."""
+        self._check_open()
+        if (vf.height, vf.width) != (self._enc_h, self._enc_w) or vf.format.name != self._v.codec_context.pix_fmt:
+            # JPEG decodes to full-range yuvj420p; the encoders take limited-range yuv420p. Unless
+            # the range is converted (and labelled) too, every recording's contrast is stretched.
+            full = vf.format.name.startswith("yuvj") or vf.color_range == 2
+            vf = vf.reformat(width=self._enc_w, height=self._enc_h, format=self._v.codec_context.pix_fmt,
+                             src_color_range=2 if full else None, dst_color_range=1)
+            vf.color_range = 1
+        # A decoded JPEG says "I-frame": left as it is, the encoder would make every frame a keyframe.
+        vf.pict_type = av.video.frame.PictureType.NONE
         vf.pts = self._frames
         vf.time_base = self._frame_tb
         self._frames += 1
