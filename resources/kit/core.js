@@ -323,17 +323,29 @@
     g.random = rng;
     g.rand = (lo, hi) => lo + (hi - lo) * rng();
 
+    // ---- overrides: Kit.overrides = {params, add, remove} (written by tools after core) is merged
+    // into the module list; config.overrides === false (probe games) ignores it.
+    const ov = cfg.overrides === false ? null : (cfg.overrides || Kit.overrides || null);
+    const ovParams = (ov && ov.params && typeof ov.params === "object") ? ov.params : {};
+    if (ov && typeof ov === "object") {
+      const removed = new Set(Array.isArray(ov.remove) ? ov.remove : []);
+      const merged = {};
+      for (const [id, p] of Object.entries(cfg.modules || {})) if (!removed.has(id)) merged[id] = Object.assign({}, p || {});
+      for (const [id, p] of Object.entries(ov.add || {})) if (!removed.has(id)) merged[id] = Object.assign(merged[id] || {}, p || {});
+      cfg.modules = merged;
+    }
+
     // ---- modules (requires come first; unknown ids warn once and are skipped)
     const mods = [];
     const addMod = (id, params, chain = []) => {
       if (mods.some((m) => m.id === id)) {
-        if (params) Object.assign(mods.find((m) => m.id === id).p, params);
+        if (params) Object.assign(mods.find((m) => m.id === id).p, params, ovParams[id] || {});
         return;
       }
       const def = registry.get(id);
       if (!def) { console.warn(`[kit] unknown mechanic "${id}" (not loaded) - skipped`); return; }
       for (const r of def.requires || []) if (!chain.includes(r)) addMod(r, null, [...chain, id]);
-      mods.push({ id, def, p: Object.assign({}, def.params || {}, params || {}), s: {} });
+      mods.push({ id, def, p: Object.assign({}, def.params || {}, params || {}, ovParams[id] || {}), s: {} });
     };
     for (const [id, params] of Object.entries(cfg.modules || {})) addMod(id, params);
     g.mechanics = mods.map((m) => m.id);
@@ -737,7 +749,7 @@
     if (!def.probe) { res.reason = "module has no probe"; return res; }
     try {
       const pr = def.probe;
-      const g = game({ title: "probe:" + id, width: 800, height: 600, autostart: false, seed: 12345,
+      const g = game({ title: "probe:" + id, width: 800, height: 600, autostart: false, seed: 12345, overrides: false,
         modules: { [id]: params || {} }, init: pr.setup ? (gg) => pr.setup(gg) : undefined,
         update: pr.update ? (gg, dt) => pr.update(gg, dt) : undefined });
       g.sfx.muted = true;
@@ -786,6 +798,7 @@
 
   const Kit = {
     VERSION, STEP, game, mechanic, runProbe, runAllProbes,
+    overrides: null,             // optional {params, add, remove}, set by a "ludeme:kit:overrides" piece after core
     get modules() { return [...registry.values()]; },
     module: (id) => registry.get(id) || null,
     sounds: Object.keys(SOUNDS),
