@@ -261,3 +261,16 @@ def test_import_does_not_load_litellm():
                          env={"PYTHONPATH": str(ROOT / "desktop"), "PATH": "/usr/bin:/bin"})
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+def test_fake_streams_and_records_images(fake_llm):
+    from ludeme.agents.llm import _litellm
+
+    fake_llm.reply("<html>streamed game</html>")
+    chunks = _litellm().completion(model="openai/fake-model", api_base=fake_llm.api_base, api_key=TEST_KEY,
+                                   stream=True, max_retries=0, messages=[{"role": "user", "content": [
+                                       {"type": "text", "text": "judge this"},
+                                       {"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}}]}])
+    text = "".join((c.choices[0].delta.content or "") for c in chunks)
+    assert text == "<html>streamed game</html>"
+    assert fake_llm.requests[-1].stream and fake_llm.requests[-1].images
