@@ -48,6 +48,26 @@ def _parser() -> argparse.ArgumentParser:
                     help="write the recording (.webm: VP9+Opus, .mp4: H.264+AAC)")
     ev.add_argument("--json", action="store_true", help="machine-readable report")
     ev.add_argument("--jobs", type=int, default=1, help="evaluate several games at once (one process each)")
+    mu = sub.add_parser("mutate", help="grow a new version from a parent: plan, code, playtest, save")
+    mu.add_argument("version", metavar="VERSION_ID")
+    mu.add_argument("--project", type=Path, required=True)
+    mu.add_argument("--direction", default="", help='e.g. "add a double jump", "harder", "more juice"')
+    mu.add_argument("--model", help="any litellm model string; default: offline (no key, no network)")
+    mu.add_argument("--api-base", help="OpenAI-compatible server, e.g. http://localhost:11434/v1")
+    mu.add_argument("--seed", type=int)
+    mu.add_argument("--seconds", type=float, help="seconds of bot play when evaluating")
+    mu.add_argument("--json", action="store_true")
+    new = sub.add_parser("new", help="start a lineage from an idea or an HTML game")
+    new.add_argument("--project", type=Path, required=True)
+    source = new.add_mutually_exclusive_group(required=True)
+    source.add_argument("--prompt", help="a one-line idea")
+    source.add_argument("--from-html", type=Path, metavar="FILE", help="import a game")
+    new.add_argument("--title")
+    new.add_argument("--model")
+    new.add_argument("--api-base")
+    new.add_argument("--seed", type=int)
+    new.add_argument("--seconds", type=float)
+    new.add_argument("--json", action="store_true")
     return p
 
 
@@ -131,12 +151,24 @@ def cmd_evaluate(args) -> int:
     return run_evaluate(args, UsageError)
 
 
+def cmd_mutate(args) -> int:
+    from ludeme.agents.cli import run_mutate
+
+    return run_mutate(args, UsageError)
+
+
+def cmd_new(args) -> int:
+    from ludeme.agents.cli import run_new
+
+    return run_new(args, UsageError)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
         args = _parser().parse_args(argv)
-        handler = {"gui": cmd_gui, "list": cmd_list, "init": cmd_init,
-                   "evaluate": cmd_evaluate}.get(args.command)
+        handler = {"gui": cmd_gui, "list": cmd_list, "init": cmd_init, "evaluate": cmd_evaluate,
+                   "mutate": cmd_mutate, "new": cmd_new}.get(args.command)
         if handler is None:  # bare `ludeme`: the studio on the default project
             args = _parser().parse_args(["gui"])
             handler = cmd_gui

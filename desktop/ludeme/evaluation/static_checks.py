@@ -644,7 +644,7 @@ def static_checks(html: str) -> list[Check]:
 _MARKER = re.compile(r"/\*\s*ludeme:kit:([A-Za-z0-9_\-]+):begin\s*\*/")
 _PIECE = re.compile(r"/\*\s*ludeme:kit:([A-Za-z0-9_\-]+):begin\s*\*/(.*?)/\*\s*ludeme:kit:\1:end\s*\*/",
                     re.DOTALL)
-KIT_FRAME = ("core", "game")
+KIT_FRAME = ("core", "game", "overrides")  # pieces that are not mechanic modules
 
 
 def kit_modules(html: str) -> list[str]:

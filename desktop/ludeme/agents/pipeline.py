@@ -1,0 +1,318 @@
+"""One mutation, end to end: plan → code → evaluate → repair when needed → save.
+
+Job functions take plain data and a project and return plain data (DESIGN.md §1): the worker,
+the CLI and tests all call these. Nothing is written for a version until it has been evaluated,
+so an error at any step (a malformed reply, an exhausted budget, a refusal) leaves no half-made
+version behind; the ledger keeps every call that was really made.
+"""
+from __future__ import annotations
+
+import tempfile
+import time
+import zlib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from ludeme.core.domain import new_id
+
+OFFLINE = "offline"
+MEMORY_ALPHA = 0.3  # q' = (1 - a) q + a r  (CreativeGame)
+OFFLINE_ATTEMPTS = 3
+
+
+@dataclass
+class MutationResult:
+    ok: bool
+    version_id: str | None = None
+    verdict: str = ""
+    reward: float = 0.0
+    model: str = OFFLINE
+    cost: float = 0.0
+    tokens_in: int = 0
+    tokens_out: int = 0
+    rounds: int = 0
+    plan: dict = field(default_factory=dict)
+    realised: list[str] = field(default_factory=list)
+    parent_mechanics: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    error: str | None = None
+    wall_time: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class _Spend:
+    """Ledger rows of this mutation, written to the project as the calls happen."""
+
+    def __init__(self, project, version_id: str, job_id: int | None) -> None:
+        self.project, self.version_id, self.job_id = project, version_id, job_id
+        self.cost = 0.0
+        self.tokens_in = self.tokens_out = 0
+
+    def record(self, rec) -> None:
+        self.cost += float(getattr(rec, "cost", 0.0) or 0.0)
+        self.tokens_in += int(getattr(rec, "tokens_in", 0) or 0)
+        self.tokens_out += int(getattr(rec, "tokens_out", 0) or 0)
+        self.project.add_ledger(rec.role, rec.model, rec.tokens_in, rec.tokens_out, rec.cost, rec.latency,
+                                version_id=None, job_id=self.job_id)
+
+    def spent(self) -> float:
+        return float(self.project.ledger_totals()["cost"])
+
+
+def _default_evaluate(files, settings, **kw):
+    from ludeme.evaluation.evaluator import evaluate
+
+    return evaluate(files, settings, **kw)
+
+
+def mutate(project, parent_id: str, *, direction: str = "", model: str | None = None,
+           api_base: str | None = None, settings=None, eval_settings=None, seed: int | None = None,
+           job_id: int | None = None, evaluate_fn: Callable | None = None,
+           progress: Callable[[float, str], None] | None = None) -> MutationResult:
+    """Make, evaluate and save one child of ``parent_id``. Never raises for model or game trouble:
+    the result says what happened (``ok`` False and ``error`` set, nothing saved)."""
+    from ludeme.agents.settings import AgentSettings
+    from ludeme.core.settings import EvaluationSettings
+
+    started = time.perf_counter()
+    settings = settings or AgentSettings()
+    if api_base:
+        settings = settings.model_copy(update={"api_base": api_base})
+    model = model or settings.default_model
+    eval_settings = eval_settings or EvaluationSettings()
+    evaluate_fn = evaluate_fn or _default_evaluate
+    progress = progress or (lambda fraction, message: None)
+    parent = project.version(parent_id)
+    parent_html = project.version_files(parent_id).get("index.html", b"").decode("utf-8", "replace")
+    if seed is None:  # stable across processes (str hashes are salted per process)
+        seed = zlib.crc32(f"{parent_id}|{direction}|{project.count_versions()}".encode()) & 0xFFFF
+    version_id = new_id()
+    spend = _Spend(project, version_id, job_id)
+    result = MutationResult(ok=False, model=model, parent_mechanics=list(parent.mechanics or ()))
+    try:
+        if model == OFFLINE:
+            html, plan, realised, report = _offline_child(parent_html, direction, seed, eval_settings,
+                                                          evaluate_fn, result, progress)
+        else:
+            html, plan, realised, report = _llm_child(project, parent, parent_html, direction, model, settings,
+                                                      eval_settings, evaluate_fn, spend, result, progress)
+    except Exception as exc:  # an LLMError, a refusal, an exhausted budget...: nothing is saved
+        result.error = _one_line(exc)
+        result.cost, result.tokens_in, result.tokens_out = spend.cost, spend.tokens_in, spend.tokens_out
+        result.wall_time = round(time.perf_counter() - started, 3)
+        return result
+
+    progress(0.9, "saving the new version")
+    from ludeme.evaluation.storing import STATUS_FOR, store_report
+
+    project.add_version(
+        parent.lineage_id, {"index.html": html.encode("utf-8")}, parents=[parent_id], operator="mutate",
+        status=STATUS_FOR.get(report.verdict, "broken"), plan=plan, mechanics=_known(project, realised),
+        planned=_known(project, [c.get("mechanic_id") for c in plan.get("changes", []) if c.get("mechanic_id")]),
+        reward=report.reward, seed=seed, model=model, tokens_in=spend.tokens_in, tokens_out=spend.tokens_out,
+        cost=spend.cost, wall_time=round(time.perf_counter() - started, 3), direction=direction,
+        version_id=version_id)
+    store_report(project, version_id, report, report.recording and Path(report.recording["path"]))
+    _learn(project, parent.lineage_id, direction or plan.get("intent", ""), report, realised)
+    result.ok = True
+    result.version_id = version_id
+    result.verdict = report.verdict
+    result.reward = report.reward
+    result.plan = plan
+    result.realised = list(realised)
+    result.cost, result.tokens_in, result.tokens_out = spend.cost, spend.tokens_in, spend.tokens_out
+    result.wall_time = round(time.perf_counter() - started, 3)
+    progress(1.0, f"saved {version_id}: {report.verdict}")
+    return result
+
+
+def _evaluate(evaluate_fn, html: str, eval_settings, parent_html: str, planned, result: MutationResult):
+    tmp = tempfile.mkdtemp(prefix="ludeme-mutate-")
+    report = evaluate_fn({"index.html": html.encode("utf-8")}, eval_settings, parent_html=parent_html,
+                         planned=tuple(planned), record_path=Path(tmp) / "recording.webm")
+    result.rounds += 1
+    return report
+
+
+def _offline_child(parent_html, direction, seed, eval_settings, evaluate_fn, result, progress):
+    from ludeme.agents.offline import generate
+    from ludeme.core.archive import load_archive
+    from ludeme.evaluation.static_checks import kit_modules
+
+    archive = load_archive()
+    best = None
+    for attempt in range(OFFLINE_ATTEMPTS):  # a broken recombination is resampled, not repaired
+        progress(0.1 + 0.25 * attempt, "recombining kit mechanics" + (f" (try {attempt + 1})" if attempt else ""))
+        child = generate(parent_html, seed=seed + attempt * 7919, direction=direction, archive=archive)
+        if not direction and set(child.realised) == set(kit_modules(parent_html)):
+            # with no direction, a child should bring a new mechanic, not only new numbers
+            child = generate(parent_html, seed=seed + attempt * 7919, archive=archive, mode="structure")
+        planned = [c.get("mechanic_id") for c in child.plan.get("changes", []) if c.get("mechanic_id")]
+        progress(0.3 + 0.25 * attempt, "playtesting")
+        report = _evaluate(evaluate_fn, child.html, eval_settings, parent_html, planned, result)
+        result.notes += list(child.notes)
+        if best is None or report.reward > best[3].reward:
+            best = (child.html, child.plan, list(child.realised), report)
+        if report.verdict == "playable":
+            break
+        result.notes.append(f"offline try {attempt + 1} was {report.verdict}: {'; '.join(report.reasons[:2])}")
+    return best
+
+
+def _llm_child(project, parent, parent_html, direction, model, settings, eval_settings, evaluate_fn,
+               spend, result, progress):
+    from ludeme.agents import roles
+    from ludeme.agents.llm import LLMClient
+    from ludeme.agents.retrieval import kit_modules_of, retrieve
+    from ludeme.evaluation.static_checks import kit_modules
+
+    roles_models = {name: r.model_copy(update={"model": model}) for name, r in settings.roles.items()}
+    run_settings = settings.model_copy(update={"roles": roles_models, "default_model": model})
+    client = LLMClient(run_settings, ledger=spend.record, spent=spend.spent)
+    progress(0.05, "retrieving mechanics and lineage memory")
+    retrieved = retrieve(project, text=f"{direction} {' '.join(parent.mechanics or ())}", lineage_id=parent.lineage_id)
+    memory = project.memories(parent.lineage_id)[:5] if parent.lineage_id else []
+    progress(0.1, "planning mechanics")
+    plan = roles.plan(client, parent_html=parent_html, direction=direction, memory=memory, retrieved=retrieved,
+                      kit_modules=kit_modules_of(project))
+    plan_dict = plan.model_dump()
+    planned = plan.planned_ids()
+    progress(0.3, "writing code")
+    html, outcome = roles.write_code(client, parent_html=parent_html, plan=plan, direction=direction)
+    result.notes.append(f"code by {outcome.mode}" + (" after a retry" if outcome.retried else "")
+                        + (", fell back to a full rewrite" if outcome.fell_back else ""))
+    progress(0.5, "playtesting")
+    report = _evaluate(evaluate_fn, html, eval_settings, parent_html, planned, result)
+    for round_no in range(1, int(settings.repair_rounds) + 1):
+        if report.verdict not in ("broken", "timeout", "not-interactive"):
+            break
+        progress(0.5 + 0.1 * round_no, f"repairing (round {round_no})")
+        try:
+            html = roles.repair(client, html=html, report=report.to_dict(), plan=plan, round=round_no)
+        except roles.RepairRejected as exc:
+            result.notes.append(f"repair {round_no} rejected: {exc}")
+            continue
+        report = _evaluate(evaluate_fn, html, eval_settings, parent_html, planned, result)
+    return html, plan_dict, kit_modules(html), report
+
+
+def _known(project, ids) -> list[str]:
+    """Mechanic ids that exist in the archive (links to unknown ids are kept in the plan only)."""
+    out = []
+    for mid in dict.fromkeys(i for i in ids if i):
+        try:
+            project.mechanic(mid)
+            out.append(mid)
+        except Exception:
+            pass
+    return out
+
+
+def _learn(project, lineage_id: str, intent: str, report, realised) -> None:
+    """Lineage memory (q-values) and archive usage statistics after an evaluated version."""
+    r = max(-1.0, min(1.0, 2 * float(report.reward) - 1))  # reward in [0, 1] → r in [-1, 1]
+    lesson = f"{report.verdict}: {', '.join(report.reasons[:1])}"
+    intent = (intent or "explore").strip()[:200]
+    existing = next((m for m in project.memories(lineage_id) if m.intent == intent), None)
+    if existing is None:
+        project.add_memory(lineage_id, intent, lesson=lesson, q=MEMORY_ALPHA * r, visits=1)
+    else:
+        project.update_memory(existing.id, lesson=lesson, q=(1 - MEMORY_ALPHA) * existing.q + MEMORY_ALPHA * r,
+                              visits=existing.visits + 1)
+    project.count_mechanic_use(_known(project, realised), success=report.verdict == "playable")
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    try:
+        from ludeme.agents.keys import redact
+
+        text = redact(text)
+    except Exception:
+        pass
+    return f"{type(exc).__name__}: {text}"[:400]
+
+
+def import_game(project, html: bytes, *, title: str, eval_settings=None, evaluate_fn: Callable | None = None,
+                progress: Callable[[float, str], None] | None = None) -> MutationResult:
+    """A person's HTML game becomes the root of a new lineage, evaluated like any version. It is
+    kept whatever the verdict (a broken import is the designer's to fix), marked by its status."""
+    from ludeme.core.settings import EvaluationSettings
+    from ludeme.evaluation.static_checks import kit_modules
+    from ludeme.evaluation.storing import STATUS_FOR, store_report
+
+    started = time.perf_counter()
+    progress = progress or (lambda fraction, message: None)
+    result = MutationResult(ok=False, model="")
+    text = html.decode("utf-8", "replace")
+    progress(0.2, "playtesting the imported game")
+    report = _evaluate(evaluate_fn or _default_evaluate, text, eval_settings or EvaluationSettings(), None, (), result)
+    lineage = project.add_lineage(title[:120] or "Imported game", description=f"Imported: {report.verdict}",
+                                  tags=["imported"])
+    realised = kit_modules(text)
+    version = project.add_version(lineage.id, {"index.html": html}, operator="import",
+                                  status=STATUS_FOR.get(report.verdict, "broken"), mechanics=_known(project, realised),
+                                  reward=report.reward, wall_time=round(time.perf_counter() - started, 3))
+    store_report(project, version.id, report, report.recording and Path(report.recording["path"]))
+    result.ok, result.version_id, result.verdict, result.reward = True, version.id, report.verdict, report.reward
+    result.realised = realised
+    result.notes = list(report.reasons)
+    result.wall_time = round(time.perf_counter() - started, 3)
+    return result
+
+
+def new_from_idea(project, prompt: str, *, title: str | None = None, model: str | None = None,
+                  api_base: str | None = None, settings=None, eval_settings=None, seed: int | None = None,
+                  evaluate_fn: Callable | None = None,
+                  progress: Callable[[float, str], None] | None = None) -> MutationResult:
+    """A lineage from a one-line idea: the closest kit game is bent toward the idea (offline), or
+    a model rewrites it toward the idea; saved only once it has been evaluated."""
+    from ludeme.agents.offline import idea_to_game
+    from ludeme.agents.settings import AgentSettings
+    from ludeme.core.settings import EvaluationSettings
+    from ludeme.evaluation.storing import STATUS_FOR, store_report
+
+    started = time.perf_counter()
+    settings = settings or AgentSettings()
+    if api_base:
+        settings = settings.model_copy(update={"api_base": api_base})
+    model = model or settings.default_model
+    eval_settings = eval_settings or EvaluationSettings()
+    evaluate_fn = evaluate_fn or _default_evaluate
+    progress = progress or (lambda fraction, message: None)
+    if seed is None:
+        seed = zlib.crc32(prompt.encode()) & 0xFFFF
+    result = MutationResult(ok=False, model=model)
+    version_id = new_id()
+    spend = _Spend(project, version_id, None)
+    try:
+        progress(0.1, "finding the closest kit game")
+        base = idea_to_game(prompt, seed=seed)
+        if model == OFFLINE:
+            html, plan, realised = base.html, dict(base.plan), list(base.realised)
+            report = _evaluate(evaluate_fn, html, eval_settings, None, (), result)
+        else:
+            class _Root:  # the closest kit game plays the parent's part for the model
+                mechanics = tuple(base.realised)
+                lineage_id = None
+
+            html, plan, realised, report = _llm_child(project, _Root, base.html, prompt, model, settings,
+                                                      eval_settings, evaluate_fn, spend, result, progress)
+    except Exception as exc:
+        result.error = _one_line(exc)
+        result.cost = spend.cost
+        return result
+    lineage = project.add_lineage((title or prompt)[:80], description=prompt[:500], tags=["idea"])
+    project.add_version(lineage.id, {"index.html": html.encode("utf-8")}, operator="idea",
+                        status=STATUS_FOR.get(report.verdict, "broken"), plan=plan,
+                        mechanics=_known(project, realised), reward=report.reward, seed=seed, model=model,
+                        tokens_in=spend.tokens_in, tokens_out=spend.tokens_out, cost=spend.cost,
+                        wall_time=round(time.perf_counter() - started, 3), direction=prompt, version_id=version_id)
+    store_report(project, version_id, report, report.recording and Path(report.recording["path"]))
+    result.ok, result.version_id, result.verdict, result.reward = True, version_id, report.verdict, report.reward
+    result.plan, result.realised, result.cost = plan, realised, spend.cost
+    result.wall_time = round(time.perf_counter() - started, 3)
+    return result

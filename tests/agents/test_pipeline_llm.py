@@ -1,0 +1,95 @@
+"""The whole chain through litellm over HTTP against the fake OpenAI-compatible server: plan →
+code (edits) → evaluate → repair → save; and the failures that must end cleanly with nothing
+half-written: an exhausted budget mid-run, an auth error, a refusal."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ludeme.agents.pipeline import mutate
+from ludeme.agents.settings import AgentSettings
+from ludeme.core.settings import EvaluationSettings
+from ludeme.store import create_default_project
+
+FAST = EvaluationSettings(seconds=2, idle_seconds=1)
+
+
+@pytest.fixture
+def project(tmp_path):
+    p = create_default_project(tmp_path / "llm.ludeme")
+    yield p
+    p.close()
+
+
+def sky(project):
+    lineage = next(lin for lin in project.lineages() if lin.title == "Sky Hopper")
+    root = project.versions(lineage.id)[0]
+    return root, project.version_files(root.id)["index.html"].decode()
+
+
+PLAN = {
+    "intent": "Make the climb floatier so long jumps between islands feel graceful",
+    "changes": [
+        {"action": "change", "mechanic_id": "gravity", "name": "Gravity", "summary": "lower gravity",
+         "probe": "hold jump: the player stays airborne longer than before", "kit_module": "gravity",
+         "params": {"g": 1500}},
+        {"action": "keep", "mechanic_id": "double_jump", "name": "Double jump", "kit_module": "double_jump",
+         "probe": "press jump twice: a second jump in the air"},
+    ],
+    "rationale": "floatier jumps make the wide gaps readable",
+}
+
+
+def edit(search: str, replace: str) -> str:
+    return f"<<<<<<< SEARCH\n{search}\n=======\n{replace}\n>>>>>>> REPLACE"
+
+
+def test_plan_edit_break_repair_save(qapp, fake_llm, project):
+    root, html = sky(project)
+    anchor = "/* ludeme:kit:game:begin */"
+    assert html.count(anchor) == 1
+    # The coder's first attempt throws at load (balanced code, broken game); the repairer sends it back whole.
+    fake_llm.reply(json.dumps(PLAN))
+    fake_llm.reply(edit(anchor, anchor + "\nthrow new Error(\"level data missing\");"))
+    fake_llm.reply("```html\n" + html.replace("<title>Sky Hopper</title>", "<title>Sky Hopper (floaty)</title>") + "\n```")
+    result = mutate(project, root.id, direction="floatier", model="openai/fake-coder",
+                    api_base=fake_llm.api_base, eval_settings=FAST)
+    assert result.ok, result.error
+    assert result.verdict == "playable" and result.rounds == 2, result.notes
+    child = project.version(result.version_id)
+    assert child.parents == (root.id,) and child.plan["intent"].startswith("Make the climb")
+    assert b"Sky Hopper (floaty)" in project.version_files(child.id)["index.html"]
+    roles = [row.role for row in project.ledger()]
+    assert roles == ["planner", "coder", "repairer"]
+    assert child.tokens_in > 0 and child.tokens_out > 0
+    sent = fake_llm.requests
+    assert all(r.model == "fake-coder" for r in sent)
+    assert "SEARCH" in json.dumps(sent[1].messages) or "edit" in json.dumps(sent[1].messages).lower()
+
+
+def test_budget_running_out_mid_run_saves_nothing(qapp, fake_llm, project):
+    root, _ = sky(project)
+    before = project.count_versions()
+    fake_llm.reply(json.dumps(PLAN))
+    settings = AgentSettings(budget_usd=0.15)  # the plan fits; the coder's worst case does not
+    result = mutate(project, root.id, model="openai/gpt-4o", api_base=fake_llm.api_base, settings=settings,
+                    eval_settings=FAST)
+    assert not result.ok and "Budget" in result.error
+    assert project.count_versions() == before
+    assert [row.role for row in project.ledger()] == ["planner"]
+    assert fake_llm.count == 1, "the call that would pass the budget is never made"
+
+
+@pytest.mark.parametrize("scripted,word", [("auth", "Auth"), ("refusal", "Refusal")])
+def test_model_trouble_ends_cleanly(qapp, fake_llm, project, scripted, word):
+    root, _ = sky(project)
+    before = project.count_versions()
+    if scripted == "auth":
+        fake_llm.error("invalid_api_key")
+    else:
+        fake_llm.refusal()
+    result = mutate(project, root.id, model="openai/fake", api_base=fake_llm.api_base, eval_settings=FAST)
+    assert not result.ok and word in result.error
+    assert "test-key-0123456789" not in result.error
+    assert project.count_versions() == before
