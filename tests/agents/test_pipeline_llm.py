@@ -60,8 +60,9 @@ def test_plan_edit_break_repair_save(qapp, fake_llm, project):
     child = project.version(result.version_id)
     assert child.parents == (root.id,) and child.plan["intent"].startswith("Make the climb")
     assert b"Sky Hopper (floaty)" in project.version_files(child.id)["index.html"]
-    roles = [row.role for row in project.ledger()]
-    assert roles == ["planner", "coder", "repairer"]
+    rows = project.ledger()
+    assert [row.role for row in rows] == ["planner", "coder", "repairer"]
+    assert all(row.version_id == child.id for row in rows), "each call names the version it made"
     assert child.tokens_in > 0 and child.tokens_out > 0
     sent = fake_llm.requests
     assert all(r.model == "fake-coder" for r in sent)

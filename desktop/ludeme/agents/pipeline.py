@@ -44,22 +44,39 @@ class MutationResult:
 
 
 class _Spend:
-    """Ledger rows of this mutation, written to the project as the calls happen."""
+    """The model calls of one mutation. Rows are held until the version exists so that each one
+    names it; whatever happens, they are written (a failed run's spend is real spend)."""
 
     def __init__(self, project, version_id: str, job_id: int | None) -> None:
         self.project, self.version_id, self.job_id = project, version_id, job_id
-        self.cost = 0.0
-        self.tokens_in = self.tokens_out = 0
+        self.records: list = []
+        self._flushed = 0
+
+    @property
+    def cost(self) -> float:
+        return sum(float(r.cost or 0.0) for r in self.records)
+
+    @property
+    def tokens_in(self) -> int:
+        return sum(int(r.tokens_in or 0) for r in self.records)
+
+    @property
+    def tokens_out(self) -> int:
+        return sum(int(r.tokens_out or 0) for r in self.records)
 
     def record(self, rec) -> None:
-        self.cost += float(getattr(rec, "cost", 0.0) or 0.0)
-        self.tokens_in += int(getattr(rec, "tokens_in", 0) or 0)
-        self.tokens_out += int(getattr(rec, "tokens_out", 0) or 0)
-        self.project.add_ledger(rec.role, rec.model, rec.tokens_in, rec.tokens_out, rec.cost, rec.latency,
-                                version_id=None, job_id=self.job_id)
+        self.records.append(rec)
 
-    def spent(self) -> float:
-        return float(self.project.ledger_totals()["cost"])
+    def spent(self) -> dict[str, float]:
+        """Project spend so far (this run's calls included) and this run's own."""
+        unwritten = sum(float(r.cost or 0.0) for r in self.records[self._flushed:])
+        return {"project": float(self.project.ledger_totals()["cost"]) + unwritten, "run": self.cost}
+
+    def flush(self, saved: bool) -> None:
+        for r in self.records[self._flushed:]:
+            self.project.add_ledger(r.role, r.model, r.tokens_in, r.tokens_out, r.cost, r.latency,
+                                    version_id=self.version_id if saved else None, job_id=self.job_id)
+        self._flushed = len(self.records)
 
 
 def _default_evaluate(files, settings, **kw):
@@ -102,6 +119,7 @@ def mutate(project, parent_id: str, *, direction: str = "", model: str | None = 
     except Exception as exc:  # an LLMError, a refusal, an exhausted budget...: nothing is saved
         result.error = _one_line(exc)
         result.cost, result.tokens_in, result.tokens_out = spend.cost, spend.tokens_in, spend.tokens_out
+        spend.flush(saved=False)
         result.wall_time = round(time.perf_counter() - started, 3)
         return result
 
@@ -115,6 +133,8 @@ def mutate(project, parent_id: str, *, direction: str = "", model: str | None = 
         reward=report.reward, seed=seed, model=model, tokens_in=spend.tokens_in, tokens_out=spend.tokens_out,
         cost=spend.cost, wall_time=round(time.perf_counter() - started, 3), direction=direction,
         version_id=version_id)
+    result.cost, result.tokens_in, result.tokens_out = spend.cost, spend.tokens_in, spend.tokens_out
+    spend.flush(saved=True)
     store_report(project, version_id, report, report.recording and Path(report.recording["path"]))
     _learn(project, parent.lineage_id, direction or plan.get("intent", ""), report, realised)
     result.ok = True
@@ -123,7 +143,6 @@ def mutate(project, parent_id: str, *, direction: str = "", model: str | None = 
     result.reward = report.reward
     result.plan = plan
     result.realised = list(realised)
-    result.cost, result.tokens_in, result.tokens_out = spend.cost, spend.tokens_in, spend.tokens_out
     result.wall_time = round(time.perf_counter() - started, 3)
     progress(1.0, f"saved {version_id}: {report.verdict}")
     return result
@@ -304,6 +323,7 @@ def new_from_idea(project, prompt: str, *, title: str | None = None, model: str 
     except Exception as exc:
         result.error = _one_line(exc)
         result.cost = spend.cost
+        spend.flush(saved=False)
         return result
     lineage = project.add_lineage((title or prompt)[:80], description=prompt[:500], tags=["idea"])
     project.add_version(lineage.id, {"index.html": html.encode("utf-8")}, operator="idea",
@@ -311,6 +331,7 @@ def new_from_idea(project, prompt: str, *, title: str | None = None, model: str 
                         mechanics=_known(project, realised), reward=report.reward, seed=seed, model=model,
                         tokens_in=spend.tokens_in, tokens_out=spend.tokens_out, cost=spend.cost,
                         wall_time=round(time.perf_counter() - started, 3), direction=prompt, version_id=version_id)
+    spend.flush(saved=True)
     store_report(project, version_id, report, report.recording and Path(report.recording["path"]))
     result.ok, result.version_id, result.verdict, result.reward = True, version_id, report.verdict, report.reward
     result.plan, result.realised, result.cost = plan, realised, spend.cost
