@@ -137,6 +137,10 @@ def mutate(project, parent_id: str, *, direction: str = "", model: str | None = 
     spend.flush(saved=True)
     store_report(project, version_id, report, report.recording and Path(report.recording["path"]))
     _learn(project, parent.lineage_id, direction or plan.get("intent", ""), report, realised)
+    if getattr(result, "_llm", None):
+        progress(0.95, "reflecting on the result")
+        _after_save(project, parent.lineage_id, version_id, html, report, result, spend)
+        del result._llm
     result.ok = True
     result.version_id = version_id
     result.verdict = report.verdict
@@ -215,7 +219,52 @@ def _llm_child(project, parent, parent_html, direction, model, settings, eval_se
             result.notes.append(f"repair {round_no} rejected: {exc}")
             continue
         report = _evaluate(evaluate_fn, html, eval_settings, parent_html, planned, result)
+    result._llm = (client, plan)  # for the reflector and archivist once the version is saved
     return html, plan_dict, kit_modules(html), report
+
+
+def _after_save(project, lineage_id: str, version_id: str, html: str, report, result: MutationResult,
+                spend: "_Spend") -> None:
+    """Reflector and archivist, when a model made the version. Their trouble never undoes it."""
+    from ludeme.agents import roles
+    from ludeme.core.archive import entry_from_dict
+
+    client, plan = result._llm
+    outcome = {"verdict": report.verdict, "reward": report.reward, "reasons": report.reasons[:3],
+               "probes": report.probes, "events": (report.metrics or {}).get("events", {})}
+    try:
+        reflection = roles.reflect(client, plan=plan, outcome=outcome, memory=project.memories(lineage_id)[:5],
+                                   version_id=version_id)
+        for lesson in reflection.lessons[:3]:
+            _remember(project, lineage_id, lesson.intent, lesson.lesson, float(lesson.value))
+    except Exception as exc:
+        result.notes.append(f"reflector skipped: {_one_line(exc)}")
+    # A new mechanic is verified when the game played and its telemetry shows the mechanic's event:
+    # text in a reply is not proof (CreativeGame's "mechanics verified: ok" trap).
+    events = set((report.metrics or {}).get("events", {}) or {})
+    known = {m.id for m in project.mechanics()}
+    verified = [c.model_dump() for c in plan.changes if c.action == "add" and c.mechanic_id not in known
+                and report.verdict == "playable" and c.mechanic_id in events]
+    if verified:
+        try:
+            proposal = roles.archivist(client, plan=plan, verified=verified, html=html,
+                                       existing=project.mechanics(), version_id=version_id)
+            if proposal.add:
+                project.upsert_mechanic(entry_from_dict(proposal.entry_dict(origin=f"version:{version_id}"), "proposal"))
+                result.notes.append(f"archived new mechanic {proposal.id}")
+        except Exception as exc:
+            result.notes.append(f"archivist skipped: {_one_line(exc)}")
+    spend.flush(saved=True)
+
+
+def _remember(project, lineage_id: str, intent: str, lesson: str, r: float) -> None:
+    intent = (intent or "explore").strip()[:200]
+    existing = next((m for m in project.memories(lineage_id) if m.intent == intent), None)
+    if existing is None:
+        project.add_memory(lineage_id, intent, lesson=lesson, q=MEMORY_ALPHA * r, visits=1)
+    else:
+        project.update_memory(existing.id, lesson=lesson, q=(1 - MEMORY_ALPHA) * existing.q + MEMORY_ALPHA * r,
+                              visits=existing.visits + 1)
 
 
 def _known(project, ids) -> list[str]:
@@ -233,14 +282,7 @@ def _known(project, ids) -> list[str]:
 def _learn(project, lineage_id: str, intent: str, report, realised) -> None:
     """Lineage memory (q-values) and archive usage statistics after an evaluated version."""
     r = max(-1.0, min(1.0, 2 * float(report.reward) - 1))  # reward in [0, 1] → r in [-1, 1]
-    lesson = f"{report.verdict}: {', '.join(report.reasons[:1])}"
-    intent = (intent or "explore").strip()[:200]
-    existing = next((m for m in project.memories(lineage_id) if m.intent == intent), None)
-    if existing is None:
-        project.add_memory(lineage_id, intent, lesson=lesson, q=MEMORY_ALPHA * r, visits=1)
-    else:
-        project.update_memory(existing.id, lesson=lesson, q=(1 - MEMORY_ALPHA) * existing.q + MEMORY_ALPHA * r,
-                              visits=existing.visits + 1)
+    _remember(project, lineage_id, intent, f"{report.verdict}: {', '.join(report.reasons[:1])}", r)
     project.count_mechanic_use(_known(project, realised), success=report.verdict == "playable")
 
 
