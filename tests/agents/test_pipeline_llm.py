@@ -53,6 +53,8 @@ def test_plan_edit_break_repair_save(qapp, fake_llm, project):
     fake_llm.reply(json.dumps(PLAN))
     fake_llm.reply(edit(anchor, anchor + "\nthrow new Error(\"level data missing\");"))
     fake_llm.reply("```html\n" + html.replace("<title>Sky Hopper</title>", "<title>Sky Hopper (floaty)</title>") + "\n```")
+    fake_llm.reply(json.dumps({"score": 8, "strengths": ["readable jumps"], "problems": ["flat colours"],
+                               "suggestions": []}))
     fake_llm.reply(json.dumps({"lessons": [{"intent": "floatier jumps", "value": 0.6,
                                             "lesson": "lower gravity keeps the climb readable; test the load path"}]}))
     result = mutate(project, root.id, direction="floatier", model="openai/fake-coder",
@@ -63,7 +65,9 @@ def test_plan_edit_break_repair_save(qapp, fake_llm, project):
     assert child.parents == (root.id,) and child.plan["intent"].startswith("Make the climb")
     assert b"Sky Hopper (floaty)" in project.version_files(child.id)["index.html"]
     rows = project.ledger()
-    assert [row.role for row in rows] == ["planner", "coder", "repairer", "reflector"]
+    assert [row.role for row in rows] == ["planner", "coder", "repairer", "critic", "reflector"]
+    assert child.breakdown["terms"]["creativity"]["value"] == pytest.approx((8 - 3) / 7), "the critic feeds the reward"
+    assert any(r.images for r in fake_llm.requests), "the critic sees the contact sheet"
     assert all(row.version_id == child.id for row in rows), "each call names the version it made"
     assert child.tokens_in > 0 and child.tokens_out > 0
     lessons = {m.intent: m for m in project.memories(root.lineage_id)}

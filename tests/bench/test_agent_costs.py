@@ -86,6 +86,7 @@ def test_pipeline_overhead_per_mutation(fake_llm_bench, qapp, tmp_path, rounds):
     for i in range(rounds(3, 1)):
         spent["eval"] = 0.0
         fake.reply(json.dumps(plan)).reply(f"<<<<<<< SEARCH\n{anchor}\n=======\n{anchor}\n/* run {i} */\n>>>>>>> REPLACE")
+        fake.reply(json.dumps({"score": 6, "strengths": [], "problems": [], "suggestions": []}))
         fake.reply(json.dumps({"lessons": []}))
         t = time.perf_counter()
         result = mutate(project, root.id, model="openai/bench", api_base=fake.api_base,

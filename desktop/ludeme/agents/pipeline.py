@@ -219,6 +219,17 @@ def _llm_child(project, parent, parent_html, direction, model, settings, eval_se
             result.notes.append(f"repair {round_no} rejected: {exc}")
             continue
         report = _evaluate(evaluate_fn, html, eval_settings, parent_html, planned, result)
+    if report.contact_sheet_png and report.verdict in ("playable", "not-interactive"):
+        progress(0.85, "asking the critic")
+        try:  # the critic's score is the reward's creativity term; without it the term is left out
+            from ludeme.evaluation.evaluator import rescore
+
+            critic = roles.critique(client, contact_sheet_png=report.contact_sheet_png, metrics=report.metrics,
+                                    html=html)
+            rescore(report, creativity=critic.score)
+            result.notes.append(f"critic {critic.score:g}/10" + (f": {critic.problems[0]}" if critic.problems else ""))
+        except Exception as exc:
+            result.notes.append(f"critic skipped: {_one_line(exc)}")
     result._llm = (client, plan)  # for the reflector and archivist once the version is saved
     return html, plan_dict, kit_modules(html), report
 

@@ -458,15 +458,37 @@ class Evaluation:
         novelty = None
         if self.novelty_against and mods:
             novelty = 1.0 - max((len(mods & o) / len(mods | o) if (mods | o) else 0.0) for o in self.novelty_against)
+        delta = None
+        if self.parent_html is not None:
+            parent_mods = set(kit_modules(self.parent_html))
+            union = parent_mods | mods
+            delta = 1.0 - (len(parent_mods & mods) / len(union)) if union else 0.0
         inputs = RewardInputs(
             verdict=self.report.verdict, metrics=self.report.metrics, collapse=collapse,
             realisation=realisation,
             structural=None if self.parent_html is None else structural_change(self.parent_html, self.html),
-            novelty=novelty, creativity=None)
-        reward = proxy_reward(inputs)
-        self.report.reward = round(float(reward.total), 4)
-        self.report.breakdown = dict(reward.breakdown)
-        self.report.gates = list(reward.gates)
+            novelty=novelty, creativity=None, mechanic_delta=delta)
+        _apply_reward(self.report, inputs)
+
+
+def _apply_reward(report: EvalReport, inputs) -> None:
+    from ludeme.evaluation.reward import proxy_reward
+
+    reward = proxy_reward(inputs)
+    report.reward = round(float(reward.total), 4)
+    report.breakdown = dict(reward.breakdown)
+    report.gates = list(reward.gates)
+    report._reward_inputs = inputs  # not a field: kept out of to_dict()
+
+
+def rescore(report: EvalReport, *, creativity: float) -> EvalReport:
+    """The same reward with a judge's creativity score (0–10) added, e.g. from the critic."""
+    import dataclasses
+
+    inputs = getattr(report, "_reward_inputs", None)
+    if inputs is not None:
+        _apply_reward(report, dataclasses.replace(inputs, creativity=float(creativity)))
+    return report
 
 
 def _last_change_s(frames: list[np.ndarray], fps: int) -> float:
