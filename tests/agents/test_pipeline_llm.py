@@ -102,3 +102,28 @@ def test_model_trouble_ends_cleanly(qapp, fake_llm, project, scripted, word):
     assert not result.ok and word in result.error
     assert "test-key-0123456789" not in result.error
     assert project.count_versions() == before
+
+
+def test_edits_that_do_not_apply_are_retried_with_the_failure_shown(qapp, fake_llm, project):
+    root, html = sky(project)
+    fake_llm.reply(json.dumps(PLAN))
+    fake_llm.reply(edit("this line is not in the game", "whatever"))            # does not apply
+    fake_llm.reply(edit("neither is this one", "still wrong"))                     # retry fails too
+    fake_llm.reply("```html\n" + html.replace("<title>Sky Hopper</title>", "<title>Sky Hopper II</title>") + "\n```")
+    fake_llm.reply(json.dumps({"score": 6, "strengths": [], "problems": [], "suggestions": []}))
+    fake_llm.reply(json.dumps({"lessons": []}))
+    result = mutate(project, root.id, model="openai/fake", api_base=fake_llm.api_base, eval_settings=FAST)
+    assert result.ok and result.verdict == "playable", (result.error, result.notes)
+    assert any("fell back to a full rewrite" in n for n in result.notes)
+    retry_prompt = json.dumps(fake_llm.requests[2].messages)
+    assert "this line is not in the game" in retry_prompt, "the retry shows the model its failed edit"
+
+
+def test_a_reply_cut_by_max_tokens_saves_nothing(qapp, fake_llm, project):
+    root, html = sky(project)
+    before = project.count_versions()
+    fake_llm.reply(json.dumps(PLAN))
+    fake_llm.truncated("```html\n" + html[: len(html) // 3])
+    result = mutate(project, root.id, model="openai/fake", api_base=fake_llm.api_base, eval_settings=FAST)
+    assert not result.ok and "TruncatedReply" in result.error and "max_tokens for the 'coder' role" in result.error
+    assert project.count_versions() == before

@@ -109,13 +109,15 @@ def mutate(project, parent_id: str, *, direction: str = "", model: str | None = 
     version_id = new_id()
     spend = _Spend(project, version_id, job_id)
     result = MutationResult(ok=False, model=model, parent_mechanics=list(parent.mechanics or ()))
+    # Novelty is measured against the whole lineage (not only the parent), like CreativeGame's archive
+    others = [set(v.mechanics) for v in project.versions(parent.lineage_id) if v.mechanics]
     try:
         if model == OFFLINE:
             html, plan, realised, report = _offline_child(parent_html, direction, seed, eval_settings,
-                                                          evaluate_fn, result, progress)
+                                                          evaluate_fn, result, progress, others)
         else:
             html, plan, realised, report = _llm_child(project, parent, parent_html, direction, model, settings,
-                                                      eval_settings, evaluate_fn, spend, result, progress)
+                                                      eval_settings, evaluate_fn, spend, result, progress, others)
     except Exception as exc:  # an LLMError, a refusal, an exhausted budget...: nothing is saved
         result.error = _one_line(exc)
         result.cost, result.tokens_in, result.tokens_out = spend.cost, spend.tokens_in, spend.tokens_out
@@ -152,15 +154,17 @@ def mutate(project, parent_id: str, *, direction: str = "", model: str | None = 
     return result
 
 
-def _evaluate(evaluate_fn, html: str, eval_settings, parent_html: str, planned, result: MutationResult):
+def _evaluate(evaluate_fn, html: str, eval_settings, parent_html: str, planned, result: MutationResult,
+              novelty_against=None):
     tmp = tempfile.mkdtemp(prefix="ludeme-mutate-")
+    kw = {"novelty_against": novelty_against} if novelty_against else {}
     report = evaluate_fn({"index.html": html.encode("utf-8")}, eval_settings, parent_html=parent_html,
-                         planned=tuple(planned), record_path=Path(tmp) / "recording.webm")
+                         planned=tuple(planned), record_path=Path(tmp) / "recording.webm", **kw)
     result.rounds += 1
     return report
 
 
-def _offline_child(parent_html, direction, seed, eval_settings, evaluate_fn, result, progress):
+def _offline_child(parent_html, direction, seed, eval_settings, evaluate_fn, result, progress, novelty_against=None):
     from ludeme.agents.offline import generate
     from ludeme.core.archive import load_archive
     from ludeme.evaluation.static_checks import kit_modules
@@ -175,7 +179,7 @@ def _offline_child(parent_html, direction, seed, eval_settings, evaluate_fn, res
             child = generate(parent_html, seed=seed + attempt * 7919, archive=archive, mode="structure")
         planned = [c.get("mechanic_id") for c in child.plan.get("changes", []) if c.get("mechanic_id")]
         progress(0.3 + 0.25 * attempt, "playtesting")
-        report = _evaluate(evaluate_fn, child.html, eval_settings, parent_html, planned, result)
+        report = _evaluate(evaluate_fn, child.html, eval_settings, parent_html, planned, result, novelty_against)
         result.notes += list(child.notes)
         if best is None or report.reward > best[3].reward:
             best = (child.html, child.plan, list(child.realised), report)
@@ -186,7 +190,7 @@ def _offline_child(parent_html, direction, seed, eval_settings, evaluate_fn, res
 
 
 def _llm_child(project, parent, parent_html, direction, model, settings, eval_settings, evaluate_fn,
-               spend, result, progress):
+               spend, result, progress, novelty_against=None):
     from ludeme.agents import roles
     from ludeme.agents.llm import LLMClient
     from ludeme.agents.retrieval import kit_modules_of, retrieve
@@ -208,7 +212,7 @@ def _llm_child(project, parent, parent_html, direction, model, settings, eval_se
     result.notes.append(f"code by {outcome.mode}" + (" after a retry" if outcome.retried else "")
                         + (", fell back to a full rewrite" if outcome.fell_back else ""))
     progress(0.5, "playtesting")
-    report = _evaluate(evaluate_fn, html, eval_settings, parent_html, planned, result)
+    report = _evaluate(evaluate_fn, html, eval_settings, parent_html, planned, result, novelty_against)
     for round_no in range(1, int(settings.repair_rounds) + 1):
         if report.verdict not in ("broken", "timeout", "not-interactive"):
             break
@@ -218,7 +222,7 @@ def _llm_child(project, parent, parent_html, direction, model, settings, eval_se
         except roles.RepairRejected as exc:
             result.notes.append(f"repair {round_no} rejected: {exc}")
             continue
-        report = _evaluate(evaluate_fn, html, eval_settings, parent_html, planned, result)
+        report = _evaluate(evaluate_fn, html, eval_settings, parent_html, planned, result, novelty_against)
     if report.contact_sheet_png and report.verdict in ("playable", "not-interactive"):
         progress(0.85, "asking the critic")
         try:  # the critic's score is the reward's creativity term; without it the term is left out
