@@ -68,6 +68,16 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--seed", type=int)
     new.add_argument("--seconds", type=float)
     new.add_argument("--json", action="store_true")
+    mo = sub.add_parser("models", help="show or set the project's models, API base and budget")
+    mo.add_argument("--project", type=Path, required=True)
+    mo.add_argument("--default-model", metavar="M", help='litellm model string, or "offline"')
+    mo.add_argument("--role", action="append", default=[], metavar="ROLE=MODEL",
+                    help="a model for one role (planner, coder, repairer, critic, reflector, archivist, judge)")
+    mo.add_argument("--judge-model", metavar="M")
+    mo.add_argument("--api-base", metavar="URL")
+    mo.add_argument("--budget", type=float, metavar="USD", help="project budget; 0 or less removes it")
+    key = sub.add_parser("key", help="store an API key in the OS keyring (read from standard input)")
+    key.add_argument("provider", help="openai, anthropic, gemini, openrouter, ...")
     return p
 
 
@@ -163,12 +173,24 @@ def cmd_new(args) -> int:
     return run_new(args, UsageError)
 
 
+def cmd_models(args) -> int:
+    from ludeme.agents.cli import run_models
+
+    return run_models(args, UsageError)
+
+
+def cmd_key(args) -> int:
+    from ludeme.agents.cli import run_key
+
+    return run_key(args, UsageError)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
         args = _parser().parse_args(argv)
         handler = {"gui": cmd_gui, "list": cmd_list, "init": cmd_init, "evaluate": cmd_evaluate,
-                   "mutate": cmd_mutate, "new": cmd_new}.get(args.command)
+                   "mutate": cmd_mutate, "new": cmd_new, "models": cmd_models, "key": cmd_key}.get(args.command)
         if handler is None:  # bare `ludeme`: the studio on the default project
             args = _parser().parse_args(["gui"])
             handler = cmd_gui

@@ -69,3 +69,18 @@ def test_bad_mutate_arguments(capsys, seeded):
     assert "no version" in capsys.readouterr().err
     assert main(["mutate", root.id, "--project", str(path), "--seconds", "999"]) == 2
     assert main(["new", "--project", str(path)]) == 2
+
+
+def test_models_settings_are_kept_without_keys(capsys, seeded, monkeypatch):
+    path, _ = seeded
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-secret-value-1234567890")
+    assert main(["models", "--project", str(path), "--default-model", "openai/gpt-4o-mini",
+                 "--role", "critic=openai/gpt-4o", "--api-base", "http://127.0.0.1:9/v1", "--budget", "2.5"]) == 0
+    out = capsys.readouterr().out
+    assert "openai/gpt-4o-mini" in out and "critic" in out and "$2.50" in out
+    assert main(["models", "--project", str(path), "--role", "painter=x"]) == 2
+    raw = path.read_bytes()
+    for side in (path.with_name(path.name + "-wal"),):
+        if side.exists():
+            raw += side.read_bytes()
+    assert b"sk-secret-value" not in raw, "keys never land in the project file"

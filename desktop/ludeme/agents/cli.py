@@ -95,3 +95,62 @@ def run_new(args, UsageError) -> int:
         return _print(result, args.json)
     finally:
         project.close()
+
+
+ROLE_NAMES = ("planner", "coder", "repairer", "critic", "reflector", "archivist", "judge")
+
+
+def run_models(args, UsageError) -> int:
+    """Model settings live in the project (never a key: AgentSettings.to_json strips them)."""
+    from ludeme.cli import _open
+
+    project = _open(args.project)
+    try:
+        settings = _agent_settings(project)
+        data = settings.to_dict()
+        changed = False
+        if args.default_model:
+            data["default_model"], changed = args.default_model, True
+        if args.judge_model:
+            data["judge_model"], changed = args.judge_model, True
+        if args.api_base is not None:
+            data["api_base"], changed = args.api_base or None, True
+        if args.budget is not None:
+            data["budget_usd"], changed = (args.budget if args.budget > 0 else None), True
+        for item in args.role:
+            role, _, model = item.partition("=")
+            if role not in ROLE_NAMES or not model:
+                raise UsageError(f"--role wants ROLE=MODEL with ROLE one of {', '.join(ROLE_NAMES)}, not {item!r}")
+            data.setdefault("roles", {}).setdefault(role, {})["model"] = model
+            changed = True
+        if changed:
+            from ludeme.agents.settings import AgentSettings
+
+            try:
+                settings = AgentSettings.from_dict(data)
+            except Exception as exc:
+                raise UsageError(f"invalid model settings: {str(exc).splitlines()[0]}") from None
+            project.set_meta("agent_settings", settings.to_json())
+        for role in ROLE_NAMES:
+            r = settings.role(role)
+            print(f"{role:<10} {r.model:<32} temperature {r.temperature:g}, max tokens {r.max_tokens}")
+        print(f"api base   {settings.api_base or '(provider default)'}")
+        print(f"budget     {'$%.2f' % settings.budget_usd if settings.budget_usd else 'none'}"
+              f" (spent ${project.ledger_totals()['cost']:.4f})")
+        return 0
+    finally:
+        project.close()
+
+
+def run_key(args, UsageError) -> int:
+    from ludeme.agents.keys import KeyringUnavailable, store_api_key
+
+    key = sys.stdin.readline().strip()
+    if not key:
+        raise UsageError("no key on standard input (pipe it in: `printenv MY_KEY | ludeme key openai`)")
+    try:
+        store_api_key(args.provider, key)
+    except KeyringUnavailable as exc:
+        raise UsageError(str(exc)) from None
+    print(f"stored the {args.provider} key in the OS keyring")
+    return 0
