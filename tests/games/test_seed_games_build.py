@@ -1,4 +1,4 @@
-"""Seed games, batch A (sky_hopper, star_warden, crate_keeper, dune_dash): metadata and single-file build.
+"""Seed games: metadata and single-file build, for all eight.
 
 Pure Python: no Qt. Checks game.json against the kit contract (genre, kit modules that exist as files,
 parameters for listed modules only) and that the built index.html is self-contained: no URLs, no
@@ -14,13 +14,22 @@ import pytest
 from ludeme import paths
 from ludeme.core import kit
 
-SLUGS = ("sky_hopper", "star_warden", "crate_keeper", "dune_dash")
 EXPECTED_GENRE = {
     "sky_hopper": "platformer",
     "star_warden": "shooter",
     "crate_keeper": "puzzle",
     "dune_dash": "endless_runner",
+    "brick_bloom": "breakout",
+    "moss_maze": "top_down",
+    "pulse_lane": "rhythm",
+    "orbit_toy": "physics_toy",
 }
+SLUGS = tuple(EXPECTED_GENRE)
+
+
+def test_every_genre_has_a_seed_game():
+    assert {g.genre for g in kit.seed_games()} == set(kit.GENRES)
+    assert {g.slug for g in kit.seed_games()} == set(SLUGS)
 FORBIDDEN = ("fetch(", "XMLHttpRequest", "localStorage", "sessionStorage", "WebSocket", "indexedDB",
              "navigator.sendBeacon", "importScripts", "EventSource")
 URL = re.compile(r"\b(?:https?|wss?|ftp)://", re.IGNORECASE)
@@ -99,7 +108,11 @@ def test_game_script_uses_the_kit(slug):
     js = (_folder(slug) / "game.js").read_text(encoding="utf-8")
     assert "Kit.game(" in js
     assert "g.sfx.play(" in js, "games must play sounds"
-    assert "gameOver" in js or "loseLife" in js or "hurt(" in js, "games need a failure condition"
+    # A failure condition in the game's own code, or in a kit module it switches on (ball_bounce
+    # takes a life for a lost ball, lives for a hit...).
+    kit_failure = [m for m in _meta(slug).get("kit", [])
+                   if re.search(r"loseLife|gameOver", kit.module_source(m))]
+    assert "gameOver" in js or "loseLife" in js or "hurt(" in js or kit_failure, "games need a failure condition"
     # game.js mirrors game.json params, so a module's tuning is visible in both places
     meta = _meta(slug)
     for module_id in meta.get("params", {}):
