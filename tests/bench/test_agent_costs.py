@@ -68,7 +68,6 @@ def test_pipeline_overhead_per_mutation(fake_llm_bench, qapp, tmp_path, rounds):
     project = create_default_project(tmp_path / "o.ludeme")
     lineage = next(lin for lin in project.lineages() if lin.title == "Sky Hopper")
     root = project.versions(lineage.id)[0]
-    html = project.version_files(root.id)["index.html"].decode()
     anchor = "/* ludeme:kit:game:begin */"
     spent = {"eval": 0.0}
 

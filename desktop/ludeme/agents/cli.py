@@ -4,8 +4,6 @@ from __future__ import annotations
 import json
 import sys
 
-from ludeme.agents.pipeline import OFFLINE
-
 
 def _eval_settings(args, UsageError):
     from ludeme.core.settings import EvaluationSettings

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ludeme.agents.offline_directions import FEEDBACK_MODULES, Intent, genre_words, normalise, parse_direction
+from ludeme.agents.offline_directions import Intent, genre_words, normalise, parse_direction
 from ludeme.core.archive import MechanicEntry, load_archive
 
 OVERRIDES_ID = "overrides"

@@ -79,6 +79,18 @@ class _Spend:
         self._flushed = len(self.records)
 
 
+def _defaults(settings, api_base, model, eval_settings, evaluate_fn, progress):
+    """Fill in what a caller left out: agent and evaluation settings, the model, the evaluator."""
+    from ludeme.agents.settings import AgentSettings
+    from ludeme.core.settings import EvaluationSettings
+
+    settings = settings or AgentSettings()
+    if api_base:
+        settings = settings.model_copy(update={"api_base": api_base})
+    return (settings, model or settings.default_model, eval_settings or EvaluationSettings(),
+            evaluate_fn or _default_evaluate, progress or (lambda fraction, message: None))
+
+
 def _default_evaluate(files, settings, **kw):
     from ludeme.evaluation.evaluator import evaluate
 
@@ -91,17 +103,10 @@ def mutate(project, parent_id: str, *, direction: str = "", model: str | None = 
            progress: Callable[[float, str], None] | None = None) -> MutationResult:
     """Make, evaluate and save one child of ``parent_id``. Never raises for model or game trouble:
     the result says what happened (``ok`` False and ``error`` set, nothing saved)."""
-    from ludeme.agents.settings import AgentSettings
-    from ludeme.core.settings import EvaluationSettings
 
     started = time.perf_counter()
-    settings = settings or AgentSettings()
-    if api_base:
-        settings = settings.model_copy(update={"api_base": api_base})
-    model = model or settings.default_model
-    eval_settings = eval_settings or EvaluationSettings()
-    evaluate_fn = evaluate_fn or _default_evaluate
-    progress = progress or (lambda fraction, message: None)
+    settings, model, eval_settings, evaluate_fn, progress = _defaults(settings, api_base, model, eval_settings,
+                                                                      evaluate_fn, progress)
     parent = project.version(parent_id)
     parent_html = project.version_files(parent_id).get("index.html", b"").decode("utf-8", "replace")
     if seed is None:  # stable across processes (str hashes are salted per process)
@@ -347,18 +352,11 @@ def new_from_idea(project, prompt: str, *, title: str | None = None, model: str 
     """A lineage from a one-line idea: the closest kit game is bent toward the idea (offline), or
     a model rewrites it toward the idea; saved only once it has been evaluated."""
     from ludeme.agents.offline import idea_to_game
-    from ludeme.agents.settings import AgentSettings
-    from ludeme.core.settings import EvaluationSettings
     from ludeme.evaluation.storing import STATUS_FOR, store_report
 
     started = time.perf_counter()
-    settings = settings or AgentSettings()
-    if api_base:
-        settings = settings.model_copy(update={"api_base": api_base})
-    model = model or settings.default_model
-    eval_settings = eval_settings or EvaluationSettings()
-    evaluate_fn = evaluate_fn or _default_evaluate
-    progress = progress or (lambda fraction, message: None)
+    settings, model, eval_settings, evaluate_fn, progress = _defaults(settings, api_base, model, eval_settings,
+                                                                      evaluate_fn, progress)
     if seed is None:
         seed = zlib.crc32(prompt.encode()) & 0xFFFF
     result = MutationResult(ok=False, model=model)

@@ -105,8 +105,6 @@ class FrameSink:
     so decoding and encoding overlap with the page playing in its renderer process."""
 
     def __init__(self, writer, sheet_every: int) -> None:
-        import av
-
         self.writer = writer
         self.sheet_every = sheet_every
         self.small: list[np.ndarray] = []
@@ -443,7 +441,7 @@ class Evaluation:
             f.telemetry_reacted = any(v > ie.get(k, 0) for k, v in be.items())
 
     def _reward(self) -> None:
-        from ludeme.evaluation.reward import RewardInputs, proxy_reward, structural_change
+        from ludeme.evaluation.reward import RewardInputs, structural_change
 
         collapse = None
         if self.parent_html is not None:
