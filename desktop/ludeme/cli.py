@@ -76,6 +76,15 @@ def _parser() -> argparse.ArgumentParser:
     mo.add_argument("--judge-model", metavar="M")
     mo.add_argument("--api-base", metavar="URL")
     mo.add_argument("--budget", type=float, metavar="USD", help="project budget; 0 or less removes it")
+    wk = sub.add_parser("worker", help="run the project's queued jobs (mutate, fork, ...) until stopped")
+    wk.add_argument("--project", type=Path, required=True)
+    wk.add_argument("--jobs", type=int, default=1, help="jobs at once, one process each (default 1)")
+    wk.add_argument("--once", action="store_true", help="exit once the queue is empty")
+    wk.add_argument("--idle-exit", type=float, metavar="SECONDS", help="exit after the queue has been empty this long")
+    wk.add_argument("--one", type=int, help=argparse.SUPPRESS)  # a child: run this claimed job
+    wk.add_argument("--worker-id", help=argparse.SUPPRESS)
+    wk.add_argument("--parent-pid", type=int, help=argparse.SUPPRESS)
+    wk.add_argument("--stale-after", type=float, default=10.0, help=argparse.SUPPRESS)
     key = sub.add_parser("key", help="store an API key in the OS keyring (read from standard input)")
     key.add_argument("provider", help="openai, anthropic, gemini, openrouter, ...")
     return p
@@ -185,12 +194,29 @@ def cmd_key(args) -> int:
     return run_key(args, UsageError)
 
 
+def cmd_worker(args) -> int:
+    if args.jobs < 1:
+        raise UsageError(f"--jobs must be 1 or more, not {args.jobs}")
+    if args.idle_exit is not None and args.idle_exit < 0:
+        raise UsageError(f"--idle-exit must be 0 or more seconds, not {args.idle_exit:g}")
+    _open(args.project).close()  # a missing or unusable project is a one-line error
+    from ludeme.evolution.worker import run_one, run_worker
+
+    if args.one is not None:
+        return run_one(args.project, args.one, args.worker_id or "", parent_pid=args.parent_pid)
+    stats = run_worker(args.project, jobs=args.jobs, once=args.once, idle_exit=args.idle_exit,
+                       worker_id=args.worker_id, stale_after=args.stale_after, log=lambda line: print(f"ludeme worker: {line}", file=sys.stderr))
+    print(f"ran {stats.started} job{'s' * (stats.started != 1)}, {stats.requeued} requeued")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
         args = _parser().parse_args(argv)
         handler = {"gui": cmd_gui, "list": cmd_list, "init": cmd_init, "evaluate": cmd_evaluate,
-                   "mutate": cmd_mutate, "new": cmd_new, "models": cmd_models, "key": cmd_key}.get(args.command)
+                   "mutate": cmd_mutate, "new": cmd_new, "models": cmd_models, "key": cmd_key,
+                   "worker": cmd_worker}.get(args.command)
         if handler is None:  # bare `ludeme`: the studio on the default project
             args = _parser().parse_args(["gui"])
             handler = cmd_gui

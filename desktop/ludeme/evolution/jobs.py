@@ -1,0 +1,80 @@
+"""Job functions: plain data in, plain data out (DESIGN.md §1).
+
+Each takes ``(project, payload, *, job_id, progress)`` and returns a JSON-able dict. ``progress``
+is called as ``progress(fraction, message)``; it may raise (the job was cancelled), so a function
+must write nothing before its commit point. The commit point is the first call with
+``fraction >= COMMIT_FRACTION``: from then on the job is finished even if a cancel arrives, so that
+no half-written version is ever left behind. A result with ``"ok": False`` marks the job failed
+(its ``"error"`` is the job's error). Other kinds are added by registering in
+:data:`JOB_FUNCTIONS` (the studio and the evolution engine do so).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+COMMIT_FRACTION = 0.9
+
+Progress = Callable[[float, str], None]
+JobFunction = Callable[..., dict]
+
+
+def _eval_settings(payload: Mapping[str, Any]):
+    from ludeme.core.settings import EvaluationSettings
+
+    s = EvaluationSettings()
+    seconds = payload.get("seconds")
+    if seconds is not None:
+        s = s.model_copy(update={"seconds": float(seconds),
+                                 "idle_seconds": min(s.idle_seconds, float(seconds))})
+    return s
+
+
+def _agent_settings(project):
+    from ludeme.agents.settings import AgentSettings
+
+    stored = project.meta("agent_settings")
+    try:
+        return AgentSettings.from_json(stored) if stored else AgentSettings()
+    except Exception:
+        return AgentSettings()
+
+
+def mutate_job(project, payload: Mapping[str, Any], *, job_id: int | None = None,
+               progress: Progress | None = None) -> dict:
+    """payload: version_id, direction, model, api_base, seed, seconds (all but version_id optional)."""
+    from ludeme.agents.pipeline import mutate
+
+    seed = payload.get("seed")
+    result = mutate(project, str(payload["version_id"]), direction=str(payload.get("direction") or ""),
+                    model=payload.get("model") or None, api_base=payload.get("api_base") or None,
+                    settings=_agent_settings(project), eval_settings=_eval_settings(payload),
+                    seed=None if seed is None else int(seed), job_id=job_id, progress=progress)
+    return result.to_dict()
+
+
+def fork_job(project, payload: Mapping[str, Any], *, job_id: int | None = None,
+             progress: Progress | None = None) -> dict:
+    """payload: version_id, note (optional). A copy of the version as its child (operator fork),
+    with its evaluation copied rather than re-run."""
+    progress = progress or (lambda fraction, message: None)
+    source_id = str(payload["version_id"])
+    progress(0.1, f"reading {source_id}")
+    source = project.version(source_id)
+    files = project.version_files(source_id)
+    progress(COMMIT_FRACTION, "saving the fork")
+    child = project.add_version(
+        source.lineage_id, files, parents=[source_id], operator="fork", status=source.status,
+        plan=dict(source.plan) if source.plan is not None else None, mechanics=source.mechanics,
+        reward=source.reward, breakdown=dict(source.breakdown), seed=source.seed,
+        direction=source.direction, note=str(payload.get("note") or f"fork of {source_id}"))
+    progress(1.0, f"saved {child.id}")
+    return {"ok": True, "version_id": child.id, "parent_id": source_id, "reward": child.reward}
+
+
+JOB_FUNCTIONS: dict[str, JobFunction] = {"mutate": mutate_job, "fork": fork_job}
+
+
+def register(kind: str, fn: JobFunction) -> None:
+    """Add (or replace) a job kind."""
+    JOB_FUNCTIONS[kind] = fn
