@@ -129,6 +129,9 @@ def mutate(project, parent_id: str, *, direction: str = "", model: str | None = 
         spend.flush(saved=False)
         result.wall_time = round(time.perf_counter() - started, 3)
         return result
+    except BaseException:  # cancelled by the worker: the calls already made were still paid for
+        spend.flush(saved=False)
+        raise
 
     progress(0.9, "saving the new version")
     from ludeme.evaluation.storing import STATUS_FOR, store_report
