@@ -93,3 +93,18 @@ def test_replaying_a_trace_reproduces_the_run(qapp, capsys, tmp_path):
     again = json.loads(capsys.readouterr().out)
     for key in ("visual_activity", "visual_variety", "keyframe_clusters", "score_max", "events", "onsets"):
         assert again["metrics"][key] == first["metrics"][key], key
+
+
+def test_roots_and_children_share_one_reward_scale(qapp, capsys, tmp_path):
+    """A root has changed nothing yet: structural change and novelty count 0 (not left out), no
+    cosmetic penalty, so a child that plays as well and adds a mechanic can score above it."""
+    from ludeme.core.kit import build_game_html
+
+    game = tmp_path / "dune.html"
+    game.write_text(build_game_html("dune_dash"))
+    assert main(["evaluate", str(game), "--seconds", "2", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    terms = report["breakdown"]
+    assert terms["structural"]["value"] == 0.0 and terms["structural"]["weight"] > 0
+    assert terms["novelty"]["value"] == 0.0 and terms["cosmetic"]["contribution"] == 0
+    assert 0.2 < report["reward"] < 0.6

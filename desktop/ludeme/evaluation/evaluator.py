@@ -461,11 +461,16 @@ class Evaluation:
             parent_mods = set(kit_modules(self.parent_html))
             union = parent_mods | mods
             delta = 1.0 - (len(parent_mods & mods) / len(union)) if union else 0.0
+        # A root (seed, import, idea) has changed nothing yet: its structural change and novelty
+        # count as 0 rather than being left out, so roots and their children share one scale and a
+        # child that plays as well and brings something new scores above its root.
+        is_root = self.parent_html is None
         inputs = RewardInputs(
             verdict=self.report.verdict, metrics=self.report.metrics, collapse=collapse,
             realisation=realisation,
-            structural=None if self.parent_html is None else structural_change(self.parent_html, self.html),
-            novelty=novelty, creativity=None, mechanic_delta=delta)
+            structural=0.0 if is_root else structural_change(self.parent_html, self.html),
+            novelty=0.0 if is_root and novelty is None else novelty, creativity=None,
+            mechanic_delta=1.0 if is_root else delta)  # a root's mechanics are all its own: not cosmetic
         _apply_reward(self.report, inputs)
 
 
