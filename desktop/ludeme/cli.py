@@ -87,6 +87,22 @@ def _parser() -> argparse.ArgumentParser:
     wk.add_argument("--stale-after", type=float, default=10.0, help=argparse.SUPPRESS)
     key = sub.add_parser("key", help="store an API key in the OS keyring (read from standard input)")
     key.add_argument("provider", help="openai, anthropic, gemini, openrouter, ...")
+    vo = sub.add_parser("vote", help="record a human pairwise vote between two versions")
+    vo.add_argument("--project", type=Path, required=True)
+    vo.add_argument("left", metavar="LEFT")
+    vo.add_argument("right", metavar="RIGHT")
+    vo.add_argument("outcome", metavar="left|right|tie|both_bad")
+    vo.add_argument("--blind", action="store_true", help="the voter did not see which version was which")
+    ra = sub.add_parser("rate", help="give a version 0 to 5 stars")
+    ra.add_argument("--project", type=Path, required=True)
+    ra.add_argument("version", metavar="VERSION_ID")
+    ra.add_argument("stars", metavar="STARS", help="0 to 5")
+    rs = sub.add_parser("ratings", help="fit Bradley–Terry ratings from the votes and show them")
+    rs.add_argument("--project", type=Path, required=True)
+    rs.add_argument("--lineage", metavar="LINEAGE_ID", help="only votes between versions of this lineage")
+    rs.add_argument("--voter", choices=("human", "judge", "all"), default="human")
+    rs.add_argument("--seed", type=int, default=0, help="bootstrap seed")
+    rs.add_argument("--json", action="store_true")
     return p
 
 
@@ -210,13 +226,96 @@ def cmd_worker(args) -> int:
     return 0
 
 
+def _version_ids(project, *ids: str) -> None:
+    known = {v.id for v in project.versions()}
+    for vid in ids:
+        if vid not in known:
+            raise UsageError(f"no version {vid!r} in {project.path}")
+
+
+def cmd_vote(args) -> int:
+    outcomes = ("left", "right", "tie", "both_bad")
+    if args.outcome not in outcomes:
+        raise UsageError(f"outcome must be one of {', '.join(outcomes)}, not {args.outcome!r}")
+    if args.left == args.right:
+        raise UsageError("a vote compares two different versions")
+    project = _open(args.project)
+    try:
+        _version_ids(project, args.left, args.right)
+        vote = project.add_vote(args.left, args.right, args.outcome, blind=args.blind)
+        print(f"vote {vote.id}: {args.left} vs {args.right}: {args.outcome}")
+        return 0
+    finally:
+        project.close()
+
+
+def cmd_rate(args) -> int:
+    try:
+        stars = int(args.stars)
+    except ValueError:
+        stars = -1
+    if not 0 <= stars <= 5:
+        raise UsageError(f"stars must be a whole number from 0 to 5, not {args.stars!r}")
+    project = _open(args.project)
+    try:
+        _version_ids(project, args.version)
+        project.set_rating(args.version, stars)
+        print(f"{args.version}: {stars} star{'s' * (stars != 1)}")
+        return 0
+    finally:
+        project.close()
+
+
+def cmd_ratings(args) -> int:
+    project = _open(args.project)
+    try:
+        if args.lineage is not None and args.lineage not in {lin.id for lin in project.lineages(include_archived=True)}:
+            raise UsageError(f"no lineage {args.lineage!r} in {project.path}")
+        from ludeme.evolution.ratings import fit_project, project_votes, tallies, update_bt_scores
+
+        votes = project_votes(project, lineage_id=args.lineage, voter=args.voter)
+        if args.voter == "human" and args.lineage is None:  # the project-wide human fit is the stored one
+            fit = update_bt_scores(project, voter="human", seed=args.seed)
+        else:
+            fit = fit_project(project, lineage_id=args.lineage, voter=args.voter, seed=args.seed)
+        counts = tallies(votes)
+        versions = [v for v in project.versions(args.lineage) if v.id in fit or v.id in counts or v.rating is not None]
+        versions.sort(key=lambda v: -fit[v.id].score if v.id in fit else float("inf"))
+        rows = []
+        for v in versions:
+            r, t = fit.get(v.id), counts.get(v.id)
+            rows.append({"version": v.id, "lineage": v.lineage_id,
+                         "rating": None if r is None else round(r.score, 1),
+                         "low": None if r is None else round(r.low, 1),
+                         "high": None if r is None else round(r.high, 1),
+                         "wins": t.wins if t else 0, "losses": t.losses if t else 0,
+                         "ties": t.ties if t else 0, "both_bad": t.both_bad if t else 0, "stars": v.rating})
+        if args.json:
+            print(json.dumps({"project": str(project.path), "voter": args.voter, "lineage": args.lineage,
+                              "votes": len(votes), "versions": rows}, indent=2))
+        else:
+            print(f"{project.path}: {len(votes)} {args.voter} vote{'s' * (len(votes) != 1)}"
+                  + (f" in lineage {args.lineage}" if args.lineage else ""))
+            print(f"  {'version':<14} {'rating':>7}  {'95% interval':<15} {'W':>4} {'L':>4} {'T':>4}  stars")
+            for row in rows:
+                rating = "—" if row["rating"] is None else f"{row['rating']:.0f}"
+                interval = "" if row["rating"] is None else f"[{row['low']:.0f}, {row['high']:.0f}]"
+                stars = "—" if row["stars"] is None else str(row["stars"])
+                print(f"  {row['version']:<14} {rating:>7}  {interval:<15} {row['wins']:>4} {row['losses']:>4}"
+                      f" {row['ties']:>4}  {stars}")
+        return 0
+    finally:
+        project.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
         args = _parser().parse_args(argv)
         handler = {"gui": cmd_gui, "list": cmd_list, "init": cmd_init, "evaluate": cmd_evaluate,
                    "mutate": cmd_mutate, "new": cmd_new, "models": cmd_models, "key": cmd_key,
-                   "worker": cmd_worker}.get(args.command)
+                   "worker": cmd_worker, "vote": cmd_vote, "rate": cmd_rate,
+                   "ratings": cmd_ratings}.get(args.command)
         if handler is None:  # bare `ludeme`: the studio on the default project
             args = _parser().parse_args(["gui"])
             handler = cmd_gui
