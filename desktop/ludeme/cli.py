@@ -103,6 +103,16 @@ def _parser() -> argparse.ArgumentParser:
     rs.add_argument("--voter", choices=("human", "judge", "all"), default="human")
     rs.add_argument("--seed", type=int, default=0, help="bootstrap seed")
     rs.add_argument("--json", action="store_true")
+    evo = sub.add_parser("evolve", help="evolve a lineage unattended: generations of chosen parents' children")
+    evo.add_argument("--project", type=Path, required=True)
+    evo.add_argument("--lineage", required=True, metavar="L", help="lineage id or title")
+    evo.add_argument("--generations", type=int, default=5)
+    evo.add_argument("--population", type=int, default=6)
+    evo.add_argument("--budget", type=float, metavar="USD")
+    evo.add_argument("--model", metavar="M", help="default: offline")
+    evo.add_argument("--seconds", type=float, metavar="S", help="length of each playtest")
+    evo.add_argument("--seed", type=int, default=0)
+    evo.add_argument("--resume", metavar="RUN", help="continue this run")
     return p
 
 
@@ -233,6 +243,16 @@ def _version_ids(project, *ids: str) -> None:
             raise UsageError(f"no version {vid!r} in {project.path}")
 
 
+def cmd_evolve(args) -> int:
+    from ludeme.evolution.engine import run_cli
+
+    project = _open(args.project)
+    try:
+        return run_cli(project, args, UsageError)
+    finally:
+        project.close()
+
+
 def cmd_vote(args) -> int:
     outcomes = ("left", "right", "tie", "both_bad")
     if args.outcome not in outcomes:
@@ -315,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
         handler = {"gui": cmd_gui, "list": cmd_list, "init": cmd_init, "evaluate": cmd_evaluate,
                    "mutate": cmd_mutate, "new": cmd_new, "models": cmd_models, "key": cmd_key,
                    "worker": cmd_worker, "vote": cmd_vote, "rate": cmd_rate,
-                   "ratings": cmd_ratings}.get(args.command)
+                   "ratings": cmd_ratings, "evolve": cmd_evolve}.get(args.command)
         if handler is None:  # bare `ludeme`: the studio on the default project
             args = _parser().parse_args(["gui"])
             handler = cmd_gui

@@ -1,0 +1,457 @@
+"""Unattended evolution of one lineage (DESIGN.md §7): generations of children from chosen parents.
+
+Each generation chooses ``population`` parents (:mod:`selection`: islands are the branches under the
+lineage's root, one per root child), makes one child per parent (about one in ten a crossover of two
+parents from different islands), rejects near-duplicates before evaluating them (:mod:`dedup`,
+resampling up to three times, then the slot is skipped), evaluates and saves the child, and places it
+in a MAP-Elites grid (:mod:`elites`). Every two generations an insight goes into lineage memory.
+
+The run is a record in the project (meta ``run:<id>``): lineage, settings, finished generations,
+per-generation figures, status. Every child carries its run, generation and slot in its note, so a
+run resumes after any interruption at the right generation and slot, and all its counts come from
+the versions really saved, never from memory. No Qt here: evaluation is imported lazily.
+"""
+from __future__ import annotations
+
+import json
+import random
+import re
+import shutil
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ludeme.core.domain import new_id
+from ludeme.evolution.dedup import RESAMPLES, THRESHOLD, DedupIndex
+from ludeme.evolution.elites import Grid, describe_html
+from ludeme.evolution.selection import Cand, choose_parents
+
+OFFLINE = "offline"
+CROSSOVER_RATE = 0.1
+INSIGHT_EVERY = 2
+_TAG = re.compile(r"^evolve run=(\S+) gen=(\d+) slot=(\d+)")
+
+
+def tag(run_id: str, generation: int, slot: int) -> str:
+    return f"evolve run={run_id} gen={generation} slot={slot}"
+
+
+def parse_tag(note: str) -> tuple[str, int, int] | None:
+    m = _TAG.match(note or "")
+    return (m.group(1), int(m.group(2)), int(m.group(3))) if m else None
+
+
+def run_key(run_id: str) -> str:
+    return f"run:{run_id}"
+
+
+def _latest_key(lineage_id: str) -> str:
+    return f"run-latest:{lineage_id}"
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    lineage_id: str
+    status: str
+    generations: int            # generations finished (whole)
+    target: int
+    versions: int               # versions this run saved (from the project, not memory)
+    evaluated: int              # of which evaluated (not broken / rejected)
+    duplicates: int             # children rejected as near-duplicates before evaluation
+    skipped: int                # slots with no child (every resample a duplicate)
+    crossovers: int
+    cells: int                  # occupied MAP-Elites cells
+    depth: int                  # tree depth of the lineage
+    best_reward: float | None
+    seed_reward: float | None
+    cost: float
+    wall_time: float
+    per_generation: list = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+# ---------------------------------------------------------------------------------------- records
+def load_run(project, run_id: str) -> dict | None:
+    raw = project.meta(run_key(run_id))
+    return json.loads(raw) if raw else None
+
+
+def save_run(project, record: dict) -> None:
+    record["updated"] = time.time()
+    project.set_meta(run_key(record["run_id"]), json.dumps(record, sort_keys=True))
+    project.set_meta(_latest_key(record["lineage_id"]), record["run_id"])
+
+
+def latest_run(project, lineage_id: str) -> dict | None:
+    rid = project.meta(_latest_key(lineage_id))
+    return load_run(project, rid) if rid else None
+
+
+def run_versions(project, lineage_id: str, run_id: str) -> dict[tuple[int, int], object]:
+    """(generation, slot) → version, for the versions this run saved."""
+    out = {}
+    for v in project.versions(lineage_id):
+        t = parse_tag(v.note)
+        if t and t[0] == run_id:
+            out[(t[1], t[2])] = v
+    return out
+
+
+# ---------------------------------------------------------------------------------------- helpers
+def _root(versions) -> object:
+    roots = [v for v in versions if not v.parents]
+    return min(roots or versions, key=lambda v: (v.generation, v.created))
+
+
+def _islands(versions, root_id: str) -> dict[str, str]:
+    """version id → island (the root child it descends from; the root is its own island)."""
+    by_id = {v.id: v for v in versions}
+    island: dict[str, str] = {root_id: root_id}
+
+    def find(vid: str, depth: int = 0) -> str:
+        if vid in island:
+            return island[vid]
+        v = by_id.get(vid)
+        if v is None or not v.parents or depth > 500:
+            return root_id
+        first = v.parents[0]
+        result = vid if first == root_id else find(first, depth + 1)
+        island[vid] = result
+        return result
+
+    for v in sorted(versions, key=lambda v: v.generation):
+        find(v.id)
+    return island
+
+
+def _html(project, vid: str) -> str:
+    return project.version_files(vid).get("index.html", b"").decode("utf-8", "replace")
+
+
+def _eval_settings(seconds: float | None):
+    from ludeme.evolution.jobs import _eval_settings as make
+
+    return make({"seconds": seconds} if seconds is not None else {})
+
+
+def _evaluate_root(project, root, eval_settings, evaluate_fn) -> None:
+    """A seed without a reward is evaluated once, so that children can be compared with it."""
+    from ludeme.evaluation.storing import store_report
+
+    report = evaluate_fn({"index.html": _html(project, root.id).encode("utf-8")}, eval_settings)
+    store_report(project, root.id, report, None)
+
+
+@dataclass
+class _Child:
+    version_id: str | None = None
+    reward: float | None = None
+    verdict: str = ""
+    duplicates: int = 0
+    note: str = ""
+
+
+def _make_child(project, lineage_id: str, parents: list, *, seed: int, note: str, dedup: DedupIndex,
+                eval_settings, evaluate_fn, archive, others) -> _Child:
+    """One offline child: generate, reject near-duplicates (resample), evaluate, save."""
+    from ludeme.agents.offline import crossover, generate
+    from ludeme.agents.pipeline import MutationResult, _evaluate, _known, _learn
+    from ludeme.evaluation.storing import STATUS_FOR, store_report
+
+    started = time.perf_counter()
+    htmls = [_html(project, p.id) for p in parents]
+    is_cross = len(parents) > 1
+    out = _Child()
+    best = None
+    scratch = MutationResult(ok=False)
+    for attempt in range(1 + RESAMPLES):
+        s = seed + attempt * 7919
+        if is_cross:
+            child = crossover(htmls if attempt % 2 == 0 else htmls[::-1], seed=s, archive=archive)
+        else:  # a near-duplicate is resampled as a structural change (a new or swapped mechanic)
+            child = generate(htmls[0], seed=s, archive=archive, mode="mutate" if attempt == 0 else "structure")
+        if dedup.is_duplicate(child.html):
+            out.duplicates += 1
+            continue
+        planned = [c.get("mechanic_id") for c in child.plan.get("changes", []) if c.get("mechanic_id")]
+        report = _evaluate(evaluate_fn, child.html, eval_settings, htmls[0], planned, scratch, others)
+        if best is None or report.reward > best[3].reward:
+            if best is not None:
+                _drop_recording(best[3])
+            best = (child, planned, s, report)
+        else:
+            _drop_recording(report)
+        if report.verdict == "playable":
+            break
+    if best is None:
+        out.note = f"{out.duplicates} near-duplicates; slot skipped"
+        return out
+    child, planned, s, report = best
+    op = "crossover" if is_cross else "mutate"
+    v = project.add_version(
+        lineage_id, {"index.html": child.html.encode("utf-8")}, parents=[p.id for p in parents], operator=op,
+        status=STATUS_FOR.get(report.verdict, "broken"), plan=child.plan, mechanics=_known(project, child.realised),
+        planned=_known(project, planned), reward=report.reward, seed=s, model=OFFLINE,
+        wall_time=round(time.perf_counter() - started, 3), note=note)
+    rec = report.recording and Path(report.recording["path"])
+    store_report(project, v.id, report, rec)
+    _drop_recording(report)
+    _learn(project, lineage_id, child.plan.get("intent", op), report, child.realised)
+    dedup.add(v.id, child.html)
+    out.version_id, out.reward, out.verdict = v.id, float(report.reward), report.verdict
+    return out
+
+
+def _drop_recording(report) -> None:
+    path = (getattr(report, "recording", None) or {}).get("path")
+    if path and Path(path).parent.name.startswith("ludeme-mutate-"):
+        shutil.rmtree(Path(path).parent, ignore_errors=True)
+
+
+def _llm_child(project, lineage_id, parent, *, seed, note, model, eval_settings) -> _Child:
+    """With a real model, the pipeline makes the child (no pre-evaluation dedup there yet)."""
+    from ludeme.agents.pipeline import mutate
+    from ludeme.evolution.jobs import _agent_settings
+
+    r = mutate(project, parent.id, model=model, seed=seed, eval_settings=eval_settings,
+               settings=_agent_settings(project))
+    if not r.ok:
+        return _Child(note=r.error or "failed")
+    project.update_version(r.version_id, note=note)
+    return _Child(version_id=r.version_id, reward=r.reward, verdict=r.verdict)
+
+
+def _insight(project, lineage_id: str, run_id: str, gens: tuple[int, int], saved: dict) -> str | None:
+    """Which mechanics, once added, raised or lowered the reward over these generations."""
+    deltas: dict[str, list[float]] = {}
+    for (g, _), v in saved.items():
+        if not gens[0] <= g <= gens[1] or v.reward is None:
+            continue
+        for pid in v.parents:
+            try:
+                p = project.version(pid)
+            except KeyError:
+                continue
+            if p.reward is None:
+                continue
+            for m in set(v.mechanics) - set(p.mechanics):
+                deltas.setdefault(m, []).append(float(v.reward) - float(p.reward))
+    if not deltas:
+        return None
+    mean = {m: statistics.fmean(d) for m, d in deltas.items()}
+    helped = sorted((m for m in mean if mean[m] > 0), key=lambda m: -mean[m])[:5]
+    hurt = sorted((m for m in mean if mean[m] < 0), key=lambda m: mean[m])[:5]
+    fmt = lambda ms: ", ".join(f"{m} ({mean[m]:+.3f}, n={len(deltas[m])})" for m in ms) or "none"
+    lesson = f"helped: {fmt(helped)}; hurt: {fmt(hurt)}"
+    q = max(-1.0, min(1.0, statistics.fmean(mean.values())))
+    project.add_memory(lineage_id, f"evolution insight, run {run_id}, generations {gens[0]}-{gens[1]}",
+                       lesson, q=q, visits=sum(len(d) for d in deltas.values()))
+    return lesson
+
+
+# ---------------------------------------------------------------------------------------- the run
+def evolve(project, lineage_id: str, *, generations: int, population: int, budget_usd: float | None = None,
+           model: str | None = None, seed: int = 0, stop: Callable[[], bool] | None = None,
+           progress: Callable[[float, str], None] | None = None, eval_settings=None,
+           run_id: str | None = None, seconds: float | None = None, evaluate_fn: Callable | None = None,
+           crossover_rate: float = CROSSOVER_RATE, explore: float = 0.2, lam: float = 10.0,
+           threshold: float = THRESHOLD) -> RunSummary:
+    """Run (or resume) evolution of ``lineage_id`` until ``generations`` generations are finished, the
+    budget is spent or ``stop()`` says so. ``run_id`` resumes that run; without it, the lineage's
+    latest unfinished run is resumed, else a new run starts."""
+    from ludeme.core.archive import load_archive
+
+    started = time.perf_counter()
+    stop = stop or (lambda: False)
+    progress = progress or (lambda fraction, message: None)
+    model = model or OFFLINE
+    if evaluate_fn is None:
+        from ludeme.agents.pipeline import _default_evaluate as evaluate_fn
+    eval_settings = eval_settings or _eval_settings(seconds)
+
+    record = load_run(project, run_id) if run_id else None
+    if run_id and record is None:
+        raise KeyError(f"no evolution run {run_id!r} in this project")
+    if record is None:
+        latest = latest_run(project, lineage_id)
+        if latest and latest.get("status") != "done":
+            record = latest
+    if record is not None and record["lineage_id"] != lineage_id:
+        raise ValueError(f"run {record['run_id']} belongs to lineage {record['lineage_id']}")
+    if record is None:
+        record = {"run_id": new_id(), "lineage_id": lineage_id, "created": time.time(), "generation": 0,
+                  "stats": [], "insights": [], "grid": []}
+    record["settings"] = {"generations": int(generations), "population": int(population),
+                          "budget_usd": budget_usd, "model": model, "seed": int(seed),
+                          "seconds": float(eval_settings.seconds)}
+    record["status"] = "running"
+    run_id = record["run_id"]
+    save_run(project, record)
+
+    versions = project.versions(lineage_id)
+    if not versions:
+        raise ValueError(f"lineage {lineage_id} has no versions to evolve")
+    root = _root(versions)
+    if root.reward is None:
+        progress(0.0, f"evaluating the seed {root.id}")
+        _evaluate_root(project, root, eval_settings, evaluate_fn)
+        root = project.version(root.id)
+    archive = load_archive()
+    categories = {m.id: m.category for m in project.mechanics()}
+    dedup = DedupIndex(threshold)
+    grid = Grid()
+    for v in project.versions(lineage_id):
+        html = _html(project, v.id)
+        dedup.add(v.id, html)
+        if v.reward is not None and v.status == "evaluated":
+            grid.add(v.id, describe_html(html, categories), v.reward)
+
+    def spent() -> float:
+        return sum(float(v.cost or 0.0) for v in run_versions(project, lineage_id, run_id).values())
+
+    status = "running"
+    skipped = duplicates = partial_dups = 0
+    g = int(record["generation"])
+    while g < generations and status == "running":
+        g += 1
+        saved = run_versions(project, lineage_id, run_id)
+        done_slots = {slot for (gen, slot) in saved if gen == g}
+        versions = project.versions(lineage_id)
+        children: dict[str, int] = {}
+        for v in versions:
+            for p in v.parents:
+                children[p] = children.get(p, 0) + 1
+        island = _islands(versions, root.id)
+        cands = [Cand(v.id, float(v.reward), children.get(v.id, 0), island.get(v.id, root.id))
+                 for v in versions if v.reward is not None and v.status == "evaluated"]
+        by_id = {v.id: v for v in versions}
+        rng = random.Random(f"{seed}|{g}")
+        parents = choose_parents(cands, population, rng=rng, lam=lam, explore=explore)
+        gen_dups = gen_skips = 0
+        for slot in range(population):
+            if slot in done_slots:
+                continue
+            if stop():
+                status = "stopped"
+                break
+            if budget_usd is not None and spent() >= budget_usd:
+                status = "budget"
+                break
+            srng = random.Random(f"{seed}|{g}|{slot}")
+            chosen = [by_id[parents[slot].id]]
+            others_c = [c for c in cands if c.island != parents[slot].island] or \
+                       [c for c in cands if c.id != parents[slot].id]
+            if model == OFFLINE and others_c and srng.random() < crossover_rate:
+                chosen.append(by_id[choose_parents(others_c, 1, rng=srng, lam=lam, explore=0.0)[0].id])
+            note = tag(run_id, g, slot)
+            progress((g - 1 + slot / population) / generations,
+                     f"generation {g}, child {slot + 1}/{population} of {', '.join(p.id for p in chosen)}")
+            if model == OFFLINE:
+                others = [set(v.mechanics) for v in versions if v.mechanics]
+                child = _make_child(project, lineage_id, chosen, seed=srng.randrange(1 << 30), note=note,
+                                    dedup=dedup, eval_settings=eval_settings, evaluate_fn=evaluate_fn,
+                                    archive=archive, others=others)
+            else:
+                child = _llm_child(project, lineage_id, chosen[0], seed=srng.randrange(1 << 30), note=note,
+                                   model=model, eval_settings=eval_settings)
+            gen_dups += child.duplicates
+            if child.version_id is None:
+                gen_skips += 1
+                continue
+            if child.verdict in ("playable", "not-interactive"):
+                html = _html(project, child.version_id)
+                grid.add(child.version_id, describe_html(html, categories), child.reward)
+        duplicates += gen_dups
+        skipped += gen_skips
+        if status != "running":
+            partial_dups = gen_dups
+            g -= 1
+            break
+        saved = run_versions(project, lineage_id, run_id)
+        mine = [v for (gen, _), v in saved.items() if gen == g]
+        rewards = [float(v.reward) for v in mine if v.reward is not None]
+        stat = {"generation": g, "versions": len(mine),
+                "evaluated": sum(1 for v in mine if v.status == "evaluated"),
+                "best": max(rewards) if rewards else None,
+                "mean": round(statistics.fmean(rewards), 4) if rewards else None,
+                "duplicates": gen_dups, "skipped": gen_skips, "cells": grid.occupied(),
+                "crossovers": sum(1 for v in mine if v.operator == "crossover")}
+        record["stats"] = [s for s in record["stats"] if s["generation"] != g] + [stat]
+        record["generation"] = g
+        record["grid"] = grid.to_json()
+        if g % INSIGHT_EVERY == 0 and g not in record["insights"]:
+            lesson = _insight(project, lineage_id, run_id, (g - INSIGHT_EVERY + 1, g), saved)
+            record["insights"].append(g)
+            if lesson:
+                progress(g / generations, f"insight: {lesson}")
+        save_run(project, record)
+        best = f"{stat['best']:.3f}" if stat["best"] is not None else "-"
+        progress(g / generations, f"generation {g}/{generations}: {stat['versions']} versions, "
+                                  f"best {best}, {gen_dups} near-duplicates rejected, {grid.occupied()} cells")
+        if budget_usd is not None and spent() >= budget_usd and g < generations:
+            status = "budget"
+    if status == "running":
+        status = "done"
+    record["status"] = status
+    record["grid"] = grid.to_json()
+    save_run(project, record)
+
+    saved = run_versions(project, lineage_id, run_id)
+    allv = project.versions(lineage_id)
+    rewards = [float(v.reward) for v in allv if v.reward is not None and v.status == "evaluated"]
+    return RunSummary(
+        run_id=run_id, lineage_id=lineage_id, status=status, generations=int(record["generation"]),
+        target=int(generations), versions=len(saved),
+        evaluated=sum(1 for v in saved.values() if v.status == "evaluated"),
+        duplicates=sum(s.get("duplicates", 0) for s in record["stats"]) + partial_dups,
+        skipped=skipped, crossovers=sum(1 for v in saved.values() if v.operator == "crossover"),
+        cells=grid.occupied(), depth=max(v.generation for v in allv) - root.generation,
+        best_reward=max(rewards) if rewards else None, seed_reward=project.version(root.id).reward,
+        cost=round(spent(), 6), wall_time=round(time.perf_counter() - started, 3),
+        per_generation=list(record["stats"]))
+
+
+def run_cli(project, args, usage_error) -> int:
+    """``ludeme evolve``: per-generation lines, then a summary. Ctrl-C stops after the current child."""
+    import signal
+    import sys
+
+    wanted = args.lineage.strip()
+    found = [lin for lin in project.lineages(include_archived=True)
+             if lin.id == wanted or lin.title.lower() == wanted.lower()]
+    if not found:
+        raise usage_error(f"no lineage {wanted!r} in {project.path} (see `ludeme list`)")
+    if len(found) > 1:
+        raise usage_error(f"several lineages are called {wanted!r}: give its id ({', '.join(x.id for x in found)})")
+    if args.generations < 1 or args.population < 1:
+        raise usage_error("--generations and --population must be at least 1")
+    stopping = []
+    previous = signal.signal(signal.SIGINT, lambda *_: stopping.append(True))
+
+    def show(fraction: float, message: str) -> None:
+        if message.startswith(("generation ", "insight", "evaluating the seed")) and "child" not in message:
+            print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+    try:
+        s = evolve(project, found[0].id, generations=args.generations, population=args.population,
+                   budget_usd=args.budget, model=args.model, seed=args.seed, seconds=args.seconds,
+                   run_id=args.resume, stop=lambda: bool(stopping), progress=show)
+    except (KeyError, ValueError) as exc:
+        raise usage_error(str(exc).strip("'\"")) from None
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    best = "-" if s.best_reward is None else f"{s.best_reward:.3f}"
+    seed_r = "-" if s.seed_reward is None else f"{s.seed_reward:.3f}"
+    print(f"run {s.run_id} {s.status}: {s.generations}/{s.target} generations, {s.versions} versions "
+          f"({s.evaluated} evaluated, {s.crossovers} crossovers), {s.duplicates} near-duplicates rejected, "
+          f"{s.skipped} skipped; depth {s.depth}, {s.cells} MAP-Elites cells; best {best} (seed {seed_r}); "
+          f"${s.cost:.4f}; {s.wall_time:.0f} s this session")
+    if s.status != "done":
+        print(f"resume with: ludeme evolve --project {project.path} --lineage {s.lineage_id} --resume {s.run_id}",
+              file=sys.stderr)
+    return 0 if s.status in ("done", "budget") else 1
