@@ -144,7 +144,8 @@ def _evaluate_root(project, root, eval_settings, evaluate_fn) -> None:
     from ludeme.evaluation.storing import store_report
 
     report = evaluate_fn({"index.html": _html(project, root.id).encode("utf-8")}, eval_settings)
-    store_report(project, root.id, report, None)
+    with project.db.atomic():  # reward, breakdown and recording together, or none of them
+        store_report(project, root.id, report, None)
 
 
 @dataclass
@@ -193,6 +194,21 @@ def _make_child(project, lineage_id: str, parents: list, *, seed: int, note: str
         return out
     child, planned, s, report = best
     op = "crossover" if is_cross else "mutate"
+    # One transaction: a kill at any moment leaves either no child or a child with its report,
+    # recording and lesson, so a resumed run never meets a half-saved version.
+    with project.db.atomic():
+        v = _save_child(project, lineage_id, parents, child, op, report, planned, s, started, note)
+        _learn(project, lineage_id, child.plan.get("intent", op), report, child.realised)
+    _drop_recording(report)
+    dedup.add(v.id, child.html)
+    out.version_id, out.reward, out.verdict = v.id, float(report.reward), report.verdict
+    return out
+
+
+def _save_child(project, lineage_id, parents, child, op, report, planned, s, started, note):
+    from ludeme.agents.pipeline import _known
+    from ludeme.evaluation.storing import STATUS_FOR, store_report
+
     v = project.add_version(
         lineage_id, {"index.html": child.html.encode("utf-8")}, parents=[p.id for p in parents], operator=op,
         status=STATUS_FOR.get(report.verdict, "broken"), plan=child.plan, mechanics=_known(project, child.realised),
@@ -200,11 +216,7 @@ def _make_child(project, lineage_id: str, parents: list, *, seed: int, note: str
         wall_time=round(time.perf_counter() - started, 3), note=note)
     rec = report.recording and Path(report.recording["path"])
     store_report(project, v.id, report, rec)
-    _drop_recording(report)
-    _learn(project, lineage_id, child.plan.get("intent", op), report, child.realised)
-    dedup.add(v.id, child.html)
-    out.version_id, out.reward, out.verdict = v.id, float(report.reward), report.verdict
-    return out
+    return v
 
 
 def _drop_recording(report) -> None:
@@ -249,8 +261,10 @@ def _insight(project, lineage_id: str, run_id: str, gens: tuple[int, int], saved
     fmt = lambda ms: ", ".join(f"{m} ({mean[m]:+.3f}, n={len(deltas[m])})" for m in ms) or "none"
     lesson = f"helped: {fmt(helped)}; hurt: {fmt(hurt)}"
     q = max(-1.0, min(1.0, statistics.fmean(mean.values())))
-    project.add_memory(lineage_id, f"evolution insight, run {run_id}, generations {gens[0]}-{gens[1]}",
-                       lesson, q=q, visits=sum(len(d) for d in deltas.values()))
+    intent = f"evolution insight, run {run_id}, generations {gens[0]}-{gens[1]}"
+    if any(m.intent == intent for m in project.memories(lineage_id)):  # written before a kill
+        return lesson
+    project.add_memory(lineage_id, intent, lesson, q=q, visits=sum(len(d) for d in deltas.values()))
     return lesson
 
 
@@ -321,7 +335,10 @@ def evolve(project, lineage_id: str, *, generations: int, population: int, budge
         g += 1
         saved = run_versions(project, lineage_id, run_id)
         done_slots = {slot for (gen, slot) in saved if gen == g}
-        versions = project.versions(lineage_id)
+        # Parents come from what existed when the generation began: a resumed generation leaves out
+        # the children it already saved, so its remaining slots get the same parents as uninterrupted.
+        versions = [v for v in project.versions(lineage_id)
+                    if not ((t := parse_tag(v.note)) and t[0] == run_id and t[1] >= g)]
         children: dict[str, int] = {}
         for v in versions:
             for p in v.parents:

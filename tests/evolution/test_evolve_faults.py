@@ -1,0 +1,37 @@
+"""Fault test: `ludeme evolve` killed with SIGKILL (its whole process group) at 8 seeded random
+moments and resumed each time with the same command, then let finish (20 kills: tests/bench)."""
+from __future__ import annotations
+
+from tests.evolution.faults import GENERATIONS, POPULATION, final_state, run_with_kills, snapshot
+
+
+def check_fault_run(res, path) -> dict:
+    assert res.final_rc == 0, res.final_out
+    for c in res.checks:
+        assert c["lost"] == [], c            # nothing committed before a kill is ever lost
+        assert c["running_jobs"] == 0, c
+        assert c["half_saved"] == [], c      # a child is saved with its report, or not at all
+    assert res.orphans == [], res.orphans    # no renderer (QtWebEngineProcess) outlives a kill
+    snap = snapshot(path)
+    assert res.committed <= snap["ids"] and snap["running"] == 0 and snap["half_saved"] == []
+    st = final_state(path)
+    assert st["integrity"] == "ok"
+    rec = st["record"]
+    assert rec["status"] == "done" and rec["generation"] == GENERATIONS
+    slots = st["slots"]
+    assert len(slots) == len(set(slots)), "a slot saved twice"
+    assert all(1 <= g <= GENERATIONS and 0 <= s < POPULATION for g, s in slots)
+    stats = {s["generation"]: s for s in rec["stats"]}
+    assert sorted(stats) == list(range(1, GENERATIONS + 1))
+    for g, s in stats.items():
+        saved = sum(1 for gen, _ in slots if gen == g)
+        assert s["versions"] == saved <= POPULATION, (g, s, saved)
+        assert s["versions"] + s["skipped"] <= POPULATION
+    return {"versions": len(slots), "runs": len(st["runs"])}
+
+
+def test_evolve_survives_kill_9_and_resumes(tmp_path):
+    res, path = run_with_kills(tmp_path, kills=8, seed=5)
+    assert res.kills + res.finished_early >= 1
+    figures = check_fault_run(res, path)
+    print(f"\n{res.kills} kills, {figures['versions']} versions in the finished run, {res.wall:.1f} s")
