@@ -1,13 +1,14 @@
 """A MAP-Elites grid over mechanic descriptors (pure: no project, no Qt).
 
-A cell is (dominant mechanic category, control scheme, pace):
+A cell is (category mix, control scheme, pace):
 
-- category: the most common archive category among the version's realised kit modules ("feedback"
-  counts a tenth; ties go to the category listed first in ``CATEGORY_ORDER``);
+- category mix: the leading archive categories among the version's realised kit modules, the
+  dominant one and its runner-up (ties all join, up to three; "feedback" is left out unless it is
+  all there is; ranks within a count follow ``CATEGORY_ORDER``), sorted and joined by "+";
 - control: "keys", "pointer" or "both", from the modules' source (``input.pointer`` versus
   ``input.down/pressed/released``) or, without source, from the module ids;
-- pace: "slow", "medium" or "fast" from how many pace-setting modules (spawners, ramps, scrolling,
-  dashes) the game has: none, one, two or more (puzzle modules alone make it slow).
+- pace: "slow", "medium", "fast" or "frantic" from how many pace-setting modules (spawners, ramps,
+  scrolling, dashes) the game has: none, one, two, three or more (puzzle modules alone make it slow).
 
 The grid keeps the best version per cell; its elites are protected (never dropped as parents).
 """
@@ -65,15 +66,35 @@ def pace(modules: Iterable[str], params: Mapping[str, Mapping[str, float]] | Non
     fast = len(mods & FAST)
     if mods & SLOW and fast == 0:
         return "slow"
-    if fast >= 2:
+    if fast >= 3:
+        return "frantic"
+    if fast == 2:
         return "fast"
     return "medium" if fast else "slow"
+
+
+def category_mix(modules: Iterable[str], categories: Mapping[str, str]) -> str:
+    """The game's leading categories: the dominant one and the runner-up, sorted and joined by "+"
+    (runners-up tied in count all join, up to three in all; "feedback" only when nothing else is
+    there). A platformer that gains a second spawner becomes "combat+movement+spawning", one that
+    gains scoring keeps "combat+movement": finer than the dominant category alone, which a lineage
+    almost never changes, yet still about what kind of game it is."""
+    counts: Counter = Counter(categories[m] for m in modules if m in categories and categories[m] != "feedback")
+    if not counts:
+        return dominant_category(modules, categories)
+    rank = {c: i for i, c in enumerate(CATEGORY_ORDER)}
+    ordered = sorted(counts, key=lambda c: (-counts[c], rank.get(c, len(rank)), c))
+    top = ordered[:1]
+    if len(ordered) > 1:
+        second = counts[ordered[1]]
+        top += [c for c in ordered[1:] if counts[c] == second][:2]
+    return "+".join(sorted(top))
 
 
 def describe(modules: Iterable[str], categories: Mapping[str, str],
              sources: Mapping[str, str] | None = None) -> Descriptor:
     mods = list(modules)
-    return dominant_category(mods, categories), control_scheme(mods, sources), pace(mods)
+    return category_mix(mods, categories), control_scheme(mods, sources), pace(mods)
 
 
 def describe_html(html: str, categories: Mapping[str, str]) -> Descriptor:
