@@ -1,7 +1,8 @@
 """Unattended evolution of one lineage (DESIGN.md §7): generations of children from chosen parents.
 
 Each generation chooses ``population`` parents (:mod:`selection`: islands are the branches under the
-lineage's root, one per root child), makes one child per parent (about one in ten a crossover of two
+lineage's root, one per root child; when none comes from the newest evaluated generation, the last
+pick is made among that generation instead, so the tree deepens every generation), makes one child per parent (about one in ten a crossover of two
 parents from different islands), rejects near-duplicates before evaluating them (:mod:`dedup`,
 resampling up to three times, then the slot is skipped), evaluates and saves the child, and places it
 in a MAP-Elites grid (:mod:`elites`). Every two generations an insight goes into lineage memory.
@@ -349,6 +350,11 @@ def evolve(project, lineage_id: str, *, generations: int, population: int, budge
         by_id = {v.id: v for v in versions}
         rng = random.Random(f"{seed}|{g}")
         parents = choose_parents(cands, population, rng=rng, lam=lam, explore=explore)
+        if cands:  # the frontier breeds: one parent at least from the newest evaluated generation
+            newest = max(by_id[c.id].generation for c in cands)
+            if not any(by_id[p.id].generation == newest for p in parents):
+                front = [c for c in cands if by_id[c.id].generation == newest]
+                parents[-1] = choose_parents(front, 1, rng=rng, lam=lam, explore=0.0, by_island=False)[0]
         gen_dups = gen_skips = 0
         for slot in range(population):
             if slot in done_slots:
