@@ -1,4 +1,4 @@
-"""Fault test: `ludeme evolve` killed with SIGKILL (its whole process group) at 8 seeded random
+"""Fault test: `ludeme evolve` killed with SIGKILL (its process group, or its Python process alone) at 8 seeded random
 moments and resumed each time with the same command, then let finish (20 kills: tests/bench)."""
 from __future__ import annotations
 
