@@ -104,7 +104,7 @@ def run_with_kills(tmp: Path, kills: int, seed: int = 0, *, window: tuple[float,
         proc = subprocess.Popen(_command(path), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 start_new_session=True)
         try:
-            proc.wait(timeout=delay)
+            res.final_rc = proc.wait(timeout=delay)
             res.finished_early += 1     # the run ended before this kill: nothing left to interrupt
             break
         except subprocess.TimeoutExpired:
@@ -129,7 +129,8 @@ def run_with_kills(tmp: Path, kills: int, seed: int = 0, *, window: tuple[float,
         res.committed |= snap["ids"]
         log(f"kill {i + 1}/{kills} ({'leader' if leader_only else 'group'}) after {delay:.2f} s: {len(snap['ids'])} versions, lost {len(lost)}, "
             f"half-saved {len(snap['half_saved'])}, orphans {len(left)}")
-    done = subprocess.run(_command(path), capture_output=True, text=True, timeout=300)
-    res.final_rc, res.final_out = done.returncode, done.stdout
+    if not res.finished_early:          # the same command resumes the killed run and finishes it
+        done = subprocess.run(_command(path), capture_output=True, text=True, timeout=300)
+        res.final_rc, res.final_out = done.returncode, done.stdout
     res.wall = time.perf_counter() - t0
     return res, path

@@ -18,6 +18,7 @@ def check_fault_run(res, path) -> dict:
     assert st["integrity"] == "ok"
     rec = st["record"]
     assert rec["status"] == "done" and rec["generation"] == GENERATIONS
+    assert len(st["runs"]) == 1, st["runs"]  # every start resumed the one run
     slots = st["slots"]
     assert len(slots) == len(set(slots)), "a slot saved twice"
     assert all(1 <= g <= GENERATIONS and 0 <= s < POPULATION for g, s in slots)
