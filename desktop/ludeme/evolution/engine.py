@@ -2,8 +2,8 @@
 
 Each generation chooses ``population`` parents (:mod:`selection`: islands are the branches under the
 lineage's root, one per root child; when none comes from the newest evaluated generation, the last
-pick is made among that generation instead, so the tree deepens every generation), makes one child per parent (about one in ten a crossover of two
-parents from different islands), rejects near-duplicates before evaluating them (:mod:`dedup`,
+pick is made among that generation instead, so the tree deepens every generation), makes one child
+per parent (about one in ten a crossover of two parents from different islands), rejects near-duplicates before evaluating them (:mod:`dedup`,
 resampling up to three times, then the slot is skipped), evaluates and saves the child, and places it
 in a MAP-Elites grid (:mod:`elites`). Every two generations an insight goes into lineage memory.
 
