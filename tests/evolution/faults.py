@@ -36,9 +36,9 @@ class FaultRun:
     final_out: str = ""
 
 
-def _command(path: Path) -> list[str]:
+def _command(path: Path, generations: int = GENERATIONS, population: int = POPULATION) -> list[str]:
     return [sys.executable, "-m", "ludeme", "evolve", "--project", str(path), "--lineage", LINEAGE,
-            "--generations", str(GENERATIONS), "--population", str(POPULATION), "--seconds", "1"]
+            "--generations", str(generations), "--population", str(population), "--seconds", "1"]
 
 
 def _group_members(pgid: int) -> list[tuple[int, str]]:
@@ -93,6 +93,7 @@ def final_state(path: Path) -> dict:
 
 
 def run_with_kills(tmp: Path, kills: int, seed: int = 0, *, window: tuple[float, float] = (0.3, 3.5),
+                   generations: int = GENERATIONS, population: int = POPULATION,
                    log=print) -> tuple[FaultRun, Path]:
     path = tmp / "faults.ludeme"
     create_default_project(path).close()
@@ -101,7 +102,7 @@ def run_with_kills(tmp: Path, kills: int, seed: int = 0, *, window: tuple[float,
     t0 = time.perf_counter()
     for i in range(kills):
         delay = rng.uniform(*window)
-        proc = subprocess.Popen(_command(path), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        proc = subprocess.Popen(_command(path, generations, population), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 start_new_session=True)
         try:
             res.final_rc = proc.wait(timeout=delay)
@@ -130,7 +131,7 @@ def run_with_kills(tmp: Path, kills: int, seed: int = 0, *, window: tuple[float,
         log(f"kill {i + 1}/{kills} ({'leader' if leader_only else 'group'}) after {delay:.2f} s: {len(snap['ids'])} versions, lost {len(lost)}, "
             f"half-saved {len(snap['half_saved'])}, orphans {len(left)}")
     if not res.finished_early:          # the same command resumes the killed run and finishes it
-        done = subprocess.run(_command(path), capture_output=True, text=True, timeout=300)
+        done = subprocess.run(_command(path, generations, population), capture_output=True, text=True, timeout=300)
         res.final_rc, res.final_out = done.returncode, done.stdout
     res.wall = time.perf_counter() - t0
     return res, path

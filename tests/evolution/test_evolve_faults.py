@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.evolution.faults import GENERATIONS, POPULATION, final_state, run_with_kills, snapshot
 
 
-def check_fault_run(res, path) -> dict:
+def check_fault_run(res, path, generations: int = GENERATIONS, population: int = POPULATION) -> dict:
     assert res.final_rc == 0, res.final_out
     for c in res.checks:
         assert c["lost"] == [], c            # nothing committed before a kill is ever lost
@@ -17,17 +17,17 @@ def check_fault_run(res, path) -> dict:
     st = final_state(path)
     assert st["integrity"] == "ok"
     rec = st["record"]
-    assert rec["status"] == "done" and rec["generation"] == GENERATIONS
+    assert rec["status"] == "done" and rec["generation"] == generations
     assert len(st["runs"]) == 1, st["runs"]  # every start resumed the one run
     slots = st["slots"]
     assert len(slots) == len(set(slots)), "a slot saved twice"
-    assert all(1 <= g <= GENERATIONS and 0 <= s < POPULATION for g, s in slots)
+    assert all(1 <= g <= generations and 0 <= s < population for g, s in slots)
     stats = {s["generation"]: s for s in rec["stats"]}
-    assert sorted(stats) == list(range(1, GENERATIONS + 1))
+    assert sorted(stats) == list(range(1, generations + 1))
     for g, s in stats.items():
         saved = sum(1 for gen, _ in slots if gen == g)
-        assert s["versions"] == saved <= POPULATION, (g, s, saved)
-        assert s["versions"] + s["skipped"] <= POPULATION
+        assert s["versions"] == saved <= population, (g, s, saved)
+        assert s["versions"] + s["skipped"] <= population
     return {"versions": len(slots), "runs": len(st["runs"])}
 
 
