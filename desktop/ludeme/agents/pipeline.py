@@ -7,6 +7,9 @@ version behind; the ledger keeps every call that was really made.
 """
 from __future__ import annotations
 
+import contextvars
+import functools
+import shutil
 import tempfile
 import time
 import zlib
@@ -79,6 +82,24 @@ class _Spend:
         self._flushed = len(self.records)
 
 
+# Scratch folders of the evaluations made by one public call (recordings are copied into the
+# project by store_report; the files on disk are removed when the call ends, however it ends).
+_SCRATCH: contextvars.ContextVar[list | None] = contextvars.ContextVar("ludeme_scratch", default=None)
+
+
+def _cleans_scratch(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kw):
+        token = _SCRATCH.set([])
+        try:
+            return fn(*args, **kw)
+        finally:
+            for folder in _SCRATCH.get() or ():
+                shutil.rmtree(folder, ignore_errors=True)
+            _SCRATCH.reset(token)
+    return wrapper
+
+
 def _defaults(settings, api_base, model, eval_settings, evaluate_fn, progress):
     """Fill in what a caller left out: agent and evaluation settings, the model, the evaluator."""
     from ludeme.agents.settings import AgentSettings
@@ -97,6 +118,7 @@ def _default_evaluate(files, settings, **kw):
     return evaluate(files, settings, **kw)
 
 
+@_cleans_scratch
 def mutate(project, parent_id: str, *, direction: str = "", model: str | None = None,
            api_base: str | None = None, settings=None, eval_settings=None, seed: int | None = None,
            job_id: int | None = None, evaluate_fn: Callable | None = None,
@@ -165,6 +187,9 @@ def mutate(project, parent_id: str, *, direction: str = "", model: str | None = 
 def _evaluate(evaluate_fn, html: str, eval_settings, parent_html: str, planned, result: MutationResult,
               novelty_against=None):
     tmp = tempfile.mkdtemp(prefix="ludeme-mutate-")
+    scratch = _SCRATCH.get()
+    if scratch is not None:
+        scratch.append(tmp)
     kw = {"novelty_against": novelty_against} if novelty_against else {}
     report = evaluate_fn({"index.html": html.encode("utf-8")}, eval_settings, parent_html=parent_html,
                          planned=tuple(planned), record_path=Path(tmp) / "recording.webm", **kw)
@@ -320,6 +345,7 @@ def _one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}"[:400]
 
 
+@_cleans_scratch
 def import_game(project, html: bytes, *, title: str, eval_settings=None, evaluate_fn: Callable | None = None,
                 progress: Callable[[float, str], None] | None = None) -> MutationResult:
     """A person's HTML game becomes the root of a new lineage, evaluated like any version. It is
@@ -348,6 +374,7 @@ def import_game(project, html: bytes, *, title: str, eval_settings=None, evaluat
     return result
 
 
+@_cleans_scratch
 def new_from_idea(project, prompt: str, *, title: str | None = None, model: str | None = None,
                   api_base: str | None = None, settings=None, eval_settings=None, seed: int | None = None,
                   evaluate_fn: Callable | None = None,
