@@ -122,7 +122,7 @@ def _default_evaluate(files, settings, **kw):
 def mutate(project, parent_id: str, *, direction: str = "", model: str | None = None,
            api_base: str | None = None, settings=None, eval_settings=None, seed: int | None = None,
            job_id: int | None = None, evaluate_fn: Callable | None = None,
-           progress: Callable[[float, str], None] | None = None) -> MutationResult:
+           progress: Callable[[float, str], None] | None = None, operator: str = "mutate") -> MutationResult:
     """Make, evaluate and save one child of ``parent_id``. Never raises for model or game trouble:
     the result says what happened (``ok`` False and ``error`` set, nothing saved)."""
 
@@ -159,7 +159,7 @@ def mutate(project, parent_id: str, *, direction: str = "", model: str | None = 
     from ludeme.evaluation.storing import STATUS_FOR, store_report
 
     project.add_version(
-        parent.lineage_id, {"index.html": html.encode("utf-8")}, parents=[parent_id], operator="mutate",
+        parent.lineage_id, {"index.html": html.encode("utf-8")}, parents=[parent_id], operator=operator,
         status=STATUS_FOR.get(report.verdict, "broken"), plan=plan, mechanics=_known(project, realised),
         planned=_known(project, [c.get("mechanic_id") for c in plan.get("changes", []) if c.get("mechanic_id")]),
         reward=report.reward, seed=seed, model=model, tokens_in=spend.tokens_in, tokens_out=spend.tokens_out,
@@ -421,4 +421,41 @@ def new_from_idea(project, prompt: str, *, title: str | None = None, model: str 
     result.ok, result.version_id, result.verdict, result.reward = True, version_id, report.verdict, report.reward
     result.plan, result.realised, result.cost = plan, realised, spend.cost
     result.wall_time = round(time.perf_counter() - started, 3)
+    return result
+
+
+@_cleans_scratch
+def save_evaluated(project, parent_ids: list[str], html: str, *, operator: str, plan: dict | None = None,
+                   direction: str = "", model: str = "", seed: int = 0, eval_settings=None,
+                   evaluate_fn: Callable | None = None,
+                   progress: Callable[[float, str], None] | None = None) -> MutationResult:
+    """Evaluate code made outside the model pipeline (a crossover, a person's edit) and save it as a
+    child of ``parent_ids`` (one edge each, in order). Saved only once evaluated."""
+    from ludeme.core.settings import EvaluationSettings
+    from ludeme.evaluation.static_checks import kit_modules
+    from ludeme.evaluation.storing import STATUS_FOR, store_report
+
+    started = time.perf_counter()
+    progress = progress or (lambda fraction, message: None)
+    parents = [project.version(pid) for pid in parent_ids]
+    parent_html = project.version_files(parents[0].id).get("index.html", b"").decode("utf-8", "replace")
+    result = MutationResult(ok=False, model=model, parent_mechanics=list(parents[0].mechanics or ()))
+    progress(0.3, "playtesting")
+    others = [set(v.mechanics) for v in project.versions(parents[0].lineage_id) if v.mechanics]
+    report = _evaluate(evaluate_fn or _default_evaluate, html, eval_settings or EvaluationSettings(),
+                       parent_html, (), result, others)
+    progress(0.9, "saving the new version")
+    realised = kit_modules(html)
+    version = project.add_version(
+        parents[0].lineage_id, {"index.html": html.encode("utf-8")}, parents=[p.id for p in parents],
+        operator=operator, status=STATUS_FOR.get(report.verdict, "broken"), plan=plan,
+        mechanics=_known(project, realised), reward=report.reward, seed=seed, model=model or None,
+        wall_time=round(time.perf_counter() - started, 3), direction=direction)
+    store_report(project, version.id, report, report.recording and Path(report.recording["path"]))
+    _learn(project, parents[0].lineage_id, direction or operator, report, realised)
+    result.ok, result.version_id, result.verdict, result.reward = True, version.id, report.verdict, report.reward
+    result.plan, result.realised = dict(plan or {}), realised
+    result.notes = list(report.reasons)
+    result.wall_time = round(time.perf_counter() - started, 3)
+    progress(1.0, f"saved {version.id}: {report.verdict}")
     return result

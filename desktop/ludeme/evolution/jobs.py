@@ -49,7 +49,8 @@ def mutate_job(project, payload: Mapping[str, Any], *, job_id: int | None = None
     result = mutate(project, str(payload["version_id"]), direction=str(payload.get("direction") or ""),
                     model=payload.get("model") or None, api_base=payload.get("api_base") or None,
                     settings=_agent_settings(project), eval_settings=_eval_settings(payload),
-                    seed=None if seed is None else int(seed), job_id=job_id, progress=progress)
+                    seed=None if seed is None else int(seed), job_id=job_id, progress=progress,
+                    operator=str(payload.get("operator") or "mutate"))
     return result.to_dict()
 
 
@@ -72,7 +73,69 @@ def fork_job(project, payload: Mapping[str, Any], *, job_id: int | None = None,
     return {"ok": True, "version_id": child.id, "parent_id": source_id, "reward": child.reward}
 
 
-JOB_FUNCTIONS: dict[str, JobFunction] = {"mutate": mutate_job, "fork": fork_job}
+def crossover_job(project, payload: Mapping[str, Any], *, job_id: int | None = None,
+                  progress: Progress | None = None) -> dict:
+    """payload: version_ids (two or more), seed, seconds. The first parent's game with mechanics
+    and parameters grafted from the others; one parent edge per parent (a multi-parent version)."""
+    from ludeme.agents.offline import crossover
+    from ludeme.agents.pipeline import save_evaluated
+
+    ids = [str(v) for v in payload.get("version_ids") or ()]
+    if len(ids) < 2 or len(set(ids)) != len(ids):
+        return {"ok": False, "error": "crossover needs two or more different versions"}
+    htmls = [project.version_files(v)["index.html"].decode("utf-8", "replace") for v in ids]
+    seed = int(payload.get("seed") or 0)
+    child = crossover(htmls, seed=seed)
+    result = save_evaluated(project, ids, child.html, operator="crossover", plan=child.plan, model="offline",
+                            seed=seed, eval_settings=_eval_settings(payload), progress=progress)
+    return result.to_dict()
+
+
+def explore_job(project, payload: Mapping[str, Any], *, job_id: int | None = None,
+                progress: Progress | None = None) -> dict:
+    """payload: version_id, seed, seconds. Injects an under-used archive mechanic (kit module) that
+    the version does not have yet, by a directed mutation."""
+    from ludeme.agents.retrieval import retrieve
+
+    version = project.version(str(payload["version_id"]))
+    have = set(version.mechanics or ())
+    found = retrieve(project, text=" ".join(have), lineage_id=version.lineage_id, k=30)
+    pick = next((m for m in found.under_used if getattr(m, "kit_module", None) and m.kit_module not in have), None)
+    if pick is None:
+        return {"ok": False, "error": "no under-used kit mechanic is left to explore for this version"}
+    return mutate_job(project, {**payload, "direction": f"add {pick.name.lower()}", "operator": "explore"},
+                      job_id=job_id, progress=progress)
+
+
+def manual_job(project, payload: Mapping[str, Any], *, job_id: int | None = None,
+               progress: Progress | None = None) -> dict:
+    """payload: version_id, html, note. A person's edit of a version becomes its child (operator
+    manual), evaluated like any other."""
+    from ludeme.agents.pipeline import save_evaluated
+
+    html = str(payload.get("html") or "")
+    if not html.strip():
+        return {"ok": False, "error": "the edited code is empty"}
+    result = save_evaluated(project, [str(payload["version_id"])], html, operator="manual",
+                            direction=str(payload.get("note") or "manual edit"),
+                            eval_settings=_eval_settings(payload), progress=progress)
+    return result.to_dict()
+
+
+def repair_job(project, payload: Mapping[str, Any], *, job_id: int | None = None,
+               progress: Progress | None = None) -> dict:
+    """payload: version_id, model, seconds. Makes the version again: its parent is mutated with the
+    same direction and a new seed (the pipeline's own repair rounds already patched what they could
+    when the version was made, so a broken result is resampled rather than patched twice)."""
+    version = project.version(str(payload["version_id"]))
+    parent = version.parents[0] if version.parents else version.id
+    return mutate_job(project, {**payload, "version_id": parent, "direction": version.direction,
+                                "seed": (version.seed or 0) + 104729, "operator": "repair"},
+                      job_id=job_id, progress=progress)
+
+
+JOB_FUNCTIONS: dict[str, JobFunction] = {"mutate": mutate_job, "fork": fork_job, "crossover": crossover_job,
+                                         "explore": explore_job, "manual": manual_job, "repair": repair_job}
 
 
 def register(kind: str, fn: JobFunction) -> None:

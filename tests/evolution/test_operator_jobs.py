@@ -1,0 +1,49 @@
+"""Operators as jobs: crossover (a version with several parents), explore (an under-used mechanic),
+manual edit (a person's code becomes a version), repair (resample) — each evaluated before saving."""
+from __future__ import annotations
+
+import pytest
+
+from ludeme.evolution.jobs import JOB_FUNCTIONS
+from ludeme.store import create_default_project
+
+
+@pytest.fixture
+def project(tmp_path):
+    p = create_default_project(tmp_path / "ops.ludeme")
+    yield p
+    p.close()
+
+
+def roots(project, *titles):
+    by_title = {lin.title: lin for lin in project.lineages()}
+    return [project.versions(by_title[t].id)[0] for t in titles]
+
+
+def test_crossover_has_two_parents(qapp, project):
+    a, = roots(project, "Sky Hopper")
+    b = project.version(JOB_FUNCTIONS["mutate"](project, {"version_id": a.id, "direction": "add a dash",
+                                                           "seconds": 1.5})["version_id"])
+    out = JOB_FUNCTIONS["crossover"](project, {"version_ids": [a.id, b.id], "seed": 3, "seconds": 1.5})
+    assert out["ok"], out
+    child = project.version(out["version_id"])
+    assert child.operator == "crossover" and child.parents == (a.id, b.id)
+    assert JOB_FUNCTIONS["crossover"](project, {"version_ids": [a.id]})["ok"] is False
+
+
+def test_explore_manual_and_repair(qapp, project):
+    root, = roots(project, "Dune Dash")
+    explored = JOB_FUNCTIONS["explore"](project, {"version_id": root.id, "seconds": 1.5})
+    assert explored["ok"], explored
+    added = set(explored["realised"]) - set(root.mechanics)
+    assert added, "explore brings a mechanic the version did not have"
+    html = project.version_files(root.id)["index.html"].decode().replace("<title>Dune Dash</title>",
+                                                                        "<title>Dune Dash (my cut)</title>")
+    manual = JOB_FUNCTIONS["manual"](project, {"version_id": root.id, "html": html, "note": "retitled",
+                                               "seconds": 1.5})
+    assert manual["ok"] and project.version(manual["version_id"]).operator == "manual"
+    assert JOB_FUNCTIONS["manual"](project, {"version_id": root.id, "html": "  "})["ok"] is False
+    repaired = JOB_FUNCTIONS["repair"](project, {"version_id": explored["version_id"], "seconds": 1.5})
+    assert repaired["ok"] and project.version(repaired["version_id"]).parents == (root.id,)
+    assert project.version(repaired["version_id"]).operator == "repair"
+    assert project.version(explored["version_id"]).operator == "explore"
