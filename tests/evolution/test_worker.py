@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from ludeme.evolution import queue
-from ludeme.store import open_project
 from ludeme.store.seeding import create_default_project
 
 ROOT = Path(__file__).resolve().parents[2]

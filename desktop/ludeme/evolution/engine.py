@@ -162,8 +162,7 @@ def _make_child(project, lineage_id: str, parents: list, *, seed: int, note: str
                 eval_settings, evaluate_fn, archive, others) -> _Child:
     """One offline child: generate, reject near-duplicates (resample), evaluate, save."""
     from ludeme.agents.offline import crossover, generate
-    from ludeme.agents.pipeline import MutationResult, _evaluate, _known, _learn
-    from ludeme.evaluation.storing import STATUS_FOR, store_report
+    from ludeme.agents.pipeline import MutationResult, _evaluate, _learn
 
     started = time.perf_counter()
     htmls = [_html(project, p.id) for p in parents]

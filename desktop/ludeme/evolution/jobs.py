@@ -95,16 +95,24 @@ def explore_job(project, payload: Mapping[str, Any], *, job_id: int | None = Non
                 progress: Progress | None = None) -> dict:
     """payload: version_id, seed, seconds. Injects an under-used archive mechanic (kit module) that
     the version does not have yet, by a directed mutation."""
-    from ludeme.agents.retrieval import retrieve
+    import zlib
+
+    from ludeme.agents.offline import generate
 
     version = project.version(str(payload["version_id"]))
+    html = project.version_files(version.id)["index.html"].decode("utf-8", "replace")
     have = set(version.mechanics or ())
-    found = retrieve(project, text=" ".join(have), lineage_id=version.lineage_id, k=30)
-    pick = next((m for m in found.under_used if getattr(m, "kit_module", None) and m.kit_module not in have), None)
-    if pick is None:
-        return {"ok": False, "error": "no under-used kit mechanic is left to explore for this version"}
-    return mutate_job(project, {**payload, "direction": f"add {pick.name.lower()}", "operator": "explore"},
-                      job_id=job_id, progress=progress)
+    seed = int(payload.get("seed") if payload.get("seed") is not None else zlib.crc32(version.id.encode()) & 0xFFFF)
+    # the least used executable mechanics first (usage from the archive's statistics), ties by id
+    candidates = sorted((m for m in project.mechanics() if m.kit_module and m.kit_module not in have),
+                        key=lambda m: (m.usage_count, m.success_count, m.id))
+    for m in candidates:
+        direction = f"add {m.name.lower()}"
+        # a dry run of the generator (no evaluation): does this mechanic fit this game?
+        if m.kit_module in generate(html, seed=seed, direction=direction).realised:
+            return mutate_job(project, {**payload, "direction": direction, "seed": seed, "operator": "explore"},
+                              job_id=job_id, progress=progress)
+    return {"ok": False, "error": "no under-used kit mechanic fits this version"}
 
 
 def manual_job(project, payload: Mapping[str, Any], *, job_id: int | None = None,
