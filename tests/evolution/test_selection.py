@@ -2,6 +2,8 @@
 import random
 from collections import Counter
 
+import pytest
+
 from ludeme.evolution.selection import Cand, choose_parents, weights
 
 
@@ -31,3 +33,20 @@ def test_deterministic_for_a_seed_and_islands_take_turns():
     islands = Counter(c.island for c in choose_parents(pool, 200, rng=random.Random(3), explore=0.0))
     assert islands["B"] == islands[""] == 100
     assert choose_parents([], 3, rng=random.Random(0)) == []
+
+
+def test_people_move_parent_choice(tmp_path):
+    """Stars and votes nudge a version's selection score (bounded), without replacing the reward."""
+    from ludeme.evolution.engine import RATING_INFLUENCE, people_scores, selection_score
+    from ludeme.store import create_default_project
+
+    assert selection_score(0.4, None) == 0.4
+    assert selection_score(0.4, 1400) == pytest.approx(0.4 + RATING_INFLUENCE)
+    assert selection_score(0.4, 5000) == pytest.approx(0.4 + RATING_INFLUENCE)
+    with create_default_project(tmp_path / "p.ludeme") as project:
+        lineage = project.lineages()[0]
+        root = project.versions(lineage.id)[0]
+        assert people_scores(project, lineage.id) == {}
+        project.set_rating(root.id, 5)
+        liked = people_scores(project, lineage.id)
+        assert liked[root.id] > 1000 and selection_score(0.4, liked[root.id]) > 0.4

@@ -29,6 +29,27 @@ from ludeme.evolution.dedup import RESAMPLES, THRESHOLD, DedupIndex
 from ludeme.evolution.elites import Grid, describe_html
 from ludeme.evolution.selection import Cand, choose_parents
 
+# How much people's verdicts move a version's score for parent choice: a version rated 1400 (10:1
+# odds, or 5 stars) gains RATING_INFLUENCE on its proxy reward; one rated 600 loses as much.
+RATING_INFLUENCE = 0.25
+
+
+def selection_score(reward: float, people: float | None) -> float:
+    """The proxy reward, nudged by human votes, judge votes and stars (SelectionSettings weighs them)."""
+    if people is None:
+        return reward
+    return reward + RATING_INFLUENCE * max(-1.0, min(1.0, (people - 1000.0) / 400.0))
+
+
+def people_scores(project, lineage_id: str) -> dict[str, float]:
+    """Bradley–Terry (human and judge, fitted apart) and stars, combined per SelectionSettings."""
+    from ludeme.evolution.ratings import selection_scores
+
+    try:
+        return selection_scores(project, lineage_id=lineage_id)
+    except Exception:  # ratings must never stop a run; selection falls back to the reward
+        return {}
+
 OFFLINE = "offline"
 CROSSOVER_RATE = 0.1
 INSIGHT_EVERY = 2
@@ -344,7 +365,9 @@ def evolve(project, lineage_id: str, *, generations: int, population: int, budge
             for p in v.parents:
                 children[p] = children.get(p, 0) + 1
         island = _islands(versions, root.id)
-        cands = [Cand(v.id, float(v.reward), children.get(v.id, 0), island.get(v.id, root.id))
+        liked = people_scores(project, lineage_id)
+        cands = [Cand(v.id, selection_score(float(v.reward), liked.get(v.id)), children.get(v.id, 0),
+                      island.get(v.id, root.id))
                  for v in versions if v.reward is not None and v.status == "evaluated"]
         by_id = {v.id: v for v in versions}
         rng = random.Random(f"{seed}|{g}")
