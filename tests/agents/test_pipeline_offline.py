@@ -20,16 +20,13 @@ def seeded(tmp_path):
     return path, root
 
 
-def _scratch_folders():
-    import glob
+def test_mutate_offline_from_the_cli(qapp, capsys, seeded, tmp_path, monkeypatch):
     import tempfile
 
-    return set(glob.glob(f"{tempfile.gettempdir()}/ludeme-mutate-*"))
-
-
-def test_mutate_offline_from_the_cli(qapp, capsys, seeded):
     path, root = seeded
-    before = _scratch_folders()
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))  # this test's own temp folder
     assert main(["mutate", root.id, "--project", str(path), "--seconds", "3", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["ok"] and result["verdict"] == "playable", result
@@ -44,7 +41,7 @@ def test_mutate_offline_from_the_cli(qapp, capsys, seeded):
         assert project.recordings(child.id), "the evaluation's recording is kept"
         assert project.memories(root.lineage_id), "lineage memory learnt from the run"
         assert project.ledger_totals()["calls"] == 0, "offline makes no model calls"
-    assert _scratch_folders() <= before, "the evaluation's scratch files are removed once stored"
+    assert not list(scratch.glob("ludeme-mutate-*")), "the evaluation's scratch files are removed once stored"
 
 
 def test_mutate_offline_follows_a_direction(qapp, capsys, seeded):
