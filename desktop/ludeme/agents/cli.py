@@ -17,14 +17,9 @@ def _eval_settings(args, UsageError):
 
 
 def _agent_settings(project):
-    from ludeme.agents.settings import AgentSettings
+    from ludeme.agents.settings import project_settings
 
-    stored = project.meta("agent_settings")
-    try:
-        return AgentSettings.from_json(stored) if stored else AgentSettings()
-    except Exception:
-        print("ludeme: the project's agent settings are unreadable; using the defaults", file=sys.stderr)
-        return AgentSettings()
+    return project_settings(project, on_unreadable=lambda msg: print(f"ludeme: {msg}", file=sys.stderr))
 
 
 def _progress(quiet: bool):
@@ -128,7 +123,9 @@ def run_models(args, UsageError) -> int:
                 settings = AgentSettings.from_dict(data)
             except Exception as exc:
                 raise UsageError(f"invalid model settings: {str(exc).splitlines()[0]}") from None
-            project.set_meta("agent_settings", settings.to_json())
+            from ludeme.agents.settings import SETTINGS_META_KEY
+
+            project.set_meta(SETTINGS_META_KEY, settings.to_json())
         for role in ROLE_NAMES:
             r = settings.role(role)
             print(f"{role:<10} {r.model:<32} temperature {r.temperature:g}, max tokens {r.max_tokens}")

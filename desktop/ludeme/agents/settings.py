@@ -145,3 +145,18 @@ def _scrub(value):
 
 
 __all__ = ["AgentSettings", "RoleSettings", "ModelPrice", "ROLES", "ROLE_DEFAULTS", "OFFLINE"]
+
+
+SETTINGS_META_KEY = "agent_settings"
+
+
+def project_settings(project, on_unreadable=None) -> AgentSettings:
+    """The agent settings stored in a project (defaults when none). Unreadable settings fall back to
+    the defaults; ``on_unreadable(message)`` is told so (the CLI prints it, jobs stay quiet)."""
+    stored = project.meta(SETTINGS_META_KEY)
+    try:
+        return AgentSettings.from_json(stored) if stored else AgentSettings()
+    except Exception:
+        if on_unreadable is not None:
+            on_unreadable("the project's agent settings are unreadable; using the defaults")
+        return AgentSettings()

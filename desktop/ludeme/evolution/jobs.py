@@ -31,13 +31,9 @@ def _eval_settings(payload: Mapping[str, Any]):
 
 
 def _agent_settings(project):
-    from ludeme.agents.settings import AgentSettings
+    from ludeme.agents.settings import project_settings
 
-    stored = project.meta("agent_settings")
-    try:
-        return AgentSettings.from_json(stored) if stored else AgentSettings()
-    except Exception:
-        return AgentSettings()
+    return project_settings(project)
 
 
 def mutate_job(project, payload: Mapping[str, Any], *, job_id: int | None = None,
