@@ -11,7 +11,7 @@ from functools import cached_property
 import numpy as np
 
 from ludeme.core.domain import Operator, VersionStatus
-from ludeme.store.versions import gc_paused
+from ludeme.store.versions import gc_paused, version_where
 
 STATUSES: tuple[VersionStatus, ...] = tuple(VersionStatus)
 OPERATORS: tuple[Operator, ...] = tuple(Operator)
@@ -56,13 +56,7 @@ class VersionTable:
 class TableMixin:
     def version_table(self, lineage_id: str | None = None,
                       include_deleted: bool = False) -> VersionTable:
-        where, args = [], []
-        if lineage_id is not None:
-            where.append("lineage_id = ?")
-            args.append(lineage_id)
-        if not include_deleted:
-            where.append("deleted_at IS NULL")
-        clause = " WHERE " + " AND ".join(where) if where else ""
+        clause, args = version_where(lineage_id=lineage_id, include_deleted=include_deleted)
         sql = ("SELECT id, lineage_id, status, operator, generation, reward, rating, bt_score,"
                f" favourite, deleted_at IS NOT NULL, created FROM version{clause} ORDER BY rowid")
         with gc_paused():

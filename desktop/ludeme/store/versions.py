@@ -84,6 +84,24 @@ def _parents(parents: Iterable[str | tuple[str, str]], default_kind: str) -> lis
     return out
 
 
+
+def version_where(*, lineage_id: str | None = None, include_deleted: bool = True,
+                  changed_since: int | None = None, alias: str = "") -> tuple[str, list]:
+    """The WHERE clause (with its arguments) that every version listing shares: by lineage, live
+    only unless deleted ones are wanted, or changed since a counter value (deleted ones included,
+    so a view can drop them)."""
+    col = f"{alias}." if alias else ""
+    where, args = [], []
+    if lineage_id is not None:
+        where.append(f"{col}lineage_id = ?")
+        args.append(lineage_id)
+    if changed_since is not None:
+        where.append(f"{col}rev > ?")
+        args.append(int(changed_since))
+    elif not include_deleted:
+        where.append(f"{col}deleted_at IS NULL")
+    return (" WHERE " + " AND ".join(where) if where else ""), args
+
 class VersionsMixin:
     def add_version(
         self, lineage_id: str, files: Mapping[str, bytes | str], parents: Iterable = (), *,
@@ -147,30 +165,18 @@ class VersionsMixin:
         ``change_counters()["version"]``, soft-deleted ones included so a view can drop them.
         Read the counter first, then call this: a change in between is seen twice, never missed.
         """
-        where, args = [], []
-        if lineage_id is not None:
-            where.append("v.lineage_id = ?")
-            args.append(lineage_id)
-        if changed_since is not None:
-            where.append("v.rev > ?")
-            args.append(int(changed_since))
-        elif not include_deleted:
-            where.append("v.deleted_at IS NULL")
+        clause, args = version_where(lineage_id=lineage_id, include_deleted=include_deleted,
+                                     changed_since=changed_since, alias="v")
         # Left to itself the planner scans the whole table in rowid order for "rev > ?".
         source = _SELECT + (" INDEXED BY version_rev" if changed_since is not None else "")
-        sql = source + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY v.rowid"
+        sql = source + clause + " ORDER BY v.rowid"
         cache: dict[str, tuple[str, ...]] = {}
         with gc_paused():
             return [version_from_row(row, cache) for row in self.db.execute_sql(sql, args)]
 
     def count_versions(self, lineage_id: str | None = None, include_deleted: bool = False) -> int:
-        where, args = [], []
-        if lineage_id is not None:
-            where.append("lineage_id = ?")
-            args.append(lineage_id)
-        if not include_deleted:
-            where.append("deleted_at IS NULL")
-        sql = "SELECT count(*) FROM version" + (" WHERE " + " AND ".join(where) if where else "")
+        clause, args = version_where(lineage_id=lineage_id, include_deleted=include_deleted)
+        sql = "SELECT count(*) FROM version" + clause
         return self.db.execute_sql(sql, args).fetchone()[0]
 
     def edges(self, lineage_id: str | None = None, *,
@@ -178,16 +184,10 @@ class VersionsMixin:
         """Parent → child edges in the order they were added; a crossover child's edges come
         together, in parent order. ``changed_since`` as for :meth:`versions` (by child)."""
         sql = "SELECT p.parent_id, p.child_id, p.kind FROM version_parent p"
-        where, args = [], []
         if lineage_id is not None or changed_since is not None:
             sql += " JOIN version v ON v.id = p.child_id"
-        if lineage_id is not None:
-            where.append("v.lineage_id = ?")
-            args.append(lineage_id)
-        if changed_since is not None:
-            where.append("v.rev > ?")
-            args.append(int(changed_since))
-        sql += (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY p.rowid"
+        clause, args = version_where(lineage_id=lineage_id, changed_since=changed_since, alias="v")
+        sql += clause + " ORDER BY p.rowid"
         make = Edge._make
         with gc_paused():
             return [make(row) for row in self.db.execute_sql(sql, args)]
