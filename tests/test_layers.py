@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-QT_FREE = ("core", "store", "agents", "evolution")
+QT_FREE = ("core", "store", "agents", "evolution", "exchange")
 
 PROBE = """
 import importlib, pkgutil, sys

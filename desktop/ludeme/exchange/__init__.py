@@ -1,1 +1,106 @@
-"""exchange layer."""
+"""Export and import: lineage bundles (lossless, re-importable) and the publishing formats.
+
+    from ludeme.exchange import export, import_bundle, formats
+    path = export(project, "Pong", "out/pong.ludeme-bundle", format="bundle")
+    result = import_bundle(other_project, path)        # ImportRefused(reason) writes nothing
+
+Formats are looked up by name: the built-in ones are imported only when used (nothing heavy at
+import time), and plugins add more with :func:`register_exporter`. Every exporter has the
+signature ``fn(project, target_id, out) -> Path`` where ``target_id`` is a lineage id, a lineage
+title or a version id. No Qt here.
+"""
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+Exporter = Callable[[Any, str, "str | Path"], Path]
+
+
+class ExchangeError(Exception):
+    """An export or import the user asked for cannot be done; the message is one line."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = " ".join(str(reason).split())
+        super().__init__(self.reason)
+
+
+class ImportRefused(ExchangeError):
+    """A bundle was refused (unsafe, damaged, newer, or already imported). Nothing was written."""
+
+
+class ExportError(ExchangeError):
+    """An export failed (unknown target, unwritable destination); no partial file is left."""
+
+
+class FormatUnavailable(ExchangeError):
+    """An export format that is unknown, or whose module is not installed."""
+
+
+# name -> (module, function): imported on first use.
+_BUILTIN: dict[str, tuple[str, str]] = {
+    "bundle": ("ludeme.exchange.bundle", "export_bundle"),
+    "itch": ("ludeme.exchange.itch", "export_itch"),
+    "gallery": ("ludeme.exchange.gallery", "export_gallery"),
+    "git": ("ludeme.exchange.gitexport", "export_git"),
+    "clip": ("ludeme.exchange.clips", "export_clip"),
+}
+_REGISTERED: dict[str, Exporter] = {}
+
+
+def register_exporter(name: str, fn: Exporter) -> None:
+    """Add (or replace) an export format; ``fn(project, target_id, out) -> Path``."""
+    if not isinstance(name, str) or not name.strip() or not name.replace("-", "").replace("_", "").isalnum():
+        raise ValueError(f"an export format name is a short word like 'zip', not {name!r}")
+    if not callable(fn):
+        raise TypeError(f"the exporter for {name!r} must be callable")
+    _REGISTERED[name] = fn
+
+
+def formats() -> list[str]:
+    """Every format name known (available or not), built-in ones first."""
+    return list(_BUILTIN) + [n for n in _REGISTERED if n not in _BUILTIN]
+
+
+def exporter(name: str) -> Exporter:
+    """The export function of a format, or FormatUnavailable with a one-line reason."""
+    if name in _REGISTERED:
+        return _REGISTERED[name]
+    if name not in _BUILTIN:
+        raise FormatUnavailable(f"unknown export format {name!r} (choose from {', '.join(formats())})")
+    module_name, attr = _BUILTIN[name]
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as err:
+        if err.name != module_name:
+            raise
+        raise FormatUnavailable(f"format {name} is not available in this build of Ludeme") from None
+    fn = getattr(module, attr, None)
+    if fn is None:
+        raise FormatUnavailable(f"format {name} is not available in this build of Ludeme")
+    return fn
+
+
+def export(project, target_id: str, out: str | Path, format: str = "bundle") -> Path:
+    """Export a lineage or version in the given format; returns the path written."""
+    return Path(exporter(format)(project, target_id, out))
+
+
+def export_bundle(project, target_id: str, out: str | Path) -> Path:
+    from ludeme.exchange.bundle import export_bundle as _export
+
+    return _export(project, target_id, out)
+
+
+def import_bundle(project, bundle_path: str | Path, *, as_copy: bool = False):
+    from ludeme.exchange.bundle import import_bundle as _import
+
+    return _import(project, bundle_path, as_copy=as_copy)
+
+
+__all__ = [
+    "ExchangeError", "ExportError", "FormatUnavailable", "ImportRefused", "export", "export_bundle",
+    "exporter", "formats", "import_bundle", "register_exporter",
+]
