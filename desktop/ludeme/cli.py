@@ -113,6 +113,17 @@ def _parser() -> argparse.ArgumentParser:
     evo.add_argument("--seconds", type=float, metavar="S", help="length of each playtest")
     evo.add_argument("--seed", type=int, default=0)
     evo.add_argument("--resume", metavar="RUN", help="continue this run")
+    ex = sub.add_parser("export", help="export a lineage or version: bundle, itch, gallery, git or clip")
+    ex.add_argument("target", metavar="TARGET", help="lineage id or title, or version id")
+    ex.add_argument("--project", type=Path, required=True)
+    ex.add_argument("--format", default="bundle", metavar="FORMAT",
+                    help="bundle (lossless, re-importable; default), itch, gallery, git or clip")
+    ex.add_argument("--out", type=Path, required=True, metavar="PATH", help="file or folder to write")
+    im = sub.add_parser("import", help="import a lineage bundle (checked completely first; nothing is written if refused)")
+    im.add_argument("bundle", type=Path, metavar="BUNDLE")
+    im.add_argument("--project", type=Path, required=True)
+    im.add_argument("--copy", action="store_true",
+                    help="import under new ids (for a bundle this project already has)")
     return p
 
 
@@ -328,6 +339,48 @@ def cmd_ratings(args) -> int:
         project.close()
 
 
+def cmd_export(args) -> int:
+    from ludeme.exchange import ExchangeError, exporter
+
+    try:
+        fn = exporter(args.format)
+    except ExchangeError as exc:
+        raise UsageError(str(exc)) from None
+    project = _open(args.project)
+    try:
+        path = fn(project, args.target, args.out)
+    except ExchangeError as exc:
+        raise UsageError(str(exc)) from None
+    except (KeyError, ValueError, OSError) as exc:  # an exporter's own one-line complaint
+        text = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+        raise UsageError(f"cannot export {args.target} as {args.format}: {text}") from None
+    finally:
+        project.close()
+    print(f"exported {args.target} as {args.format}: {path}")
+    return 0
+
+
+def cmd_import(args) -> int:
+    from ludeme.exchange import ImportRefused
+    from ludeme.exchange.validate import read_bundle
+
+    try:
+        bundle = read_bundle(args.bundle)  # refuse a bad bundle before even opening the project
+    except ImportRefused as exc:
+        raise UsageError(f"import refused: {exc}") from None
+    from ludeme.exchange.bundle import import_checked
+
+    project = _open(args.project)
+    try:
+        result = import_checked(project, bundle, as_copy=args.copy)
+    except ImportRefused as exc:
+        raise UsageError(f"import refused: {exc}") from None
+    finally:
+        project.close()
+    print(result.summary())
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
@@ -335,7 +388,8 @@ def main(argv: list[str] | None = None) -> int:
         handler = {"gui": cmd_gui, "list": cmd_list, "init": cmd_init, "evaluate": cmd_evaluate,
                    "mutate": cmd_mutate, "new": cmd_new, "models": cmd_models, "key": cmd_key,
                    "worker": cmd_worker, "vote": cmd_vote, "rate": cmd_rate,
-                   "ratings": cmd_ratings, "evolve": cmd_evolve}.get(args.command)
+                   "ratings": cmd_ratings, "evolve": cmd_evolve,
+                   "export": cmd_export, "import": cmd_import}.get(args.command)
         if handler is None:  # bare `ludeme`: the studio on the default project
             args = _parser().parse_args(["gui"])
             handler = cmd_gui
