@@ -1,0 +1,668 @@
+"""The lineage tree: every version of every lineage as one zoomable picture (pyqtgraph).
+
+Drawn in bulk from numpy: the edges are a few paths (one per edge style), the nodes scatter items
+with per-point colours from a small palette (pyqtgraph renders them from a symbol atlas and culls
+what is off screen). Zoom with the wheel, pan by dragging, Shift+drag to select a box, Ctrl+click to
+add to the selection, double-click or Enter to play. Thumbnails appear when zoomed in far enough.
+The picture follows the project: ``refresh_if_changed()`` is a cheap poll of the change counter.
+"""
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QPen, QPixmap, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDoubleSpinBox, QGraphicsPixmapItem, QGraphicsRectItem, QHBoxLayout, QLabel,
+    QLineEdit, QSizePolicy, QToolButton, QVBoxLayout, QWidget,
+)
+
+from ludeme.store.table import OPERATORS, STATUSES
+from ludeme.ui.theme import colors
+from ludeme.ui.tree_layout import edge_segments, layout
+
+COLOR_MODES = ("reward", "status", "rating")
+STATUS_COLORS = {
+    "evaluated": "#5bd68a", "broken": "#ff6b6b", "rejected": "#b07cff",
+    "queued": "#8a93a6", "generating": "#f2c14e", "validating": "#f2c14e",
+}
+# Reward ramp: low (warm red) → middle (amber) → high (teal green); 10 buckets.
+_RAMP = ["#d9485f", "#e0644f", "#e8833f", "#eea23a", "#e9bf3f", "#c8cc4a", "#9cd05a", "#6fd16f",
+         "#45c98a", "#2bbfa4"]
+_NO_VALUE = "#5d667a"
+_EDGE_STYLES = {  # operator → (style name); crossover's second parents always dash
+    "mutate": "line", "fork": "line", "explore": "line", "idea": "line", "import": "line",
+    "seed": "line", "repair": "dot", "manual": "dashdot", "crossover": "line",
+}
+THUMB_MIN_PX = 90.0  # columns must be at least this far apart on screen to show thumbnails
+THUMB_MAX = 48  # never fetch more than this many thumbnails for one view
+
+
+def _status_codes() -> dict[str, int]:
+    return {s.value: i for i, s in enumerate(STATUSES)}
+
+
+class _Nodes(pg.ScatterPlotItem):
+    """A scatter that, when zoomed out over many nodes, draws one node per small screen cell.
+
+    Nodes closer than ``CELL_PX`` pixels cover each other anyway; skipping the hidden ones keeps a
+    full repaint of 100,000 versions cheap. ``priority`` (bool per point) wins a shared cell, so
+    search matches stay visible over dimmed nodes.
+    """
+
+    CELL_PX = 2.0
+    DEDUPE_FROM = 6000  # visible points
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.priority: np.ndarray | None = None
+        self._painting = False
+        self.drawn = 0  # points drawn by the last paint (for tests and benchmarks)
+
+    def paint(self, p, option, widget):  # noqa: D102
+        self._painting = True
+        try:
+            super().paint(p, option, widget)
+        finally:
+            self._painting = False
+
+    def _maskAt(self, obj):  # noqa: N802 (pyqtgraph naming)
+        mask = super()._maskAt(obj)
+        if not self._painting or not isinstance(obj, QRectF):
+            return mask
+        rows = np.flatnonzero(mask)
+        self.drawn = len(rows)
+        vb = self.getViewBox()
+        if len(rows) < self.DEDUPE_FROM or vb is None:
+            return mask
+        px, py = vb.viewPixelSize()
+        if not (px > 0 and py > 0):
+            return mask
+        if self.priority is not None and len(self.priority) == len(mask):
+            pri = self.priority[rows]
+            rows = np.concatenate([rows[pri], rows[~pri]])
+        cx = np.floor(self.data["x"][rows] / (px * self.CELL_PX)).astype(np.int64)
+        cy = np.floor(self.data["y"][rows] / (py * self.CELL_PX)).astype(np.int64)
+        cx -= cx.min()
+        cy -= cy.min()
+        _, first = np.unique(cx * (int(cy.max()) + 1) + cy, return_index=True)
+        keep = np.zeros_like(mask)
+        keep[rows[first]] = True
+        self.drawn = len(first)
+        return keep
+
+
+class _TreeViewBox(pg.ViewBox):
+    """Drag pans, wheel zooms, Shift+drag draws a selection box."""
+
+    box_selected = Signal(QRectF, bool)  # rect in view coordinates, additive
+
+    def __init__(self) -> None:
+        super().__init__(enableMenu=False)
+        self.setMouseMode(pg.ViewBox.PanMode)
+        self._band = QGraphicsRectItem(0, 0, 1, 1)
+        self._band.setPen(QPen(QColor(108, 140, 255, 220), 0))
+        self._band.setBrush(QBrush(QColor(108, 140, 255, 50)))
+        self._band.setZValue(1e9)
+        self._band.hide()
+        self.addItem(self._band, ignoreBounds=True)
+
+    def mouseDragEvent(self, ev, axis=None):  # noqa: N802 (Qt naming)
+        if ev.button() == Qt.MouseButton.LeftButton and ev.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            ev.accept()
+            a = self.mapToView(ev.buttonDownPos())
+            b = self.mapToView(ev.pos())
+            rect = QRectF(a, b).normalized()
+            if ev.isFinish():
+                self._band.hide()
+                self.box_selected.emit(rect, bool(ev.modifiers() & Qt.KeyboardModifier.ControlModifier))
+            else:
+                self._band.setRect(rect)
+                self._band.show()
+            return
+        super().mouseDragEvent(ev, axis)
+
+
+class LineageTree(QWidget):
+    """All lineages of a project as one tree. Reusable: give it a project, call ``reload()``."""
+
+    current_changed = Signal(str)  # the version the user picked (click, keys)
+    selection_changed = Signal(list)  # every selected version id, current first
+    activated = Signal(str)  # double-click or Enter: play it
+    context_requested = Signal(list, QPoint)  # right-click: selected ids, global position
+
+    def __init__(self, project, parent=None) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.table = None
+        self.lay = None
+        self.color_mode = "reward"
+        self.selected: list[int] = []  # rows, current first
+        self.match: np.ndarray | None = None  # bool per row when a filter is on
+        self._counter = None
+        self._thumbs: dict[str, QGraphicsPixmapItem] = {}
+        self._thumb_cache: dict[str, QPixmap | None] = {}
+        self._lineage_titles: dict[str, str] = {}
+        self.last_reload_s = 0.0
+        self._c = colors()
+
+        # -- toolbar ------------------------------------------------------------------------
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search versions: game, mechanic, direction, note, id…")
+        self.search.setClearButtonEnabled(True)
+        self.search.setToolTip("Matches light up, the rest dims. Enter jumps to the next match.")
+        self.color_box = QComboBox()
+        self.color_box.addItems(["Colour: reward", "Colour: status", "Colour: rating"])
+        self.color_box.setToolTip("What the colour of each node shows")
+        self.status_box = QComboBox()
+        self.status_box.addItems(["Any verdict", "Playable", "Broken", "Rejected", "Not finished"])
+        self.min_reward = QDoubleSpinBox()
+        self.min_reward.setRange(0.0, 1.0)
+        self.min_reward.setSingleStep(0.05)
+        self.min_reward.setDecimals(2)
+        self.min_reward.setPrefix("score ≥ ")
+        self.min_reward.setToolTip("Only versions scoring at least this much")
+        self.favourites = QCheckBox("★ only")
+        self.favourites.setToolTip("Only favourite versions")
+        self.fit_button = QToolButton()
+        self.fit_button.setText("Fit")
+        self.fit_button.setToolTip("Show the whole tree (Home)")
+        self.fit_button.clicked.connect(self.fit_all)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.setSpacing(6)
+        bar.addWidget(self.search, 3)
+        for w in (self.status_box, self.min_reward, self.favourites, self.color_box, self.fit_button):
+            bar.addWidget(w)
+
+        # -- the picture ----------------------------------------------------------------------
+        self.view = pg.GraphicsView()
+        self.view.setBackground(self._c["base"])
+        self.view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.vb = _TreeViewBox()
+        self.vb.invertY(True)
+        self.view.setCentralItem(self.vb)
+        self.vb.box_selected.connect(self._select_box)
+        self.edge_items: dict[str, pg.PlotCurveItem] = {}
+        for style, qt_style in (("line", Qt.PenStyle.SolidLine), ("dash", Qt.PenStyle.DashLine),
+                                ("dot", Qt.PenStyle.DotLine), ("dashdot", Qt.PenStyle.DashDotLine)):
+            pen = QPen(QColor(self._c["muted"]), 0)  # cosmetic
+            pen.setStyle(qt_style)
+            if style == "dash":
+                pen.setColor(QColor("#b07cff"))
+            item = pg.PlotCurveItem(pen=pen, connect="pairs", antialias=False, skipFiniteCheck=True)
+            item.setZValue(-10)
+            self.vb.addItem(item)
+            self.edge_items[style] = item
+        self.nodes = _Nodes(pxMode=True, size=9, pen=None, antialias=True)
+        self.nodes.setZValue(0)
+        self.vb.addItem(self.nodes)
+        self.ring = pg.ScatterPlotItem(pxMode=True, size=17, brush=None,
+                                       pen=pg.mkPen(self._c["highlight"], width=2.2))
+        self.ring.setZValue(5)
+        self.vb.addItem(self.ring)
+        self.current_ring = pg.ScatterPlotItem(pxMode=True, size=21, brush=None,
+                                               pen=pg.mkPen(self._c["text"], width=2.5))
+        self.current_ring.setZValue(6)
+        self.vb.addItem(self.current_ring)
+        self.labels: list[pg.TextItem] = []
+        self.view.scene().sigMouseClicked.connect(self._clicked)
+        self.vb.sigRangeChanged.connect(lambda *_: self._thumb_timer.start())
+        self.vb.sigRangeChanged.connect(lambda *_: self._fit_labels())
+        self._thumb_timer = QTimer(self, singleShot=True, interval=120)
+        self._thumb_timer.timeout.connect(self._update_thumbnails)
+
+        self.summary = QLabel()
+        self.summary.setObjectName("Muted")
+        self.legend = QLabel()
+        self.legend.setObjectName("Muted")
+        foot = QHBoxLayout()
+        foot.setContentsMargins(2, 0, 2, 0)
+        foot.addWidget(self.summary, 1)
+        foot.addWidget(self.legend)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 4)
+        lay.setSpacing(6)
+        lay.addLayout(bar)
+        lay.addWidget(self.view, 1)
+        lay.addLayout(foot)
+
+        self._filter_timer = QTimer(self, singleShot=True, interval=150)
+        self._filter_timer.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(lambda _t: self._filter_timer.start())
+        self.search.returnPressed.connect(self.next_match)
+        for signal in (self.status_box.currentIndexChanged, self.min_reward.valueChanged,
+                       self.favourites.toggled):
+            signal.connect(lambda *_: self.apply_filter())
+        self.color_box.currentIndexChanged.connect(lambda i: self.set_color_mode(COLOR_MODES[i]))
+        for keys, slot in (("Home", self.fit_all), ("Return", self._activate_current),
+                           ("Left", lambda: self._step("sibling", -1)),
+                           ("Right", lambda: self._step("sibling", 1)),
+                           ("Up", lambda: self._step("parent", 0)), ("Down", lambda: self._step("child", 0))):
+            sc = QShortcut(QKeySequence(keys), self.view)
+            sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            sc.activated.connect(slot)
+        self.view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    # -- data -----------------------------------------------------------------------------------
+    def reload(self, keep_view: bool = False) -> None:
+        """Read every version (numpy columns), lay the forest out, draw it."""
+        t0 = time.perf_counter()
+        current = self.current_id()
+        selected_ids = self.selected_ids()
+        self._counter = self.project.change_counter()
+        self.table = self.project.version_table()
+        self._lineage_titles = {l.id: l.title for l in self.project.lineages()}
+        self.lay = layout(self.table.parent, self.table.lineage, len(self.table.lineage_ids))
+        self._draw_edges()
+        self._draw_labels()
+        row_of = self.table.row_of
+        self.selected = [row_of[v] for v in ([current] if current else []) + selected_ids
+                         if v in row_of]
+        self.selected = list(dict.fromkeys(self.selected))
+        self.apply_filter(redraw_only=True)
+        if not keep_view:
+            self.fit_all()
+        self._update_thumbnails()
+        self.last_reload_s = time.perf_counter() - t0
+
+    def refresh_if_changed(self) -> bool:
+        """Reload when the project changed since the last look (a worker added versions…)."""
+        counter = self.project.change_counter()
+        if counter == self._counter:
+            return False
+        self.reload(keep_view=True)
+        return True
+
+    # -- drawing ---------------------------------------------------------------------------------
+    def _draw_edges(self) -> None:
+        t, L = self.table, self.lay
+        child = np.flatnonzero(t.parent >= 0)
+        op_names = np.array([o.value for o in OPERATORS])
+        styles = np.array([_EDGE_STYLES.get(o, "line") for o in op_names])
+        child_style = styles[t.operator[child]] if len(child) else np.array([], dtype=styles.dtype)
+        groups = {"line": [], "dash": [], "dot": [], "dashdot": []}
+        for style in ("line", "dot", "dashdot"):
+            rows = child[child_style == style]
+            groups[style].append((t.parent[rows], rows))
+        if len(t.extra_edges):
+            groups["dash"].append((t.extra_edges[:, 0], t.extra_edges[:, 1]))
+        for style, parts in groups.items():
+            if parts:
+                p = np.concatenate([a for a, _ in parts]).astype(np.int64)
+                c = np.concatenate([b for _, b in parts]).astype(np.int64)
+            else:
+                p = c = np.zeros(0, np.int64)
+            xs, ys = edge_segments(L.x, L.y, p, c)
+            self.edge_items[style].setData(xs, ys, connect="pairs")
+
+    def _draw_labels(self) -> None:
+        for item in self.labels:
+            self.vb.removeItem(item)
+        self.labels = []
+        for i, lid in enumerate(self.table.lineage_ids):
+            x = self.lay.lineage_x[i]
+            if not math.isfinite(x):
+                continue
+            label = pg.TextItem(self._lineage_titles.get(lid, lid), color=self._c["text"], anchor=(0.5, 1.0))
+            label.setPos(x, -0.45)
+            label.setToolTip(f"Lineage {self._lineage_titles.get(lid, lid)}")
+            label.full_text = self._lineage_titles.get(lid, lid)
+            label.column = x
+            self.vb.addItem(label, ignoreBounds=True)
+            self.labels.append(label)
+        self.labels.sort(key=lambda item: item.column)
+        self._fit_labels()
+
+    def _fit_labels(self) -> None:
+        """Elide lineage titles to the room between neighbouring lineages on screen."""
+        if not self.labels:
+            return
+        px, _py = self.vb.viewPixelSize()
+        if not px or not math.isfinite(px):
+            return
+        metrics = self.fontMetrics()
+        centres = [item.column / px for item in self.labels]
+        for i, item in enumerate(self.labels):
+            left = centres[i] - centres[i - 1] if i else 1e9
+            right = centres[i + 1] - centres[i] if i + 1 < len(self.labels) else 1e9
+            room = int(min(left, right, 400) - 10)
+            text = metrics.elidedText(item.full_text, Qt.TextElideMode.ElideRight, max(room, 0))
+            item.setVisible(room >= 24)
+            if item.textItem.toPlainText() != text:
+                item.setText(text)
+
+    def _node_colors(self) -> tuple[np.ndarray, list[QBrush]]:
+        """Palette index per row, and the palette (dimmed copies follow the bright ones)."""
+        t = self.table
+        if self.color_mode == "status":
+            names = [s.value for s in STATUSES]
+            palette = [STATUS_COLORS.get(n, _NO_VALUE) for n in names]
+            index = t.status.astype(np.int64)
+        elif self.color_mode == "rating":
+            palette = [_NO_VALUE] + [_RAMP[min(9, 1 + 2 * k)] for k in range(6)]  # unrated, 0..5 stars
+            index = np.where(t.rating < 0, 0, t.rating.astype(np.int64) + 1)
+        else:
+            palette = [_NO_VALUE] + _RAMP
+            r = t.reward
+            index = np.where(np.isnan(r), 0, 1 + np.clip((np.nan_to_num(r) * 10).astype(np.int64), 0, 9))
+        bright = [QColor(c) for c in palette]
+        dim = []
+        for c in bright:
+            d = QColor(c)
+            d.setAlpha(45)
+            dim.append(d)
+        if self.match is not None:
+            index = np.where(self.match, index, index + len(bright))
+        return index, [QBrush(c) for c in bright + dim]
+
+    def _draw_nodes(self) -> None:
+        t, L = self.table, self.lay
+        if t is None:
+            return
+        index, brushes = self._node_colors()
+        # Favourites are drawn as stars, the rest as circles; deleted versions are not in the table.
+        symbols = np.where(t.favourite, "star", "o") if t.favourite.any() else "o"
+        brush_array = np.empty(len(brushes), dtype=object)
+        brush_array[:] = brushes
+        self.nodes.priority = self.match
+        self.nodes.setData(x=L.x, y=L.y, brush=brush_array[index], symbol=symbols,
+                           size=np.where(t.favourite, 14, 9) if t.favourite.any() else 9)
+        self._draw_selection()
+        self._update_legend()
+
+    def _draw_selection(self) -> None:
+        L = self.lay
+        rows = self.selected
+        if L is None or not rows:
+            self.ring.setData([], [])
+            self.current_ring.setData([], [])
+            return
+        self.ring.setData(L.x[rows], L.y[rows])
+        self.current_ring.setData(L.x[rows[:1]], L.y[rows[:1]])
+
+    def _update_legend(self) -> None:
+        if self.color_mode == "status":
+            parts = [(STATUS_COLORS[k], k) for k in ("evaluated", "broken", "rejected", "generating")]
+        elif self.color_mode == "rating":
+            parts = [(_NO_VALUE, "unrated"), (_RAMP[1], "0★"), (_RAMP[9], "5★")]
+        else:
+            parts = [(_NO_VALUE, "no score"), (_RAMP[0], "0"), (_RAMP[5], "0.5"), (_RAMP[9], "1")]
+        self.legend.setText("  ".join(f"<span style='color:{c}'>●</span> {n}" for c, n in parts))
+
+    def set_color_mode(self, mode: str) -> None:
+        if mode not in COLOR_MODES:
+            raise ValueError(f"colour mode must be one of {', '.join(COLOR_MODES)}")
+        self.color_mode = mode
+        if self.color_box.currentIndex() != COLOR_MODES.index(mode):
+            self.color_box.setCurrentIndex(COLOR_MODES.index(mode))
+        self._draw_nodes()
+
+    # -- filter and search -------------------------------------------------------------------------
+    def _text_matches(self, text: str) -> np.ndarray:
+        t = self.table
+        like = f"%{text}%"
+        under = f"%{text.replace(' ', '_')}%"
+        sql = ("SELECT v.id FROM version v JOIN lineage l ON l.id = v.lineage_id WHERE v.deleted_at IS NULL"
+               " AND (l.title LIKE ? OR v.direction LIKE ? OR v.note LIKE ? OR v.mechanics LIKE ?"
+               " OR v.mechanics LIKE ? OR v.model LIKE ? OR v.id LIKE ? OR v.operator LIKE ?)")
+        rows = self.project.db.execute_sql(sql, (like, like, like, like, under, like, f"{text}%", like))
+        row_of = t.row_of
+        mask = np.zeros(len(t), dtype=bool)
+        hits = [row_of[r[0]] for r in rows if r[0] in row_of]
+        mask[hits] = True
+        return mask
+
+    def apply_filter(self, redraw_only: bool = False) -> None:
+        t = self.table
+        if t is None:
+            return
+        mask = np.ones(len(t), dtype=bool)
+        active = False
+        text = self.search.text().strip()
+        if text:
+            mask &= self._text_matches(text)
+            active = True
+        status = self.status_box.currentIndex()
+        if status:
+            codes = _status_codes()
+            wanted = {1: ["evaluated"], 2: ["broken"], 3: ["rejected"],
+                      4: ["queued", "generating", "validating"]}[status]
+            mask &= np.isin(t.status, [codes[w] for w in wanted])
+            active = True
+        if self.min_reward.value() > 0:
+            mask &= np.nan_to_num(t.reward, nan=-1.0) >= self.min_reward.value()
+            active = True
+        if self.favourites.isChecked():
+            mask &= t.favourite
+            active = True
+        self.match = mask if active else None
+        self._draw_nodes()
+        n = len(t)
+        lineages = len([x for x in self.lay.lineage_x if math.isfinite(x)])
+        if active:
+            self.summary.setText(f"{int(mask.sum()):,} of {n:,} versions match")
+        else:
+            self.summary.setText(f"{n:,} versions in {lineages} lineages")
+
+    def matching_ids(self) -> list[str]:
+        if self.table is None:
+            return []
+        rows = range(len(self.table)) if self.match is None else np.flatnonzero(self.match)
+        return [self.table.ids[r] for r in rows]
+
+    def next_match(self) -> None:
+        """Select the next matching version after the current one and bring it into view."""
+        if self.match is None or not self.match.any():
+            return
+        rows = np.flatnonzero(self.match)
+        cur = self.selected[0] if self.selected else -1
+        later = rows[rows > cur]
+        row = int(later[0] if len(later) else rows[0])
+        self._set_selection([row])
+        self.center_on(self.table.ids[row])
+
+    # -- selection --------------------------------------------------------------------------------
+    def current_id(self) -> str | None:
+        return self.table.ids[self.selected[0]] if self.table is not None and self.selected else None
+
+    def selected_ids(self) -> list[str]:
+        return [self.table.ids[r] for r in self.selected] if self.table is not None else []
+
+    def select(self, ids, center: bool = False) -> None:
+        """Select these versions (the first becomes current) as if the user had clicked them."""
+        if isinstance(ids, str):
+            ids = [ids]
+        if self.table is None:
+            return
+        row_of = self.table.row_of
+        rows = [row_of[v] for v in ids if v in row_of]
+        self._set_selection(rows)
+        if center and rows:
+            self.center_on(self.table.ids[rows[0]])
+
+    def _set_selection(self, rows: list[int], emit: bool = True) -> None:
+        old_current = self.selected[0] if self.selected else None
+        self.selected = list(dict.fromkeys(int(r) for r in rows))
+        self._draw_selection()
+        if not emit:
+            return
+        self.selection_changed.emit(self.selected_ids())
+        if self.selected and self.selected[0] != old_current:
+            self.current_changed.emit(self.table.ids[self.selected[0]])
+
+    def row_at(self, scene_pos: QPointF, radius_px: float = 9.0) -> int | None:
+        """The node under a scene position (within ``radius_px`` on screen), nearest first."""
+        if self.table is None or not len(self.table):
+            return None
+        p = self.vb.mapSceneToView(scene_pos)
+        px, py = self.vb.viewPixelSize()
+        dx = (self.lay.x - p.x()) / px
+        dy = (self.lay.y - p.y()) / py
+        d2 = dx * dx + dy * dy
+        row = int(np.argmin(d2))
+        return row if d2[row] <= radius_px * radius_px else None
+
+    def _clicked(self, ev) -> None:
+        row = self.row_at(ev.scenePos())
+        self.view.setFocus()
+        additive = bool(ev.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        if ev.button() == Qt.MouseButton.RightButton:
+            if row is not None and row not in self.selected:
+                self._set_selection([row])
+            if self.selected:
+                self.context_requested.emit(self.selected_ids(), ev.screenPos().toPoint())
+            ev.accept()
+            return
+        if ev.button() != Qt.MouseButton.LeftButton:
+            return
+        if row is None:
+            if not additive:
+                self._set_selection([])
+            return
+        if ev.double():
+            self._set_selection([row] + [r for r in self.selected if r != row])
+            self.activated.emit(self.table.ids[row])
+        elif additive:
+            if row in self.selected:
+                self._set_selection([r for r in self.selected if r != row])
+            else:
+                self._set_selection([row] + self.selected)
+        else:
+            self._set_selection([row])
+        ev.accept()
+
+    def _select_box(self, rect: QRectF, additive: bool) -> None:
+        L = self.lay
+        if L is None:
+            return
+        inside = np.flatnonzero((L.x >= rect.left()) & (L.x <= rect.right())
+                                & (L.y >= rect.top()) & (L.y <= rect.bottom()))
+        if self.match is not None:
+            inside = inside[self.match[inside]]
+        rows = (self.selected if additive else []) + inside.tolist()
+        self._set_selection(rows)
+
+    def _activate_current(self) -> None:
+        if self.selected:
+            self.activated.emit(self.table.ids[self.selected[0]])
+
+    def _step(self, how: str, direction: int) -> None:
+        """Keyboard walk: Up to the parent, Down to the first child, Left/Right among siblings."""
+        t = self.table
+        if t is None or not len(t):
+            return
+        if not self.selected:
+            self._set_selection([0])
+            return
+        row = self.selected[0]
+        target = None
+        if how == "parent" and t.parent[row] >= 0:
+            target = int(t.parent[row])
+        elif how == "child":
+            kids = np.flatnonzero(t.parent == row)
+            target = int(kids[0]) if len(kids) else None
+        elif how == "sibling":
+            same = np.flatnonzero(self.lay.y == self.lay.y[row])
+            order = same[np.argsort(self.lay.x[same], kind="stable")]
+            pos = int(np.flatnonzero(order == row)[0]) + direction
+            target = int(order[pos]) if 0 <= pos < len(order) else None
+        if target is not None:
+            self._set_selection([target])
+            self.ensure_visible(self.table.ids[target])
+
+    # -- view ---------------------------------------------------------------------------------------
+    def fit_all(self) -> None:
+        L = self.lay
+        if L is None or not len(L):
+            self.vb.setRange(xRange=(-1, 1), yRange=(-1, 1), padding=0)
+            return
+        x0, x1 = float(L.x.min()), float(L.x.max())
+        y1 = float(L.y.max())
+        self.vb.setRange(xRange=(x0 - 0.8, x1 + 0.8), yRange=(-1.1, max(y1, 2.0) + 0.6), padding=0)
+
+    def center_on(self, version_id: str, columns: float = 12.0) -> None:
+        row = self.table.row_of.get(version_id) if self.table is not None else None
+        if row is None:
+            return
+        x, y = float(self.lay.x[row]), float(self.lay.y[row])
+        self.vb.setRange(xRange=(x - columns / 2, x + columns / 2), yRange=(y - 3, y + 3), padding=0)
+
+    def ensure_visible(self, version_id: str) -> None:
+        row = self.table.row_of.get(version_id)
+        if row is None:
+            return
+        (x0, x1), (y0, y1) = self.vb.viewRange()
+        x, y = self.lay.x[row], self.lay.y[row]
+        if not (x0 <= x <= x1 and y0 <= y <= y1):
+            w, h = x1 - x0, y1 - y0
+            self.vb.setRange(xRange=(x - w / 2, x + w / 2), yRange=(y - h / 2, y + h / 2), padding=0)
+
+    def visible_rows(self) -> np.ndarray:
+        (x0, x1), (y0, y1) = self.vb.viewRange()
+        L = self.lay
+        return np.flatnonzero((L.x >= x0) & (L.x <= x1) & (L.y >= y0) & (L.y <= y1))
+
+    # -- thumbnails ------------------------------------------------------------------------------
+    def thumbnails_shown(self) -> list[str]:
+        return list(self._thumbs)
+
+    def _update_thumbnails(self) -> None:
+        if self.lay is None or not len(self.lay):
+            return
+        px, _py = self.vb.viewPixelSize()
+        wanted: list[str] = []
+        if px > 0 and 1.0 / px >= THUMB_MIN_PX:
+            rows = self.visible_rows()
+            if len(rows) <= THUMB_MAX:
+                wanted = [self.table.ids[r] for r in rows]
+        for vid in list(self._thumbs):
+            if vid not in wanted or self.table.row_of.get(vid) is None:
+                self.vb.removeItem(self._thumbs.pop(vid))
+        width = int(min(160, max(64, 0.8 / px))) if px > 0 else 96
+        for vid in wanted:
+            pix = self._thumbnail(vid)
+            if pix is None:
+                continue
+            item = self._thumbs.get(vid)
+            scaled = pix.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
+            if item is None:
+                item = QGraphicsPixmapItem()
+                item.setFlag(QGraphicsPixmapItem.GraphicsItemFlag.ItemIgnoresTransformations)
+                item.setZValue(3)
+                item.setToolTip(self.describe(vid))
+                self.vb.addItem(item, ignoreBounds=True)
+                self._thumbs[vid] = item
+            item.setPixmap(scaled)
+            row = self.table.row_of[vid]
+            item.setOffset(-scaled.width() / 2, 12)
+            item.setPos(self.lay.x[row], self.lay.y[row])
+
+    def _thumbnail(self, version_id: str) -> QPixmap | None:
+        if version_id not in self._thumb_cache:
+            data = self.project.thumbnail(version_id)
+            pix = None
+            if data:
+                pix = QPixmap()
+                if not pix.loadFromData(data):
+                    pix = None
+            self._thumb_cache[version_id] = pix
+        return self._thumb_cache[version_id]
+
+    def describe(self, version_id: str) -> str:
+        """A one-line description of a version for tooltips and the status bar."""
+        t = self.table
+        row = t.row_of.get(version_id)
+        if row is None:
+            return version_id
+        title = self._lineage_titles.get(t.lineage_ids[t.lineage[row]], "")
+        op = OPERATORS[t.operator[row]].value
+        status = STATUSES[t.status[row]].value
+        reward = t.reward[row]
+        score = "no score" if math.isnan(reward) else f"score {reward:.2f}"
+        gen = int(t.generation[row])
+        return f"{title} · gen {gen} · {op} · {status} · {score}"
