@@ -47,3 +47,29 @@ def test_explore_manual_and_repair(qapp, project):
     assert repaired["ok"] and project.version(repaired["version_id"]).parents == (root.id,)
     assert project.version(repaired["version_id"]).operator == "repair"
     assert project.version(explored["version_id"]).operator == "explore"
+
+
+def test_studio_jobs_import_idea_and_evolve(qapp, project):
+    """The studio's New lineage and Evolve actions run as jobs too (the GUI never waits on them)."""
+    html = project.version_files(roots(project, "Orbit Toy")[0].id)["index.html"].decode()
+    before = {lin.id for lin in project.lineages()}
+    imported = JOB_FUNCTIONS["import"](project, {"html": html, "title": "My Orbit", "seconds": 1.5})
+    assert imported["ok"], imported
+    lin = project.lineages()[-1]
+    assert lin.id not in before and lin.title == "My Orbit"
+    assert project.version(imported["version_id"]).operator == "import"
+    assert JOB_FUNCTIONS["import"](project, {"html": " ", "title": "x"})["ok"] is False
+
+    idea = JOB_FUNCTIONS["idea"](project, {"prompt": "a frog hopping between lily pads", "seconds": 1.5,
+                                           "seed": 2})
+    assert idea["ok"], idea
+    assert project.version(idea["version_id"]).operator == "idea"
+    assert JOB_FUNCTIONS["idea"](project, {"prompt": "  "})["ok"] is False
+
+    sky, = roots(project, "Sky Hopper")
+    seen = []
+    out = JOB_FUNCTIONS["evolve"](project, {"lineage_id": sky.lineage_id, "generations": 1, "population": 2,
+                                            "seconds": 1.5}, progress=lambda f, m: seen.append(f))
+    assert out["generations"] == 1 and out["versions"] >= 1
+    assert "generations" in out["message"] and len(project.versions(sky.lineage_id)) > 1
+    assert seen and max(seen) <= 0.85  # below the commit point: a cancel always stops a run

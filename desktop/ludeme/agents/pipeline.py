@@ -360,6 +360,7 @@ def import_game(project, html: bytes, *, title: str, eval_settings=None, evaluat
     text = html.decode("utf-8", "replace")
     progress(0.2, "playtesting the imported game")
     report = _evaluate(evaluate_fn or _default_evaluate, text, eval_settings or EvaluationSettings(), None, (), result)
+    progress(0.9, "saving the imported game")
     lineage = project.add_lineage(title[:120] or "Imported game", description=f"Imported: {report.verdict}",
                                   tags=["imported"])
     realised = kit_modules(text)

@@ -138,8 +138,61 @@ def repair_job(project, payload: Mapping[str, Any], *, job_id: int | None = None
                       job_id=job_id, progress=progress)
 
 
+def import_job(project, payload: Mapping[str, Any], *, job_id: int | None = None,
+               progress: Progress | None = None) -> dict:
+    """payload: html, title, seconds. A person's HTML game becomes the root of a new lineage."""
+    from ludeme.agents.pipeline import import_game
+
+    html = payload.get("html") or ""
+    if not str(html).strip():
+        return {"ok": False, "error": "the HTML file is empty"}
+    result = import_game(project, str(html).encode("utf-8"), title=str(payload.get("title") or "Imported game"),
+                         eval_settings=_eval_settings(payload), progress=progress)
+    return result.to_dict()
+
+
+def idea_job(project, payload: Mapping[str, Any], *, job_id: int | None = None,
+             progress: Progress | None = None) -> dict:
+    """payload: prompt, title, model, api_base, seed, seconds. A new lineage from a one-line idea."""
+    from ludeme.agents.pipeline import new_from_idea
+
+    prompt = " ".join(str(payload.get("prompt") or "").split())
+    if not prompt:
+        return {"ok": False, "error": "the idea is empty"}
+    seed = payload.get("seed")
+    result = new_from_idea(project, prompt, title=payload.get("title") or None, model=payload.get("model") or None,
+                           api_base=payload.get("api_base") or None, settings=_agent_settings(project),
+                           eval_settings=_eval_settings(payload), seed=None if seed is None else int(seed),
+                           progress=progress)
+    return result.to_dict()
+
+
+def evolve_job(project, payload: Mapping[str, Any], *, job_id: int | None = None,
+               progress: Progress | None = None) -> dict:
+    """payload: lineage_id, generations, population, budget_usd, model, seed, seconds. Runs (or resumes)
+    an evolution of the lineage. Every child is saved in its own transaction, so cancelling stops the
+    run between children and keeps what it made; the run resumes where it stopped next time."""
+    from ludeme.evolution.engine import evolve
+
+    progress = progress or (lambda fraction, message: None)
+    budget = payload.get("budget_usd")
+    summary = evolve(project, str(payload["lineage_id"]), generations=int(payload.get("generations") or 3),
+                     population=int(payload.get("population") or 4),
+                     budget_usd=None if budget in (None, "") else float(budget),
+                     model=payload.get("model") or None, seed=int(payload.get("seed") or 0),
+                     seconds=payload.get("seconds"),
+                     # below the commit point until the end: a cancel always stops the run
+                     progress=lambda fraction, message: progress(min(0.85, 0.85 * float(fraction)), message))
+    result = summary.to_dict()
+    best = "–" if summary.best_reward is None else f"{summary.best_reward:.3f}"
+    result["message"] = (f"{summary.generations}/{summary.target} generations, {summary.versions} versions, "
+                         f"best {best}")
+    return result
+
+
 JOB_FUNCTIONS: dict[str, JobFunction] = {"mutate": mutate_job, "fork": fork_job, "crossover": crossover_job,
-                                         "explore": explore_job, "manual": manual_job, "repair": repair_job}
+                                         "explore": explore_job, "manual": manual_job, "repair": repair_job,
+                                         "import": import_job, "idea": idea_job, "evolve": evolve_job}
 
 
 def register(kind: str, fn: JobFunction) -> None:
