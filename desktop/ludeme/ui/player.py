@@ -3,11 +3,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
-from PySide6.QtWebEngineCore import QWebEnginePage
+from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineScript
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QApplication, QLabel, QSizePolicy, QToolBar, QVBoxLayout, QWidget
 
+from ludeme.runtime.policy import injected_script
 from ludeme.runtime.sandbox import SandboxPage, SandboxProfile
+
+SEED_SCRIPT = "ludeme-seeded-random"
 
 
 _KEYS = {
@@ -31,6 +34,7 @@ class GamePlayer(QWidget):
         super().__init__(parent)
         self.sandbox = sandbox
         self.version_id: str | None = None
+        self.seed: int | None = None  # None: the game's own Math.random; else a seeded stream
         self.view = QWebEngineView(self)
         self.page = None
         self._new_page()
@@ -79,6 +83,7 @@ class GamePlayer(QWidget):
         self.page.game_stopped.connect(self._on_stopped)
         self.view.setPage(self.page)
         self._page_dead = False
+        self._install_seed()
         if old is not None:
             old.watchdog.stop()
             old.deleteLater()
@@ -92,6 +97,20 @@ class GamePlayer(QWidget):
         action.triggered.connect(slot)
         self.toolbar.addAction(action)
         return action
+
+    def _install_seed(self) -> None:
+        scripts = self.page.scripts()
+        for old in scripts.find(SEED_SCRIPT):
+            scripts.remove(old)
+        if self.seed is None:
+            return
+        script = QWebEngineScript()
+        script.setName(SEED_SCRIPT)
+        script.setSourceCode(injected_script("seeded_random.js").replace("__LUDEME_SEED__", str(self.seed)))
+        script.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentCreation)
+        script.setWorldId(QWebEngineScript.ScriptWorldId.MainWorld)
+        script.setRunsOnSubFrames(True)
+        scripts.insert(script)
 
     def _set_enabled(self, on: bool) -> None:
         for a in (self.restart_action, self.pause_action, self.mute_action):
@@ -111,6 +130,30 @@ class GamePlayer(QWidget):
         self.page.setLifecycleState(QWebEnginePage.LifecycleState.Active)
         self.page.load_version(version_id)
         self._set_enabled(True)
+
+    def set_seed(self, seed: int | None) -> None:
+        """Seed Math.random and crypto random (this player's pages only) from the next load on;
+        two players with the same seed give their games the same random stream. None: unseeded."""
+        self.seed = None if seed is None else int(seed) & 0xFFFFFFFF
+        self._install_seed()
+
+    def scope_shortcuts(self) -> None:
+        """Make Restart/Pause/Mute shortcuts work only while focus is inside this player, so several
+        players can share a window (identical window-wide shortcuts would cancel each other)."""
+        for a in (self.restart_action, self.pause_action, self.mute_action):
+            self.addAction(a)
+            a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    def key_target(self) -> QWidget:
+        """The widget that receives the game's keyboard input (Chromium's render widget)."""
+        return self.view.focusProxy() or self.view
+
+    def send_key_event(self, event: QKeyEvent) -> None:
+        """Deliver a copy of a key press/release to the game, as if typed into it."""
+        copy = QKeyEvent(event.type(), event.key(), event.modifiers(), event.nativeScanCode(),
+                         event.nativeVirtualKey(), event.nativeModifiers(), event.text(),
+                         event.isAutoRepeat(), event.count())
+        QApplication.sendEvent(self.key_target(), copy)
 
     def stop(self) -> None:
         self._paint_poll.stop()
@@ -141,7 +184,7 @@ class GamePlayer(QWidget):
     def press_key(self, name: str, hold_ms: int = 60) -> None:
         """Send a real (trusted) key press to the game, as a person would."""
         key, text = _KEYS[name]
-        target = self.view.focusProxy() or self.view
+        target = self.key_target()
         QApplication.sendEvent(target, QKeyEvent(QEvent.Type.KeyPress, key, Qt.KeyboardModifier.NoModifier, text))
         QTimer.singleShot(hold_ms, lambda: QApplication.sendEvent(
             target, QKeyEvent(QEvent.Type.KeyRelease, key, Qt.KeyboardModifier.NoModifier, text)))
