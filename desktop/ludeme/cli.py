@@ -41,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("targets", nargs="+", metavar="GAME.html|VERSION_ID")
     ev.add_argument("--project", type=Path, help="project holding VERSION_ID (results are stored there)")
     ev.add_argument("--seconds", type=float, help="seconds of bot play (default from settings: 10)")
-    ev.add_argument("--bot", choices=("idle", "monkey", "explorer", "replay"))
+    ev.add_argument("--bot", help="idle, monkey, explorer, replay or a plugin bot (see `ludeme plugins`)")
     ev.add_argument("--trace", type=Path, help="input trace (JSON) for --bot replay")
     ev.add_argument("--seed", type=int)
     ev.add_argument("--record", type=Path, metavar="OUT.webm|OUT.mp4",
@@ -56,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     mu.add_argument("--api-base", help="OpenAI-compatible server, e.g. http://localhost:11434/v1")
     mu.add_argument("--seed", type=int)
     mu.add_argument("--seconds", type=float, help="seconds of bot play when evaluating")
+    mu.add_argument("--operator", metavar="NAME", help="a plugin mutation operator instead of the model (offline)")
     mu.add_argument("--json", action="store_true")
     new = sub.add_parser("new", help="start a lineage from an idea or an HTML game")
     new.add_argument("--project", type=Path, required=True)
@@ -124,6 +125,8 @@ def _parser() -> argparse.ArgumentParser:
     im.add_argument("--project", type=Path, required=True)
     im.add_argument("--copy", action="store_true",
                     help="import under new ids (for a bundle this project already has)")
+    pl = sub.add_parser("plugins", help="list the loaded plugins, what they add, and any problems")
+    pl.add_argument("--json", action="store_true")
     return p
 
 
@@ -252,6 +255,19 @@ def _version_ids(project, *ids: str) -> None:
     for vid in ids:
         if vid not in known:
             raise UsageError(f"no version {vid!r} in {project.path}")
+
+
+def cmd_plugins(args) -> int:
+    from ludeme.plugin_api import get_host
+
+    host = get_host()
+    if args.json:
+        print(json.dumps({"plugins": [{"name": p.name, "origin": p.origin, "contributions": list(p.contributions)}
+                                      for p in host.plugins],
+                          "problems": [{"name": p.name, "reason": p.reason} for p in host.problems]}, indent=2))
+    else:
+        print("\n".join(host.summary_lines()) or "no plugins")
+    return 0
 
 
 def cmd_evolve(args) -> int:
@@ -388,7 +404,7 @@ def main(argv: list[str] | None = None) -> int:
         handler = {"gui": cmd_gui, "list": cmd_list, "init": cmd_init, "evaluate": cmd_evaluate,
                    "mutate": cmd_mutate, "new": cmd_new, "models": cmd_models, "key": cmd_key,
                    "worker": cmd_worker, "vote": cmd_vote, "rate": cmd_rate,
-                   "ratings": cmd_ratings, "evolve": cmd_evolve,
+                   "ratings": cmd_ratings, "evolve": cmd_evolve, "plugins": cmd_plugins,
                    "export": cmd_export, "import": cmd_import}.get(args.command)
         if handler is None:  # bare `ludeme`: the studio on the default project
             args = _parser().parse_args(["gui"])

@@ -18,10 +18,36 @@ def resources_dir() -> Path:
     override = os.environ.get("LUDEME_RESOURCES")
     if override:
         return Path(override)
-    frozen_root = getattr(sys, "_MEIPASS", None)
-    if frozen_root:
-        return Path(frozen_root) / "resources"
+    frozen_root = _frozen_root()
+    if frozen_root is not None:
+        return frozen_root / "resources"
     return Path(__file__).resolve().parents[2] / "resources"
+
+
+def _frozen_root() -> Path | None:
+    """The bundle's data folder when running from a PyInstaller build (``_internal/``)."""
+    root = getattr(sys, "_MEIPASS", None)
+    if root:
+        return Path(root)
+    if getattr(sys, "frozen", False):  # a frozen build without _MEIPASS: data beside the program
+        return Path(sys.executable).resolve().parent
+    return None
+
+
+def plugins_dir() -> Path:
+    """The bundled plugins/ folder: beside resources/ in a checkout, inside the bundle when frozen."""
+    override = os.environ.get("LUDEME_PLUGINS_DIR")
+    if override:
+        return Path(override)
+    frozen_root = _frozen_root()
+    if frozen_root is not None:
+        return frozen_root / "plugins"
+    return Path(__file__).resolve().parents[2] / "plugins"
+
+
+def user_plugins_dir() -> Path:
+    """The user's own plugins (files or packages), under the data folder."""
+    return data_dir() / "plugins"
 
 
 def data_dir() -> Path:

@@ -21,7 +21,7 @@ GOOD = str(CORPUS / "good_square.html")
     (["evaluate", "missing.html"], "no such file"),
     (["evaluate", "abcdef0123456789"], "--project"),
     (["evaluate", GOOD, "--bot", "replay"], "--trace"),
-    (["evaluate", GOOD, "--bot", "genius"], "invalid choice"),
+    (["evaluate", GOOD, "--bot", "genius"], "unknown bot 'genius'"),
     (["evaluate", GOOD, GOOD, "--record", "x.webm"], "one game"),
 ])
 def test_bad_arguments(capsys, argv, needle):

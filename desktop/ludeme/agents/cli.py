@@ -51,12 +51,33 @@ def run_mutate(args, UsageError) -> int:
             project.version(args.version)
         except Exception:
             raise UsageError(f"no version {args.version} in {args.project.name}") from None
+        if getattr(args, "operator", None):
+            return _print(_plugin_operator(project, args, eval_settings, UsageError), args.json)
         result = mutate(project, args.version, direction=args.direction, model=args.model or None,
                         api_base=args.api_base, settings=_agent_settings(project), eval_settings=eval_settings,
                         seed=args.seed, progress=_progress(args.json))
         return _print(result, args.json)
     finally:
         project.close()
+
+
+def _plugin_operator(project, args, eval_settings, UsageError):
+    """``ludeme mutate --operator NAME``: a plugin operator writes the child, which is playtested and
+    saved like any other (operator ``mutate``, model ``plugin:NAME``)."""
+    from ludeme.agents.pipeline import save_evaluated
+    from ludeme.plugin_api import PluginError, get_host
+
+    if args.model:
+        raise UsageError("--operator and --model exclude each other: a plugin operator works offline")
+    seed = 0 if args.seed is None else args.seed
+    try:
+        files = get_host().run_operator(args.operator, project.version_files(args.version), args.direction, seed)
+    except PluginError as exc:
+        raise UsageError(str(exc)) from None
+    html = files["index.html"].decode("utf-8", "replace")
+    return save_evaluated(project, [args.version], html, operator="mutate", direction=args.direction,
+                          model=f"plugin:{args.operator}", seed=seed, eval_settings=eval_settings,
+                          progress=_progress(args.json))
 
 
 def run_new(args, UsageError) -> int:

@@ -468,11 +468,18 @@ BOTS: dict[str, type[Bot]] = {"idle": IdleBot, "monkey": MonkeyBot, "explorer": 
 def make_bot(name: str, *, seed: int = 1, fps: float = 30, sim_hz: float = 60, controls: Controls | None = None,
              width: int = 640, height: int = 480, trace: Iterable[Mapping[str, Any]] | None = None) -> Bot:
     """A fresh bot (see the module docstring). ``trace`` is required by, and only used by, ``replay``."""
-    try:
-        cls = BOTS[name]
-    except KeyError:
-        raise ValueError(f"unknown bot {name!r}; known: {', '.join(sorted(BOTS))}") from None
     kw = dict(seed=seed, fps=fps, sim_hz=sim_hz, controls=controls, width=width, height=height)
+    cls = BOTS.get(name)
+    if cls is None:  # a plugin bot (ludeme.plugin_api), guarded: if it fails while playing it goes quiet
+        from ludeme.plugin_api import PluginError, get_host
+
+        plugin_bots = get_host().bots()
+        if name not in plugin_bots:
+            raise ValueError(f"unknown bot {name!r}; known: {', '.join(sorted(BOTS) + sorted(plugin_bots))}")
+        try:
+            return get_host().make_bot(name, **kw)
+        except PluginError as exc:
+            raise ValueError(str(exc)) from None
     if cls is ReplayBot:
         if trace is None:
             raise ValueError("the replay bot needs a trace")

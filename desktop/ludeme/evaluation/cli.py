@@ -35,6 +35,15 @@ def _settings(args, UsageError):
             raise UsageError(f"--seconds must be between 0.5 and 120, not {args.seconds:g}")
         changes["seconds"] = args.seconds
     if args.bot:
+        from ludeme.evaluation.bots import BOTS
+
+        if args.bot not in BOTS:
+            from ludeme.plugin_api import get_host
+
+            plugin_bots = get_host().bots()
+            if args.bot not in plugin_bots:
+                known = ", ".join(list(BOTS) + sorted(plugin_bots))
+                raise UsageError(f"unknown bot {args.bot!r} (choose from {known})")
         changes["bot"] = args.bot
     if args.seed is not None:
         changes["seed"] = args.seed

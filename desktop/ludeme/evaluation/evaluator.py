@@ -417,7 +417,25 @@ class Evaluation:
         self.report.signals = self.signals
         self.report.console = [dict(level=c.level, message=c.message, line=c.line) for c in self.console[:500]]
         self.report.verdict, self.report.reasons = decide(self.findings)
+        self._plugin_terms(play)
         self._reward()
+
+    def _plugin_terms(self, play) -> None:
+        """Extra reward terms from plugin evaluators; a failing plugin is noted and left out."""
+        self._extra_terms = {}
+        try:
+            from ludeme.plugin_api import EvaluationContext, get_host
+
+            host = get_host()
+            if not host.evaluators():
+                return
+            frames = np.stack(play["small"]) if play is not None and play["small"] else None
+            ctx = EvaluationContext(html=self.html, verdict=self.report.verdict, metrics=dict(self.report.metrics),
+                                    frames=frames, fps=int(self.s.fps), report=self.report)
+            self._extra_terms, problems = host.evaluator_terms(ctx)
+        except Exception as exc:  # the plugin machinery itself must not cost the game its result
+            problems = [f"plugins: {type(exc).__name__}: {exc}"]
+        self.report.reasons += [f"plugin {p}" for p in problems]
 
     def _judge_play(self, play, errors) -> None:
         m = self.report.metrics
@@ -470,7 +488,8 @@ class Evaluation:
             realisation=realisation,
             structural=0.0 if is_root else structural_change(self.parent_html, self.html),
             novelty=0.0 if is_root and novelty is None else novelty, creativity=None,
-            mechanic_delta=1.0 if is_root else delta)  # a root's mechanics are all its own: not cosmetic
+            mechanic_delta=1.0 if is_root else delta,  # a root's mechanics are all its own: not cosmetic
+            extra=getattr(self, "_extra_terms", None) or None)
         _apply_reward(self.report, inputs)
 
 

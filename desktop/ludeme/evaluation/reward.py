@@ -12,6 +12,8 @@ Terms, each a value in 0..1 (``None`` = not available for this version):
 - penalty ``cosmetic``: for a child whose mechanic set is unchanged,
   max(0, 1 − c / cosmetic_threshold) × (1 − 0.5 · realisation) — a small change whose planned
   mechanics are realised ("deepen a mechanic") pays half, a change of the mechanic set pays nothing;
+- plugin terms (``RewardInputs.extra``, from plugin evaluators): values in 0..1 with the plugin's
+  weight, renormalised with the positive terms above; their breakdown entry names the plugin;
 - penalty ``regression``: the shell-collapse severity (lost canvas, loop, input, mechanics, …),
   at least 0.5 when the child collapsed.
 
@@ -74,6 +76,9 @@ class RewardInputs:
     novelty: float | None = None            # novelty(features, others)
     creativity: float | None = None         # judge score 0..10
     mechanic_delta: float | None = None     # 1 − Jaccard(parent mechanics, child mechanics)
+    # Plugin evaluator terms: {term: {"value": 0..1 | None, "weight": 0..1, "plugin": name}}; they
+    # join the positive terms and are renormalised with them.
+    extra: Mapping[str, Mapping[str, Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -183,6 +188,14 @@ def proxy_reward(inputs: RewardInputs, settings: RewardSettings | None = None) -
         "playability": None if play is None else _clamp(play),
     }
     weights = w.positive()
+    sources: dict[str, str] = {}
+    for name, term in (inputs.extra or {}).items():
+        if name in values:  # a plugin term never replaces a built-in one
+            continue
+        value = term.get("value")
+        values[name] = None if value is None else _clamp(value)
+        weights[name] = max(0.0, min(1.0, float(term.get("weight", 0.0))))
+        sources[name] = str(term.get("plugin", ""))
     avail = {k: weights[k] for k, v in values.items() if v is not None and weights[k] > 0}
     wsum = sum(avail.values())
     breakdown: dict[str, dict[str, Any]] = {}
@@ -192,6 +205,8 @@ def proxy_reward(inputs: RewardInputs, settings: RewardSettings | None = None) -
         contrib = eff * v if v is not None else 0.0
         positive += contrib
         breakdown[k] = {"value": v, "weight": round(eff, 6), "contribution": round(contrib, 6)}
+        if k in sources:
+            breakdown[k]["plugin"] = sources[k]
 
     cosmetic = 0.0
     if inputs.structural is not None and not (inputs.mechanic_delta or 0) > 0:
