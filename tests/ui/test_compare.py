@@ -148,6 +148,8 @@ def test_restart_together_and_mirrored_space_start_every_game(qtbot, env):
 def test_blind_vote_by_keyboard_hides_then_reveals_and_persists(qtbot, env):
     project, view, path = env["project"], env["view"], env["path"]
     ids, lineages = roots(project)
+    for vid, reward in zip(ids, (0.41, 0.73)):
+        project.update_version(vid, reward=reward)
     secrets = set(ids) | {lin.title for lin in lineages} | {lin.id for lin in lineages}
     got = []
     view.voted.connect(lambda *args: got.append(args))
@@ -158,7 +160,8 @@ def test_blind_vote_by_keyboard_hides_then_reveals_and_persists(qtbot, env):
     assert [p.title.text() for p in view.players[:2]] == ["A", "B"]
     leaks = [t for t in texts for s in secrets if s.lower() in t.lower()]
     assert not leaks, leaks
-    assert "reward" not in " ".join(texts).lower() and view.windowTitle() == "Blind A/B"
+    assert not {"reward", "elo", "0.41", "0.73"} & set(" ".join(texts).lower().split())
+    assert view.windowTitle() == "Blind A/B"
     assert not view.reveal.isVisible() and not view.next_button.isVisible()
 
     # The RNG decides the order (this one swaps them, so the vote must be un-shuffled); vote
@@ -175,12 +178,13 @@ def test_blind_vote_by_keyboard_hides_then_reveals_and_persists(qtbot, env):
     vote = project.votes()[-1]
     assert (vote.left, vote.right, vote.outcome, vote.blind) == (left, right, VoteOutcome(expected[2]), True)
 
-    # Identities are revealed: titles, rewards, the winner's frame; Next pair is offered.
+    # Identities are revealed: titles, rewards, ratings, the winner's frame; Next pair is offered.
     titles = [p.title.text() for p in view.players[:2]]
     for slot, vid in enumerate(view.shown):
-        lineage = project.lineage(project.version(vid).lineage_id).title
-        assert lineage in titles[slot] and "reward" in titles[slot]
-        assert lineage in view.reveal.text()
+        v = project.version(vid)
+        lineage = project.lineage(v.lineage_id).title
+        assert titles[slot].startswith("AB"[slot]) and lineage in titles[slot]
+        assert f"{lineage}  ·  seed  ·  reward {v.reward:.2f}  ·  Elo {v.bt_score:.0f}" in view.reveal.text()
     assert view.slots[1].property("verdict") == "winner" and view.slots[0].property("verdict") == "loser"
     assert view.reveal.isVisible() and view.next_button.isVisible()
     # The human ratings were refitted: the winner is above the loser.
@@ -252,3 +256,16 @@ def test_pick_pair_prefers_uncompared_close_versions(env):
     orders = {pick_pair(project, lin.id, random.Random(s)) for s in range(12)}
     assert len(orders) > 1  # order and ties are random
     assert pick_pair(project, project.add_lineage("Empty").id, random.Random(0)) is None
+
+
+def test_full_screen_and_close(qtbot, env):
+    project, view = env["project"], env["view"]
+    ids, _ = roots(project)
+    view.compare(ids, seed=2)
+    qtbot.keyClick(view, Qt.Key.Key_F11)
+    qtbot.waitUntil(view.window().isFullScreen, timeout=2000)
+    qtbot.keyClick(view, Qt.Key.Key_F11)
+    qtbot.waitUntil(lambda: not view.window().isFullScreen(), timeout=2000)
+    with qtbot.waitSignal(view.closed, timeout=1000):
+        view.close_action.trigger()
+    assert all(p.version_id is None for p in view.players) and not view.restart_action.isEnabled()

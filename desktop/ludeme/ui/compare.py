@@ -6,7 +6,9 @@ are called A, B (C, D), the order is shuffled, and no version id, lineage title,
 shown in any label, tooltip or the window title until the vote is in; the view shows no console.
 Votes are stored in the project with the versions in the order the caller gave them (``left`` is
 ``version_ids[0]``), so shuffling never changes what a stored vote means, and the human
-Bradley–Terry scores are refitted right after (as ``ludeme ratings`` does).
+Bradley–Terry scores are refitted right after (the project-wide human fit that ``ludeme ratings``
+stores; the scores are the same, the intervals come from 20 bootstrap rounds instead of 100 so the
+view never stalls; ``ludeme ratings`` recomputes them with 100).
 
 Voting: with two players, "A is better" (1), "B is better" (2), "Tie" (3), "Both bad" (4). With
 three or four, "X is best" (1-4) stores one vote of the chosen one against each other player;
@@ -16,6 +18,7 @@ is off (inside a game, those keys belong to the game; the digits always vote).
 """
 from __future__ import annotations
 
+import html
 import random
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -48,7 +51,8 @@ QPushButton#VoteButton:focus {{ border: 2px solid {highlight}; }}
 QPushButton#VoteButton:disabled {{ color: {muted}; }}
 QPushButton#NextButton {{ padding: 7px 16px; border-radius: 8px; background: {highlight};
                           color: {highlight_text}; font-weight: 600; border: none; }}
-QLabel#Reveal {{ padding: 4px 2px; }}
+QFrame#CompareSlot QLabel#PanelTitle {{ font-size: 13pt; font-weight: 700; color: {highlight}; padding: 0 4px; }}
+QLabel#Reveal {{ padding: 4px 2px; font-size: 10.5pt; }}
 QLabel#CompareMode {{ font-weight: 600; font-size: 11pt; padding: 0 6px; }}
 QLabel#Muted {{ color: {muted}; }}
 """
@@ -326,10 +330,15 @@ class CompareView(QWidget):
         else:
             spec = [(LETTERS[i], f"{LETTERS[i]} is best", str(i + 1)) for i in range(n)]
             self.prompt.setText(f"Which of the {n} games is the most fun? Vote with 1–{n}.")
+        # Two players: A's button under A, B's under B, the two verdicts on both in the middle.
+        breaks = {0, 1, 3, 4} if n == 2 else {0, n}
         self.buttons_row.addStretch(1)
-        for choice, text, keys in spec:
+        for i, (choice, text, keys) in enumerate(spec):
+            if i in breaks - {0, len(spec)}:
+                self.buttons_row.addStretch(1)
             button = QPushButton(text)
             button.setObjectName("VoteButton")
+            button.setMinimumWidth(120)
             button.setToolTip(f"{text.strip('◀▶ ')} ({keys})")
             button.clicked.connect(lambda _=False, c=choice: self.vote(c))
             self.buttons_row.addWidget(button)
@@ -351,16 +360,20 @@ class CompareView(QWidget):
         letter = LETTERS[slot]
         if self.blind and not reveal:
             return letter
-        v = self.project.version(self.shown[slot])
+        return f"{letter}  ·  {self._describe(self.shown[slot])}"
+
+    def _describe(self, version_id: str, scores: bool = False) -> str:
+        v = self.project.version(version_id)
         try:
             lineage = self.project.lineage(v.lineage_id).title
         except Exception:  # noqa: BLE001 — a title is nice to have
             lineage = "?"
-        parts = [letter, lineage, "seed" if v.is_root else f"gen {v.generation}"]
-        if reveal:
-            parts.append(f"reward {v.reward:.2f}" if v.reward is not None else "no reward")
+        parts = [lineage, "seed" if v.is_root else f"gen {v.generation}"]
+        if scores:
+            if v.reward is not None:
+                parts.append(f"reward {v.reward:.2f}")
             if v.bt_score is not None:
-                parts.append(f"BT {v.bt_score:+.2f}")
+                parts.append(f"Elo {v.bt_score:.0f}")
         return "  ·  ".join(parts)
 
     def _refit(self) -> None:
@@ -382,15 +395,9 @@ class CompareView(QWidget):
         for button in self.vote_buttons.values():
             button.setEnabled(False)
         said = {"tie": "a tie", "both_bad": "both bad"}.get(choice, f"{choice} is {'better' if n == 2 else 'best'}")
-        names = []
-        for i in range(n):
-            v = self.project.version(self.shown[i])
-            try:
-                lineage = self.project.lineage(v.lineage_id).title
-            except Exception:  # noqa: BLE001
-                lineage = "?"
-            names.append(f"<b>{LETTERS[i]}</b> was {lineage} {'seed' if v.is_root else f'gen {v.generation}'}")
-        self.reveal.setText(f"You voted {said}. " + " · ".join(names))
+        names = [f"<b>{LETTERS[i]}</b> was {html.escape(self._describe(self.shown[i], scores=True))}"
+                 for i in range(n)]
+        self.reveal.setText(f"You voted <b>{said}</b>.&nbsp;&nbsp; " + "&nbsp;&nbsp;|&nbsp;&nbsp;".join(names))
         self.reveal.show()
         self.prompt.setText("Vote saved. Keep playing, or go on to the next pair.")
         self.next_button.show()
