@@ -95,6 +95,45 @@ def store_api_key(provider: str, key: str) -> None:
     _known.add(key.strip())
 
 
+def delete_api_key(provider: str) -> bool:
+    """Remove the provider's key from the OS keyring; False when there was none (or no keyring)."""
+    provider = provider.strip().lower()
+    old = _keyring_get(provider)
+    if not old:
+        return False
+    try:
+        import keyring
+
+        keyring.delete_password(SERVICE, provider)
+    except Exception as exc:  # noqa: BLE001
+        raise KeyringUnavailable(f"Could not remove the key from the OS keyring ({type(exc).__name__}: "
+                                 f"{redact(str(exc))}).") from None
+    return True
+
+
+def key_source(provider: str) -> tuple[str, str | None]:
+    """Where a provider's key would come from: ("environment", VAR), ("keyring", None) or ("none", None).
+    The generic LUDEME_API_KEY counts as the environment for every provider."""
+    provider = provider.strip().lower()
+    for var in PROVIDER_ENV.get(provider, ()) + (GENERIC_ENV,):
+        if os.environ.get(var, "").strip():
+            return "environment", var
+    if _keyring_get(provider):
+        return "keyring", None
+    return "none", None
+
+
+def keyring_available() -> bool:
+    """False on a system without a usable OS keyring backend (keys then go in the environment)."""
+    try:
+        import keyring
+        from keyring.backends.fail import Keyring as FailKeyring
+
+        return not isinstance(keyring.get_keyring(), FailKeyring)
+    except Exception:  # noqa: BLE001
+        return False
+
+
 _PATTERNS = [
     re.compile(r"\bsk-[A-Za-z0-9_\-]{6,}"),                # OpenAI, Anthropic (sk-ant-…), OpenRouter (sk-or-…)
     re.compile(r"\bAIza[0-9A-Za-z_\-]{20,}"),              # Google
@@ -130,4 +169,4 @@ def redact(text) -> str:
     return s
 
 
-__all__ = ["api_key_for", "store_api_key", "redact", "provider_for", "KeyringUnavailable", "PROVIDER_ENV"]
+__all__ = ["api_key_for", "store_api_key", "delete_api_key", "key_source", "keyring_available", "redact", "provider_for", "KeyringUnavailable", "PROVIDER_ENV"]

@@ -86,3 +86,29 @@ class SelectionSettings(_Settings):
     judge_weight: float = Field(0.25, ge=0, le=10, description="LLM judge pairwise votes (Bradley–Terry)")
     stars_weight: float = Field(0.5, ge=0, le=10, description="human star ratings, 0 to 5")
     both_bad_weight: float = Field(0.0, ge=0, le=1, description="'both bad' votes as ties at this weight (0: left out)")
+
+
+ENGINE_SETTINGS_META_KEY = "engine_settings"
+
+
+def project_engine_settings(project, on_unreadable=None) -> Settings:
+    """The evaluation and reward settings stored in a project (meta ``engine_settings``, JSON), or the
+    defaults. ``project`` is anything with ``meta(key)``; unreadable settings fall back to the
+    defaults and ``on_unreadable(message)`` is told."""
+    import json
+
+    stored = project.meta(ENGINE_SETTINGS_META_KEY)
+    if not stored:
+        return Settings()
+    try:
+        return Settings.from_dict(json.loads(stored))
+    except Exception:  # noqa: BLE001 - damaged or out-of-range values: defaults, never a crash
+        if on_unreadable is not None:
+            on_unreadable("the project's evaluation settings are unreadable; using the defaults")
+        return Settings()
+
+
+def save_engine_settings(project, settings: Settings) -> None:
+    import json
+
+    project.set_meta(ENGINE_SETTINGS_META_KEY, json.dumps(settings.to_dict(), indent=2, sort_keys=True))
