@@ -269,3 +269,25 @@ def test_full_screen_and_close(qtbot, env):
     with qtbot.waitSignal(view.closed, timeout=1000):
         view.close_action.trigger()
     assert all(p.version_id is None for p in view.players) and not view.restart_action.isEnabled()
+
+
+def test_blind_session_moves_on_to_the_next_uncompared_pair(qtbot, env):
+    project, view = env["project"], env["view"]
+    lin = project.add_lineage("Session")
+    vs = [project.add_version(lin.id, {"index.html": PROBE % str(i).encode()}, operator="import",
+                              status="evaluated", reward=r).id for i, r in enumerate((0.2, 0.3, 0.9))]
+    assert not view.blind_session(project.add_lineage("Lonely").id)
+    assert "two evaluated versions" in view.prompt.text()
+    assert view.blind_session(lin.id, seed=4)
+    first = set(view.shown)
+    assert first == {vs[0], vs[1]} and view.blind  # the closest rewards first
+    qtbot.keyClick(view, Qt.Key.Key_3)  # tie
+    with qtbot.waitSignal(view.next_pair_requested, timeout=1000):
+        qtbot.keyClick(view.next_button, Qt.Key.Key_Return)
+    assert not view.has_voted and set(view.shown) != first and set(view.shown) <= set(vs)
+    assert [p.title.text() for p in view.players[:2]] == ["A", "B"]
+    # Comparing a pair of one's own choosing ends the session.
+    view.compare(vs[:2])
+    view.vote("A")
+    view.next_pair()
+    assert view.has_voted and view.shown == vs[:2]

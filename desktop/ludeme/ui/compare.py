@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from ludeme.core.domain import VoteOutcome
-from ludeme.evolution.pairing import pick_pair  # noqa: F401  (re-exported for the studio)
+from ludeme.evolution.pairing import pick_pair
 from ludeme.ui.player import GamePlayer
 from ludeme.ui.theme import colors
 
@@ -76,6 +76,7 @@ class CompareView(QWidget):
         self.blind = False
         self.seed: int | None = None
         self.has_voted = False
+        self.session_lineage: str | None = None  # blind_session(): Next pair picks from this lineage
         self._forwarding = False
         self._closed = False
         self.players: list[GamePlayer] = []
@@ -132,7 +133,7 @@ class CompareView(QWidget):
         self.next_button = QPushButton("Next pair  ➜")
         self.next_button.setObjectName("NextButton")
         self.next_button.setToolTip("Compare another pair (Enter)")
-        self.next_button.clicked.connect(self.next_pair_requested)
+        self.next_button.clicked.connect(self.next_pair)
         self.next_button.hide()
         bar = QVBoxLayout(self.vote_bar)
         bar.setContentsMargins(12, 8, 12, 10)
@@ -181,6 +182,7 @@ class CompareView(QWidget):
         if missing:
             raise ValueError(f"no such version in this project: {missing[0]}")
         self.version_ids = ids
+        self.session_lineage = None  # a comparison of the caller's own choosing ends a blind session
         self.blind = bool(blind)
         self.seed = int(seed) if seed is not None else self.rng.randrange(1, 2 ** 31)
         order = list(range(len(ids)))
@@ -205,6 +207,24 @@ class CompareView(QWidget):
             self._watch_keys(player)
         self.restart_action.setEnabled(True)
         self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def blind_session(self, lineage_id: str, seed: int | None = None) -> bool:
+        """Blind A/B within a lineage: compare the pair ``pick_pair`` suggests, and after each vote
+        "Next pair" moves on to the next suggestion by itself. False (with a message in the view)
+        when the lineage has fewer than two playable versions."""
+        pair = pick_pair(self.project, lineage_id, self.rng)
+        if pair is None:
+            self.prompt.setText("This lineage needs two evaluated versions to compare.")
+            return False
+        self.compare(list(pair), blind=True, seed=seed)
+        self.session_lineage = lineage_id
+        return True
+
+    def next_pair(self) -> None:
+        """After a vote: ask for the next pair (``next_pair_requested``); in a blind session, show it."""
+        self.next_pair_requested.emit()
+        if self.session_lineage is not None:
+            self.blind_session(self.session_lineage)
 
     def restart_all(self) -> None:
         """Restart every game at the same moment (each reloads with the shared seed)."""
@@ -442,7 +462,7 @@ class CompareView(QWidget):
                 self.vote(alias)
                 return
             if self.has_voted and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self.next_pair_requested.emit()
+                self.next_pair()
                 return
             super().keyPressEvent(event)
             return
