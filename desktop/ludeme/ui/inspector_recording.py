@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
+from PySide6.QtCore import QByteArray, QPointF, QRectF, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QColor, QIcon, QImage, QKeySequence, QPainter, QPen, QPixmap, QPolygonF, QShortcut,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QSlider, QStackedWidget, QToolButton,
     QVBoxLayout, QWidget,
@@ -28,6 +30,42 @@ window.state = () => JSON.stringify({t: v.currentTime, d: isFinite(v.duration) ?
   audio: v.webkitAudioDecodedByteCount || 0, video: v.webkitVideoDecodedByteCount || 0,
   error: v.error ? (v.error.message || ('media error ' + v.error.code)) : null});
 </script></body></html>"""
+
+
+def media_icon(name: str, size: int = 18) -> QIcon:
+    """Play, pause, volume and muted glyphs in the theme's text colour (Fusion's own are dark)."""
+    from ludeme.ui.theme import colors
+
+    pm = QPixmap(size * 2, size * 2)
+    pm.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pm)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.scale(2, 2)
+    col = QColor(colors()["text"])
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(col)
+    s = size
+    if name == "play":
+        p.drawPolygon(QPolygonF([QPointF(s * 0.28, s * 0.18), QPointF(s * 0.82, s * 0.5), QPointF(s * 0.28, s * 0.82)]))
+    elif name == "pause":
+        p.drawRoundedRect(QRectF(s * 0.24, s * 0.18, s * 0.18, s * 0.64), 1.5, 1.5)
+        p.drawRoundedRect(QRectF(s * 0.58, s * 0.18, s * 0.18, s * 0.64), 1.5, 1.5)
+    else:
+        p.drawPolygon(QPolygonF([QPointF(s * 0.12, s * 0.38), QPointF(s * 0.3, s * 0.38), QPointF(s * 0.52, s * 0.18),
+                                 QPointF(s * 0.52, s * 0.82), QPointF(s * 0.3, s * 0.62), QPointF(s * 0.12, s * 0.62)]))
+        pen = QPen(col, 1.6)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        p.setPen(pen)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        if name == "muted":
+            p.drawLine(QPointF(s * 0.64, s * 0.36), QPointF(s * 0.9, s * 0.64))
+            p.drawLine(QPointF(s * 0.9, s * 0.36), QPointF(s * 0.64, s * 0.64))
+        else:
+            p.drawArc(QRectF(s * 0.42, s * 0.3, s * 0.3, s * 0.4), -60 * 16, 120 * 16)
+            p.drawArc(QRectF(s * 0.36, s * 0.16, s * 0.5, s * 0.68), -60 * 16, 120 * 16)
+    p.end()
+    pm.setDevicePixelRatio(2)
+    return QIcon(pm)
 
 
 def fmt_time(seconds: float) -> str:
@@ -140,12 +178,14 @@ class RecordingPlayer(QWidget):
         self.slider.setRange(0, 0)
         self.time_label.setText(f"{fmt_time(0)} / {fmt_time(0)}")
         self._icon(self.play_button, "play")
+        if self._page is not None and self._data is not None:
+            self._page.load(QUrl("about:blank"))  # stop the one that was playing
         if not data:
             self._data = None
             self.show_message("This version has no recording yet: it is made when the version is evaluated.")
             return
         if "mp4" in (mime or ""):
-            self._data = None
+            self._data = None  # Chromium from PyPI has no H.264
             self.show_message("This recording is an MP4 clip (H.264), which the built-in player cannot "
                               "play; export it and open it in a video player.")
             return
@@ -239,12 +279,7 @@ class RecordingPlayer(QWidget):
         self.state_changed.emit(st)
 
     def _icon(self, button: QToolButton, name: str) -> None:
-        from PySide6.QtWidgets import QStyle
-
-        sp = {"play": QStyle.StandardPixmap.SP_MediaPlay, "pause": QStyle.StandardPixmap.SP_MediaPause,
-              "volume": QStyle.StandardPixmap.SP_MediaVolume,
-              "muted": QStyle.StandardPixmap.SP_MediaVolumeMuted}[name]
-        button.setIcon(self.style().standardIcon(sp))
+        button.setIcon(media_icon(name))
         button.setProperty("icon_name", name)
 
     def _show_time(self, t: float, d: float) -> None:

@@ -293,6 +293,9 @@ class RewardTab(QWidget):
         head.addWidget(self.caption, 1)
         self.lay.addLayout(head)
         self.lay.addWidget(self.empty)
+        self.legend = _muted("Bar: what the term gave (value × weight) · track: the most it could give")
+        self.legend.hide()
+        self.lay.addWidget(self.legend)
         self.lay.addWidget(self.gates)
 
     def _ensure_plot(self) -> None:
@@ -345,8 +348,10 @@ class RewardTab(QWidget):
                 self.plot.clear()
                 self.plot.hide()
             self.empty.show()
+            self.legend.hide()
             return
         self.empty.hide()
+        self.legend.show()
         self._ensure_plot()
         self.plot.show()
         pg = self.pg
@@ -508,7 +513,7 @@ class CodeTab(QWidget):
         self.text.setFont(_mono())
         self.text.setTabStopDistance(self.text.fontMetrics().horizontalAdvance(" ") * 4)
         self.text.setPlaceholderText("No files.")
-        self.code_highlighter = CodeHighlighter(None, is_dark())
+        self.code_highlighter = CodeHighlighter(self.text, is_dark())
         self.diff_highlighter = DiffHighlighter(None, is_dark())
         lay = QVBoxLayout(self)
         lay.setContentsMargins(8, 8, 8, 8)
@@ -580,12 +585,14 @@ class CodeTab(QWidget):
         self._set_text(diff, self.diff_highlighter)
 
     def _set_text(self, text: str, highlighter) -> None:
-        # Detach both highlighters first: setting 200 KB of text under a highlighter costs a
-        # re-highlight per change; attach once, after the text is in.
-        self.code_highlighter.setDocument(None)
+        # Detach both highlighters first and attach once the text is in: the code highlighter then
+        # colours only what is on screen, the diff highlighter (one format per line) everything.
+        self.code_highlighter.detach()
         self.diff_highlighter.setDocument(None)
         self.text.setPlainText(text)
-        if highlighter is not None and text:
+        if highlighter is self.code_highlighter and text:
+            self.code_highlighter.attach()
+        elif highlighter is not None and text:
             highlighter.setDocument(self.text.document())
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QObject, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor, QFont, QPainter, QPainterPath, QSyntaxHighlighter, QTextCharFormat,
 )
@@ -145,59 +145,141 @@ def code_palette(dark: bool) -> dict[str, str]:
 _KEYWORDS = ("function|const|let|var|return|if|else|for|while|do|new|class|this|switch|case|break|"
              "continue|true|false|null|undefined|typeof|of|in|try|catch|finally|throw|async|await|"
              "extends|super|import|export|default|yield|delete|instanceof|static|get|set")
-_RULES = (
-    ("tag", re.compile(r"</?[A-Za-z][\w:-]*|/?>")),
-    ("keyword", re.compile(rf"\b(?:{_KEYWORDS})\b")),
-    ("number", re.compile(r"\b\d+(?:\.\d+)?(?:e[+-]?\d+)?\b|#[0-9a-fA-F]{3,8}\b")),
-    ("attr", re.compile(r"\b[\w-]+(?==\")")),
-    ("string", re.compile(r"\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'|`(?:\\.|[^`\\])*`")),
-    ("comment", re.compile(r"(?<![:\\\"'])//.*$|<!--.*?-->")),
+# One alternation scanned left to right: a string or comment swallows what is inside it.
+_TOKENS = re.compile(
+    r"(?P<comment>(?<![:\\\"'])//.*$|<!--.*?-->)"
+    r"|(?P<string>\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'|`(?:\\.|[^`\\])*`)"
+    r"|(?P<tag></?[A-Za-z][\w:-]*|/?>)"
+    rf"|(?P<keyword>\b(?:{_KEYWORDS})\b)"
+    r"|(?P<number>\b\d+(?:\.\d+)?(?:e[+-]?\d+)?\b|#[0-9a-fA-F]{3,8}\b)"
+    r"|(?P<attr>\b[\w-]+(?==\"))"
+    r"|(?P<open>/\*)"
 )
 _OPEN, _CLOSE = re.compile(r"/\*"), re.compile(r"\*/")
 LONG_LINE = 2000  # minified lines are left plain: regexes on them cost more than they show
 
 
-class CodeHighlighter(QSyntaxHighlighter):
-    """A quick highlighter for HTML with inline JS and CSS: tags, keywords, strings, numbers and
-    comments (``/* … */`` across lines). Line by line, a few regexes: fast on 200 KB files."""
-
-    def __init__(self, document, dark: bool = True) -> None:
-        super().__init__(document)
-        pal = code_palette(dark)
-        self.formats = {k: _fmt(v, bold=k == "keyword", italic=k == "comment") for k, v in pal.items()}
-
-    def highlightBlock(self, text: str) -> None:  # noqa: N802
-        if len(text) > LONG_LINE:
-            self.setCurrentBlockState(0)
-            return
-        fmts = self.formats
-        for kind, rx in _RULES:
-            f = fmts[kind]
-            for m in rx.finditer(text):
-                self.setFormat(m.start(), m.end() - m.start(), f)
-        # block comments, possibly spanning lines
-        comment = fmts["comment"]
-        start = 0
-        if self.previousBlockState() == 1:
-            m = _CLOSE.search(text)
-            if m is None:
-                self.setFormat(0, len(text), comment)
-                self.setCurrentBlockState(1)
-                return
-            self.setFormat(0, m.end(), comment)
-            start = m.end()
-        self.setCurrentBlockState(0)
-        while True:
-            m = _OPEN.search(text, start)
-            if m is None:
-                return
+def code_spans(text: str, in_comment: bool) -> tuple[list[tuple[int, int, str]], bool]:
+    """(start, length, kind) spans of one line of HTML/JS/CSS, and whether a ``/* … */`` comment
+    is still open at its end."""
+    spans: list[tuple[int, int, str]] = []
+    if len(text) > LONG_LINE:  # minified lines stay plain: scanning them costs more than it shows
+        return spans, in_comment and _CLOSE.search(text) is None
+    pos = 0
+    if in_comment:
+        m = _CLOSE.search(text)
+        if m is None:
+            return [(0, len(text), "comment")], True
+        spans.append((0, m.end(), "comment"))
+        pos = m.end()
+    search = _TOKENS.search
+    while True:
+        m = search(text, pos)
+        if m is None:
+            return spans, False
+        kind = m.lastgroup
+        if kind == "open":
             end = _CLOSE.search(text, m.end())
             if end is None:
-                self.setFormat(m.start(), len(text) - m.start(), comment)
-                self.setCurrentBlockState(1)
-                return
-            self.setFormat(m.start(), end.end() - m.start(), comment)
-            start = end.end()
+                spans.append((m.start(), len(text) - m.start(), "comment"))
+                return spans, True
+            spans.append((m.start(), end.end() - m.start(), "comment"))
+            pos = end.end()
+            continue
+        spans.append((m.start(), m.end() - m.start(), kind))
+        pos = m.end() if m.end() > m.start() else m.end() + 1
+
+
+class CodeHighlighter(QObject):
+    """Highlights HTML with inline JS and CSS in a read-only QPlainTextEdit, only the lines that
+    are on screen (as they scroll into view): a 200 KB file shows at once instead of stalling the
+    window while every line is scanned, as a QSyntaxHighlighter would."""
+
+    def __init__(self, editor, dark: bool = True) -> None:
+        super().__init__(editor)
+        self.editor = editor
+        pal = code_palette(dark)
+        self.formats = {k: _fmt(v, bold=k == "keyword", italic=k == "comment") for k, v in pal.items()}
+        self.active = False
+        self._open: list[bool] = []  # per block: a block comment is open where it starts
+        self._done: set[int] = set()
+        editor.updateRequest.connect(self._on_update)
+
+    def attach(self) -> None:
+        """Start highlighting the editor's current text (call after setPlainText)."""
+        doc = self.editor.document()
+        self._done = set()
+        # Which lines start inside a /* … */: one pass over the text with two regexes.
+        text = doc.toPlainText()
+        starts = [0]
+        find = text.find
+        i = find("\n")
+        while i >= 0:
+            starts.append(i + 1)
+            i = find("\n", i + 1)
+        opened = [False] * len(starts)
+        if "/*" in text:
+            import bisect
+
+            pos = 0
+            while True:
+                o = text.find("/*", pos)
+                if o < 0:
+                    break
+                c = text.find("*/", o + 2)
+                end = len(text) if c < 0 else c + 2
+                a = bisect.bisect_right(starts, o)
+                b = bisect.bisect_right(starts, end - 1)
+                for line in range(a, min(b, len(opened))):
+                    opened[line] = True
+                if c < 0:
+                    break
+                pos = end
+        self._open = opened
+        self.active = True
+        self._on_update()
+
+    def detach(self) -> None:
+        self.active = False
+        self._open = []
+        self._done = set()
+
+    def highlighted_blocks(self) -> int:
+        return len(self._done)
+
+    def _on_update(self, *_args) -> None:
+        if not self.active:
+            return
+        from PySide6.QtGui import QTextLayout
+
+        ed = self.editor
+        block = ed.firstVisibleBlock()
+        bottom = ed.viewport().height() + 200
+        offset = ed.contentOffset()
+        first_dirty = last_dirty = None
+        fmts = self.formats
+        budget = bottom // max(1, ed.fontMetrics().lineSpacing()) + 30  # lines that can be on screen
+        while block.isValid() and budget > 0:
+            budget -= 1
+            n = block.blockNumber()
+            if n not in self._done:
+                self._done.add(n)
+                in_comment = self._open[n] if n < len(self._open) else False
+                spans, _ = code_spans(block.text(), in_comment)
+                ranges = []
+                for start, length, kind in spans:
+                    r = QTextLayout.FormatRange()
+                    r.start, r.length, r.format = start, length, fmts[kind]
+                    ranges.append(r)
+                block.layout().setFormats(ranges)
+                if first_dirty is None:
+                    first_dirty = block.position()
+                last_dirty = block.position() + block.length()
+            if ed.blockBoundingGeometry(block).translated(offset).top() > bottom:
+                break
+            block = block.next()
+        if first_dirty is not None:
+            ed.document().markContentsDirty(first_dirty, last_dirty - first_dirty)
 
 
 class DiffHighlighter(QSyntaxHighlighter):
