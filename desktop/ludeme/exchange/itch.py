@@ -204,6 +204,79 @@ def package_game(files: Mapping[str, bytes], version_id: str | None = None,
     return out
 
 
+_SCRIPT_SRC = re.compile(r"""<script\b([^>]*?)\bsrc\s*=\s*(["'])([^"']+)\2([^>]*)>\s*</script\s*>""", re.I)
+_STYLESHEET = re.compile(r"""<link\b[^>]*\brel\s*=\s*["']?stylesheet["']?[^>]*>""", re.I)
+_HREF = re.compile(r"""\bhref\s*=\s*(["'])([^"']+)\1""", re.I)
+_LOCAL_ATTR = re.compile(r"""(\b(?:src|href|poster)\s*=\s*)(["'])([^"':]+)\2""", re.I)
+_LOCAL_CSS_URL = re.compile(r"""(url\(\s*)(["']?)([^"'():]+)\2(\s*\))""", re.I)
+
+
+def _data_uri(path: str, data: bytes) -> str:
+    import base64
+    import mimetypes
+
+    mime = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def inline_page(files: Mapping[str, bytes], page: str = "index.html") -> bytes:
+    """One self-sufficient HTML document from packaged files: local scripts and stylesheets go
+    inline, other local files the markup or CSS names become ``data:`` URIs.
+
+    A page in ``<iframe sandbox="allow-scripts">`` has an opaque origin, and Chromium lets such a
+    page load no ``file://`` resource at all: the gallery's frames need everything in one file.
+    Files only JavaScript asks for by name (``new Image().src = "a.png"``) cannot be found this way.
+    """
+    html = bytes(files[page]).decode("utf-8", "replace")
+    base = posixpath.dirname(page)
+
+    def local(ref: str) -> str | None:
+        target, _ = _strip_query(ref)
+        if not target or target.startswith(("data:", "blob:", "#", "//")):
+            return None
+        rel = posixpath.normpath(posixpath.join(base, target))
+        return rel if rel in files else None
+
+    def script(m: re.Match) -> str:
+        rel = local(m.group(3))
+        if rel is None:
+            return m.group(0)
+        code = bytes(files[rel]).decode("utf-8", "replace")
+        code = re.sub(r"</(script)", r"<\\/\1", code, flags=re.I)
+        attrs = (m.group(1) + m.group(4)).strip()
+        return f"<script{' ' + attrs if attrs else ''}>\n{code}\n</script>"
+
+    def stylesheet(m: re.Match) -> str:
+        href = _HREF.search(m.group(0))
+        rel = local(href.group(2)) if href else None
+        if rel is None:
+            return m.group(0)
+        css = bytes(files[rel]).decode("utf-8", "replace")
+        css = _LOCAL_CSS_URL.sub(lambda u: css_url(u, posixpath.dirname(rel)), css)
+        return "<style>\n" + re.sub(r"</(style)", r"<\\/\1", css, flags=re.I) + "\n</style>"
+
+    def css_url(m: re.Match, folder: str) -> str:
+        rel = posixpath.normpath(posixpath.join(folder, _strip_query(m.group(3))[0]))
+        if rel not in files:
+            return m.group(0)
+        return f"{m.group(1)}\"{_data_uri(rel, files[rel])}\"{m.group(4)}"
+
+    def attr(m: re.Match) -> str:
+        rel = local(m.group(3))
+        if rel is None or rel == page:
+            return m.group(0)
+        return f"{m.group(1)}{m.group(2)}{_data_uri(rel, files[rel])}{m.group(2)}"
+
+    html = _SCRIPT_SRC.sub(script, html)
+    html = _STYLESHEET.sub(stylesheet, html)
+    # what is left: images, media, icons (inline <script> bodies hold no src="…" worth touching)
+    parts = re.split(r"(<script\b[^>]*>.*?</script\s*>|<style\b[^>]*>.*?</style\s*>)", html, flags=re.I | re.S)
+    for i in range(0, len(parts), 2):
+        parts[i] = _LOCAL_ATTR.sub(attr, parts[i])
+        parts[i] = _LOCAL_CSS_URL.sub(lambda u: css_url(u, base), parts[i])
+    return "".join(parts).encode("utf-8")
+
+
 # ------------------------------------------------------------------------------ metadata
 def _fmt(value: Any, digits: int = 3) -> str:
     if value is None:
