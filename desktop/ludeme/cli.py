@@ -356,8 +356,12 @@ def cmd_ratings(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from ludeme.exchange import ExchangeError, exporter
+    from ludeme.exchange import ExchangeError, exporter, formats
 
+    if args.format not in formats():  # maybe a plugin's format: loading plugins registers them
+        from ludeme.plugin_api import get_host
+
+        get_host()
     try:
         fn = exporter(args.format)
     except ExchangeError as exc:

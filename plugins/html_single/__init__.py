@@ -135,6 +135,7 @@ def export_html_single(project, target_id: str, out: Path) -> Path:
     try:  # written whole or not at all
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(html)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; an export is meant to be shared
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
