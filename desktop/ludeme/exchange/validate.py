@@ -285,7 +285,8 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
         raise ImportRefused(f"cannot read {path} (permission denied)") from None
     except zipfile.BadZipFile as err:
         if _looks_like_zip(path):
-            raise ImportRefused(f"{path.name} is a damaged or truncated zip ({err})") from None
+            detail = "its table of contents is missing" if "not a zip" in str(err) else str(err)
+            raise ImportRefused(f"{path.name} is a damaged or truncated zip ({detail})") from None
         raise ImportRefused(f"{path.name} is not a Ludeme bundle (not a zip file)") from None
     except (OSError, ValueError, EOFError) as err:
         raise ImportRefused(f"{path.name} cannot be read as a zip ({err})") from None
@@ -355,8 +356,12 @@ def _check_entries(zf: zipfile.ZipFile, limits: Limits, file_size: int) -> dict[
     if len(infos) > limits.max_entries:
         raise ImportRefused(f"the bundle has {len(infos):,} entries, more than the "
                             f"{limits.max_entries:,} allowed")
+    total = sum(info.file_size for info in infos)
+    if total > limits.max_total_bytes:
+        raise ImportRefused(f"the bundle would unpack to {total:,} bytes, more than the "
+                            f"{limits.max_total_bytes:,} allowed (a zip bomb?)")
     entries: dict[str, zipfile.ZipInfo] = {}
-    total = 0
+    unexpected = None
     for info in infos:
         name = info.filename
         why = unsafe_name_reason(name)
@@ -368,9 +373,9 @@ def _check_entries(zf: zipfile.ZipFile, limits: Limits, file_size: int) -> dict[
             raise ImportRefused(f"entry {name!r} appears twice in the bundle")
         if info.is_dir():
             raise ImportRefused(f"unexpected folder entry {name!r} in the bundle")
-        if not (name == MANIFEST or name in PAYLOADS
-                or (name.startswith(BLOB_DIR) and _SHA.fullmatch(name[len(BLOB_DIR):]))):
-            raise ImportRefused(f"unexpected entry {name!r} (not part of a Ludeme bundle)")
+        if unexpected is None and not (name == MANIFEST or name in PAYLOADS or (
+                name.startswith(BLOB_DIR) and _SHA.fullmatch(name[len(BLOB_DIR):]))):
+            unexpected = name
         if info.flag_bits & 0x1:
             raise ImportRefused(f"entry {name!r} is encrypted")
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
@@ -388,11 +393,11 @@ def _check_entries(zf: zipfile.ZipFile, limits: Limits, file_size: int) -> dict[
                 info.compress_type == zipfile.ZIP_STORED and info.compress_size != info.file_size):
             raise ImportRefused(f"entry {name!r} declares sizes that cannot be true "
                                 "(damaged, or lying about its size)")
-        total += info.file_size
         entries[name] = info
-    if total > limits.max_total_bytes:
-        raise ImportRefused(f"the bundle would unpack to {total:,} bytes, more than the "
-                            f"{limits.max_total_bytes:,} allowed (a zip bomb?)")
+    if MANIFEST not in entries:
+        raise ImportRefused("the bundle has no manifest.json (not a Ludeme bundle, or damaged)")
+    if unexpected is not None:
+        raise ImportRefused(f"unexpected entry {unexpected!r} (not part of a Ludeme bundle)")
     return entries
 
 

@@ -1,0 +1,211 @@
+"""Lineage bundles: export then import into another project loses nothing, shares nothing secret,
+and importing twice is refused clearly (or done as a copy under new ids)."""
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from ludeme.exchange import (
+    ExportError, FormatUnavailable, ImportRefused, export, export_bundle, exporter, formats,
+    import_bundle, register_exporter,
+)
+from ludeme.exchange import _REGISTERED, _BUILTIN
+from ludeme.exchange.validate import Limits, read_bundle
+from ludeme.store import create_default_project, create_project, open_project
+
+from tests.exchange.family import family_project, file_sha, row_counts
+
+
+@pytest.fixture
+def family(tmp_path):
+    project, made = family_project(tmp_path)
+    yield project, made
+    project.close()
+
+
+def _everything(project, version_ids, lineage_ids):
+    """All that a bundle promises to carry, in comparable form (row ids of recordings, votes and
+    memories are each project's own and left out)."""
+    ids = set(version_ids)
+    versions = {v.id: v for v in project.versions(include_deleted=True) if v.id in ids}
+    recordings = {vid: [(r.video_sha, r.contact_sheet_sha, r.thumbnail_sha, r.input_trace, r.console_log,
+                         dict(r.metrics), r.duration, r.fps, r.bot, r.created) for r in project.recordings(vid)]
+                  for vid in ids}
+    blobs = {sha: project.blob(sha) for recs in recordings.values() for rec in recs for sha in rec[:3] if sha}
+    return {
+        "lineages": [project.lineage(lid) for lid in lineage_ids],
+        "versions": versions,
+        "edges": [e for e in project.edges() if e.child in ids],
+        "files": {vid: project.version_files(vid) for vid in ids},
+        "entries": {vid: project.file_entries(vid) for vid in ids},
+        "mechanic_links": {vid: project.version_mechanics(vid) for vid in ids},
+        "recordings": recordings,
+        "media": blobs,
+        "votes": sorted((v.left, v.right, v.outcome, v.voter, v.judge_model, v.blind, v.created)
+                        for v in project.votes() if v.left in ids and v.right in ids),
+        "memories": {lid: [(m.intent, m.lesson, m.q, m.visits, m.updated) for m in project.memories(lid)]
+                     for lid in lineage_ids},
+    }
+
+
+def test_round_trip_into_a_new_project_loses_nothing(family, tmp_path):
+    project, made = family
+    lin = made["lineage"]
+    path = export_bundle(project, lin.title, tmp_path / "out.ludeme-bundle")
+    assert path == tmp_path / "out.ludeme-bundle"
+    want_versions = [v.id for v in project.versions(lin.id, include_deleted=True)] + [made["other_root"].id]
+    before = _everything(project, want_versions, [lin.id, made["other"].id])
+
+    fresh = create_project(tmp_path / "fresh.ludeme")
+    result = import_bundle(fresh, path)
+    assert (result.lineages, result.versions, result.recordings, result.votes, result.memories) == \
+        (2, 7, 2, 3, 3)
+    assert result.lineage_ids == (lin.id, made["other"].id) and result.target == lin.id
+    after = _everything(fresh, want_versions, [lin.id, made["other"].id])
+    for key in before:
+        assert after[key] == before[key], key
+    # The soft-deleted fork, the stars, favourite, BT interval, plan and unicode note came across.
+    assert fresh.version(made["c"].id).deleted_at is not None
+    a = fresh.version(made["a"].id)
+    assert (a.rating, a.bt_low, list(a.plan["steps"]), a.note) == (4, 1480.0, [1, 2.5, None], made["a"].note)
+    assert fresh.version(made["y"].id).parents == (made["x"].id, made["other_root"].id)
+    # Only the other lineage's root came along (it is y's parent), not its whole lineage.
+    assert [v.id for v in fresh.versions(made["other"].id)] == [made["other_root"].id]
+    # Mechanics the versions use came with their archive entries, counts and all.
+    for m in made["mechanics"][:2]:
+        assert fresh.mechanic(m.id) == project.mechanic(m.id)
+    assert fresh.search_mechanics(made["mechanics"][0].name)  # full-text index filled too
+    # The vote with a version that was not exported stayed home; the outsider is absent.
+    with pytest.raises(KeyError):
+        fresh.version(made["outsider"].id)
+    # The video is byte-identical and plays (a real WebM).
+    rec = fresh.recordings(made["a"].id)[0]
+    assert fresh.blob(rec.video_sha) == made["video"] and made["video"][:4] == b"\x1a\x45\xdf\xa3"
+    assert fresh.thumbnail(made["x"].id) == made["thumb"]
+    fresh.close()
+
+
+def test_bundle_layout_blobs_once_manifest_hashes_and_no_secrets(family, tmp_path):
+    project, made = family
+    path = export_bundle(project, made["lineage"].id, tmp_path)  # a folder: named after the lineage
+    assert path.parent == tmp_path and path.suffix == ".ludeme-bundle"
+    with zipfile.ZipFile(path) as zf:
+        names = zf.namelist()
+        manifest = json.loads(zf.read("manifest.json"))
+        blobs = [n for n in names if n.startswith("blobs/")]
+        assert len(blobs) == len(set(blobs)) == manifest["counts"]["blobs"]
+        # The shared video of two recordings and the repeated game file are each stored once.
+        assert sum(1 for n in blobs if zf.read(n) == made["video"]) == 1
+        assert set(manifest["payloads"]) == set(names) - {"manifest.json"}
+        for name, entry in manifest["payloads"].items():
+            data = zf.read(name)
+            assert hashlib.sha256(data).hexdigest() == entry["sha256"] and len(data) == entry["size"]
+        everything = b"".join(zf.read(n) for n in names)
+    assert manifest["format"] == "ludeme-bundle" and manifest["schema_version"] == 1
+    assert manifest["target"] == {"kind": "lineage", "id": made["lineage"].id, "title": made["lineage"].title}
+    assert manifest["counts"]["versions"] == 7 and manifest["counts"]["votes"] == 3
+    assert b"sk-SECRET" not in everything and b"api_key" not in everything
+    assert b"localhost:1" not in everything
+
+
+def test_a_version_exports_with_its_ancestors_only(family, tmp_path):
+    project, made = family
+    path = export_bundle(project, made["x"].id, tmp_path / "x.zip")
+    bundle = read_bundle(path)
+    assert [v.id for v in bundle.versions] == [made["root"].id, made["a"].id, made["b"].id, made["x"].id]
+    assert {(v.left, v.right) for v in bundle.votes} == {(made["a"].id, made["b"].id), (made["x"].id, made["a"].id)}
+    assert bundle.manifest.target.kind == "version"
+    fresh = create_project(tmp_path / "fresh.ludeme")
+    result = import_bundle(fresh, path)
+    assert result.target == made["x"].id and result.versions == 4
+    assert fresh.version(made["x"].id).parents == (made["a"].id, made["b"].id)
+    assert fresh.version_files(made["x"].id) == project.version_files(made["x"].id)
+    fresh.close()
+
+
+def test_importing_twice_is_refused_clearly_and_writes_nothing(family, tmp_path):
+    project, made = family
+    path = export_bundle(project, made["lineage"].title, tmp_path / "b.ludeme-bundle")
+    target = create_default_project(tmp_path / "target.ludeme")
+    import_bundle(target, path)
+    target.close()
+    sha, counts = file_sha(tmp_path / "target.ludeme"), row_counts(tmp_path / "target.ludeme")
+    target = open_project(tmp_path / "target.ludeme")
+    with pytest.raises(ImportRefused, match=r"already has all 7 of its versions .*\(--copy\)"):
+        import_bundle(target, path)
+    # Back into the project it came from: the same clear refusal.
+    with pytest.raises(ImportRefused, match="already has all 7"):
+        import_bundle(project, path)
+    target.close()
+    assert file_sha(tmp_path / "target.ludeme") == sha
+    assert row_counts(tmp_path / "target.ludeme") == counts
+
+
+def test_import_as_a_copy_gets_new_ids_and_the_same_shape(family, tmp_path):
+    project, made = family
+    path = export_bundle(project, made["lineage"].title, tmp_path / "b.ludeme-bundle")
+    before = len(project.versions(include_deleted=True))
+    result = import_bundle(project, path, as_copy=True)
+    assert len(project.versions(include_deleted=True)) == before + 7
+    m = result.id_map
+    assert set(m) >= {made["a"].id, made["lineage"].id} and not set(m.values()) & set(m)
+    copy_y = project.version(m[made["y"].id])
+    assert copy_y.parents == (m[made["x"].id], m[made["other_root"].id])
+    assert project.version_files(copy_y.id) == project.version_files(made["y"].id)
+    copy_a = project.version(m[made["a"].id])
+    assert (copy_a.rating, copy_a.reward, copy_a.lineage_id) == (4, made["a"].reward, m[made["lineage"].id])
+    assert len(project.recordings(copy_a.id)) == 1
+    assert project.lineage(m[made["lineage"].id]).title == made["lineage"].title
+    assert [x.intent for x in project.memories(m[made["lineage"].id])] == \
+        [x.intent for x in project.memories(made["lineage"].id)]
+    # Blobs are shared with the originals, not stored twice.
+    assert result.blobs == 0
+
+
+def test_bad_targets_and_destinations_are_one_line_errors(family, tmp_path):
+    project, _ = family
+    with pytest.raises(ExportError, match="no lineage or version 'nope'"):
+        export_bundle(project, "nope", tmp_path / "x.ludeme-bundle")
+    with pytest.raises(ExportError, match="does not exist"):
+        export_bundle(project, project.lineages()[0].id, tmp_path / "missing" / "x.ludeme-bundle")
+    assert sorted(p.name for p in tmp_path.iterdir() if "bundle" in p.name or p.suffix == ".part") == []
+
+
+def test_limits_apply_to_real_bundles_too(family, tmp_path):
+    project, made = family
+    path = export_bundle(project, made["lineage"].title, tmp_path / "b.ludeme-bundle")
+    with pytest.raises(ImportRefused, match="more than the 10 allowed"):
+        read_bundle(path, Limits(max_entries=10))
+    with pytest.raises(ImportRefused, match="for one file"):
+        read_bundle(path, Limits(max_entry_bytes=len(made["video"]) - 1))
+
+
+def test_format_dispatcher_lazy_builtins_and_plugins(family, tmp_path, monkeypatch):
+    project, made = family
+    assert formats()[:5] == ["bundle", "itch", "gallery", "git", "clip"]
+    path = export(project, made["lineage"].title, tmp_path / "b.ludeme-bundle", format="bundle")
+    assert read_bundle(path).manifest.counts["versions"] == 7
+    monkeypatch.setitem(_BUILTIN, "zine", ("ludeme.exchange.zine_not_installed", "export_zine"))
+    with pytest.raises(FormatUnavailable, match="format zine is not available"):
+        exporter("zine")
+    with pytest.raises(FormatUnavailable, match="unknown export format 'pdf'"):
+        exporter("pdf")
+    written = []
+
+    def export_titles(project, target_id, out):
+        out = Path(out)
+        out.write_text("\n".join(lin.title for lin in project.lineages()))
+        written.append(target_id)
+        return out
+
+    monkeypatch.setattr("ludeme.exchange._REGISTERED", dict(_REGISTERED))
+    register_exporter("titles", export_titles)
+    assert "titles" in formats()
+    out = export(project, "anything", tmp_path / "titles.txt", format="titles")
+    assert written == ["anything"] and made["lineage"].title in out.read_text()
+    with pytest.raises(ValueError):
+        register_exporter("no spaces please", export_titles)
