@@ -77,7 +77,12 @@ def test_a_stored_mp4_is_copied_and_bad_requests_are_refused(recorded, tmp_path)
     folder.mkdir()
     again = export_clip(project, version.id, folder)
     assert again.parent == folder and again.suffix == ".mp4" and again.read_bytes() == first.read_bytes()
-    other = [v for v in project.versions() if v.id != version.id][0]
+    # a lineage names its best version that has a recording, even when a better one has none
+    project.add_version(version.lineage_id, project.version_files(version.id), parents=[version.id],
+                        operator="mutate", status="evaluated", reward=99.0)
+    by_title = export_clip(project, "Dune Dash", tmp_path / "by-title.gif")
+    assert by_title.stat().st_size > 10_000
+    other = [v for v in project.versions() if v.lineage_id != version.lineage_id][0]
     with pytest.raises(ExportError, match="no recording"):
         export_clip(project, other.id, tmp_path / "none.mp4")
     with pytest.raises(ExportError, match=r"\.mp4 or \.gif"):

@@ -194,7 +194,7 @@ def export_clip(project, target_id: str, out: str | Path, *, width: int = 320, f
                 max_seconds: float | None = None) -> Path:
     """A clip of the target version's latest recording at ``out`` (``.mp4`` or ``.gif``; a folder
     gets ``<game>-<id>.mp4``). ``width``, ``fps`` and ``max_seconds`` shape GIFs. Returns the path."""
-    version = resolve_version(project, target_id)
+    version = _clip_version(project, target_id)
     recording = latest_recording(project, version.id)
     if recording is None:
         raise ExportError(f"version {version.id} has no recording yet: evaluate it first")
@@ -228,6 +228,19 @@ def export_clip(project, target_id: str, out: str | Path, *, width: int = 320, f
         os.replace(part, out) if part.stat().st_dev == out.parent.stat().st_dev else \
             out.write_bytes(part.read_bytes())
     return out
+
+
+def _clip_version(project, target_id: str):
+    """A version id names itself; a lineage names its best version that has a recording."""
+    try:
+        return project.version((target_id or "").strip())
+    except KeyError:
+        pass
+    version = resolve_version(project, target_id)
+    recorded = [v for v in project.versions(version.lineage_id) if latest_recording(project, v.id)]
+    if not recorded:
+        return version  # the error below names it
+    return max(recorded, key=lambda v: (v.reward if v.reward is not None else float("-inf"), v.created))
 
 
 def _is_h264_aac(path: Path) -> bool:

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ludeme import paths
+from ludeme.exchange import ExportError  # one error type for every export (the CLI reports it)
 
 MAX_FILES = 1000  # itch.io refuses HTML zips with more files than this
 MAX_BYTES = 500 * 1024 * 1024  # itch.io's limit on an unpacked HTML game
@@ -54,10 +55,6 @@ _GAME_URL = re.compile(r"game://([0-9a-f]{16})/([^\s\"'()<>`]*)", re.I)
 _ATTR_REF = re.compile(r"""(\b(?:src|href|poster|data)\s*=\s*)(["'])(/[^/"'][^"']*)\2""", re.I)
 _CSS_URL = re.compile(r"""(url\(\s*)(["']?)(/[^/"')][^"')]*)\2(\s*\))""", re.I)
 _KIT_REF = re.compile(r"""\bsrc\s*=\s*["']?(?:\./|/)?(kit/(?:core\.js|mechanics/[a-z0-9_]+\.js))""", re.I)
-
-
-class ExportError(ValueError):
-    """An export that cannot be made; the message is one line, meant for the user."""
 
 
 # ------------------------------------------------------------------------------- targets
