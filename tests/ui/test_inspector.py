@@ -269,6 +269,25 @@ def test_code_view_and_diff_against_the_parent(qtbot, inspector, evaluated):
     assert "lines against" in tab.stats.text()
 
 
+def test_a_version_with_several_files_has_a_file_picker(qtbot, inspector, evaluated):
+    project, root, _, _ = evaluated
+    v = project.version(root)
+    files = {"index.html": b"<!DOCTYPE html><canvas></canvas><script src='game.js'></script>",
+             "game.js": b"const speed = 3;\nfunction loop() { requestAnimationFrame(loop); }\n"}
+    multi = project.add_version(v.lineage_id, files, parents=[root], operator="manual")
+    inspector.set_tab("Code")
+    inspector.show_version(multi.id)
+    tab = inspector.code_tab
+    assert tab.file_combo.isVisible()
+    assert [tab.file_combo.itemText(i) for i in range(tab.file_combo.count())] == ["index.html", "game.js"]
+    tab.file_combo.setCurrentText("game.js")
+    assert tab.text.toPlainText() == files["game.js"].decode()
+    assert "game.js" in tab.stats.text()
+    project.soft_delete(multi.id)
+    inspector.show_version(multi.id)
+    assert inspector.badge.text().startswith("deleted")
+
+
 def test_a_large_file_stays_responsive(qtbot, inspector, evaluated):
     import time
 

@@ -110,6 +110,7 @@ class Inspector(QWidget):
         self.title.setObjectName("InspectorTitle")
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.title.setWordWrap(True)  # a narrow dock wraps the title rather than cutting it
         self.badge = QLabel()
         self.badge.setObjectName("Badge")
         self.favourite = QToolButton()
@@ -124,7 +125,6 @@ class Inspector(QWidget):
         top = QHBoxLayout()
         top.setSpacing(8)
         top.addWidget(self.title, 1)
-        top.addWidget(self.badge)
         top.addWidget(self.favourite)
         top.addWidget(self.stars)
 
@@ -136,6 +136,8 @@ class Inspector(QWidget):
         self.parents_row.setSpacing(4)
         self.parents_label = QLabel("Parents")
         self.parents_label.setObjectName("Muted")
+        self.parents_row.addWidget(self.badge)
+        self.parents_row.addSpacing(4)
         self.parents_row.addWidget(self.parents_label)
         self.parent_buttons: list[QToolButton] = []
         self.direction = QLabel()
@@ -274,7 +276,9 @@ class Inspector(QWidget):
         self.title.setToolTip(f"Version {v.id}")
         verdict = (v.breakdown or {}).get("verdict")
         word = str(v.status.value) + (f" · {verdict}" if verdict and verdict != v.status.value else "")
-        colour = _badge_colours(v.status.value, verdict)
+        if v.deleted:
+            word = "deleted · " + word
+        colour = colors()["muted"] if v.deleted else _badge_colours(v.status.value, verdict)
         self.badge.setText(word)
         self.badge.setStyleSheet(f"QLabel#Badge {{ color: {colour}; border: 1px solid {colour}; }}")
         self.badge.show()
@@ -333,7 +337,7 @@ class Inspector(QWidget):
             b.setToolTip(f"Go to parent {pid}")
             b.setCursor(Qt.CursorShape.PointingHandCursor)
             b.clicked.connect(lambda _=False, pid=pid: self.parent_requested.emit(pid))
-            self.parents_row.insertWidget(1 + i, b)
+            self.parents_row.insertWidget(self.parents_row.indexOf(self.parents_label) + 1 + i, b)
             self.parent_buttons.append(b)
 
     # -- the designer's marks -----------------------------------------------------------------
