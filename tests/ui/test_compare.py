@@ -98,8 +98,9 @@ def test_bad_input_is_refused_and_changes_nothing(qtbot, env):
     project, view = env["project"], env["view"]
     ids, _ = roots(project, 3)
     view.compare(ids[:2], seed=1)
+    project.soft_delete(ids[2])
     for bad, msg in (([ids[0]], "2 to 4"), ([ids[0], ids[0]], "twice"), ([ids[0], "nope"], "no such version"),
-                     (ids * 2, "2 to 4")):
+                     (ids * 2, "2 to 4"), ([ids[0], ids[2]], "deleted")):
         with pytest.raises(ValueError, match=msg):
             view.compare(bad)
     assert view.shown == ids[:2] and view.seed == 1

@@ -171,16 +171,19 @@ class CompareView(QWidget):
         """Play 2–4 versions side by side with one random seed (a fresh one when None).
 
         Raises ValueError, changing nothing, for fewer than two or more than four versions, a
-        version given twice, or an id the project does not have."""
+        version given twice, an id the project does not have or a deleted version."""
         ids = [str(v) for v in version_ids]
         if not 2 <= len(ids) <= MAX_PLAYERS:
             raise ValueError(f"compare needs 2 to {MAX_PLAYERS} versions, not {len(ids)}")
         if len(set(ids)) != len(ids):
             raise ValueError("compare needs different versions (one was given twice)")
-        known = {v.id for v in self.project.versions()}
-        missing = [v for v in ids if v not in known]
-        if missing:
-            raise ValueError(f"no such version in this project: {missing[0]}")
+        for vid in ids:
+            try:
+                version = self.project.version(vid)
+            except KeyError:
+                raise ValueError(f"no such version in this project: {vid}") from None
+            if version.deleted:
+                raise ValueError(f"version {vid} is deleted; restore it to compare it")
         self.version_ids = ids
         self.session_lineage = None  # a comparison of the caller's own choosing ends a blind session
         self.blind = bool(blind)
