@@ -129,6 +129,13 @@ def test_ok_stores_where_the_command_line_reads(qtbot, dialog, project, path, ca
     assert engine.reward.weights.structural == pytest.approx(0.25)  # untouched values kept
     assert AppPrefs().theme == "light"
 
+    # Jobs, evolution runs and `ludeme mutate` evaluate with these settings; a job's seconds still win.
+    from ludeme.evolution.jobs import _eval_settings
+
+    with open_project(path) as p:
+        assert (_eval_settings({}, p).seconds, _eval_settings({}, p).bot) == (6, "monkey")
+        assert _eval_settings({"seconds": 3}, p).seconds == 3
+
     from ludeme.cli import main
 
     assert main(["models", "--project", str(path)]) == 0

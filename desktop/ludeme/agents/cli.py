@@ -5,10 +5,12 @@ import json
 import sys
 
 
-def _eval_settings(args, UsageError):
-    from ludeme.core.settings import EvaluationSettings
+def _eval_settings(args, UsageError, project=None):
+    """The project's evaluation settings (or the defaults) with --seconds applied."""
+    from ludeme.core.settings import EvaluationSettings, project_engine_settings
 
-    s = EvaluationSettings()
+    s = EvaluationSettings() if project is None else project_engine_settings(
+        project, on_unreadable=lambda msg: print(f"ludeme: {msg}", file=sys.stderr)).evaluation
     if getattr(args, "seconds", None) is not None:
         if not 0.5 <= args.seconds <= 120:
             raise UsageError(f"--seconds must be between 0.5 and 120, not {args.seconds:g}")
@@ -44,9 +46,10 @@ def run_mutate(args, UsageError) -> int:
     from ludeme.agents.pipeline import mutate
     from ludeme.cli import _open
 
-    eval_settings = _eval_settings(args, UsageError)
+    _eval_settings(args, UsageError)  # bad arguments are refused before the project opens
     project = _open(args.project)
     try:
+        eval_settings = _eval_settings(args, UsageError, project)
         try:
             project.version(args.version)
         except Exception:
@@ -84,7 +87,7 @@ def run_new(args, UsageError) -> int:
     from ludeme.agents.pipeline import import_game, new_from_idea
     from ludeme.cli import _open
 
-    eval_settings = _eval_settings(args, UsageError)
+    _eval_settings(args, UsageError)  # bad arguments are refused before the project opens
     html = None
     if args.from_html is not None:
         try:
@@ -99,6 +102,7 @@ def run_new(args, UsageError) -> int:
         raise UsageError("--prompt needs an idea, e.g. --prompt \"a frog that jumps between lily pads\"")
     project = _open(args.project)
     try:
+        eval_settings = _eval_settings(args, UsageError, project)
         if html is not None:
             result = import_game(project, html, title=args.title or args.from_html.stem.replace("_", " ").title(),
                                  eval_settings=eval_settings, progress=_progress(args.json))

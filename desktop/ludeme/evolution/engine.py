@@ -155,10 +155,10 @@ def _html(project, vid: str) -> str:
     return project.version_files(vid).get("index.html", b"").decode("utf-8", "replace")
 
 
-def _eval_settings(seconds: float | None):
+def _eval_settings(seconds: float | None, project=None):
     from ludeme.evolution.jobs import _eval_settings as make
 
-    return make({"seconds": seconds} if seconds is not None else {})
+    return make({"seconds": seconds} if seconds is not None else {}, project)
 
 
 def _evaluate_root(project, root, eval_settings, evaluate_fn) -> None:
@@ -307,7 +307,7 @@ def evolve(project, lineage_id: str, *, generations: int, population: int, budge
     model = model or OFFLINE
     if evaluate_fn is None:
         from ludeme.agents.pipeline import _default_evaluate as evaluate_fn
-    eval_settings = eval_settings or _eval_settings(seconds)
+    eval_settings = eval_settings or _eval_settings(seconds, project)
 
     record = load_run(project, run_id) if run_id else None
     if run_id and record is None:

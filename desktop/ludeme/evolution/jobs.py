@@ -19,10 +19,12 @@ Progress = Callable[[float, str], None]
 JobFunction = Callable[..., dict]
 
 
-def _eval_settings(payload: Mapping[str, Any]):
-    from ludeme.core.settings import EvaluationSettings
+def _eval_settings(payload: Mapping[str, Any], project=None):
+    """The project's evaluation settings (the studio's Settings ▸ Evaluation), or the defaults;
+    a ``seconds`` in the payload wins."""
+    from ludeme.core.settings import EvaluationSettings, project_engine_settings
 
-    s = EvaluationSettings()
+    s = project_engine_settings(project).evaluation if project is not None else EvaluationSettings()
     seconds = payload.get("seconds")
     if seconds is not None:
         s = s.model_copy(update={"seconds": float(seconds),
@@ -44,7 +46,7 @@ def mutate_job(project, payload: Mapping[str, Any], *, job_id: int | None = None
     seed = payload.get("seed")
     result = mutate(project, str(payload["version_id"]), direction=str(payload.get("direction") or ""),
                     model=payload.get("model") or None, api_base=payload.get("api_base") or None,
-                    settings=_agent_settings(project), eval_settings=_eval_settings(payload),
+                    settings=_agent_settings(project), eval_settings=_eval_settings(payload, project),
                     seed=None if seed is None else int(seed), job_id=job_id, progress=progress,
                     operator=str(payload.get("operator") or "mutate"))
     return result.to_dict()
@@ -83,7 +85,7 @@ def crossover_job(project, payload: Mapping[str, Any], *, job_id: int | None = N
     seed = int(payload.get("seed") or 0)
     child = crossover(htmls, seed=seed)
     result = save_evaluated(project, ids, child.html, operator="crossover", plan=child.plan, model="offline",
-                            seed=seed, eval_settings=_eval_settings(payload), progress=progress)
+                            seed=seed, eval_settings=_eval_settings(payload, project), progress=progress)
     return result.to_dict()
 
 
@@ -122,7 +124,7 @@ def manual_job(project, payload: Mapping[str, Any], *, job_id: int | None = None
         return {"ok": False, "error": "the edited code is empty"}
     result = save_evaluated(project, [str(payload["version_id"])], html, operator="manual",
                             direction=str(payload.get("note") or "manual edit"),
-                            eval_settings=_eval_settings(payload), progress=progress)
+                            eval_settings=_eval_settings(payload, project), progress=progress)
     return result.to_dict()
 
 
@@ -147,7 +149,7 @@ def import_job(project, payload: Mapping[str, Any], *, job_id: int | None = None
     if not str(html).strip():
         return {"ok": False, "error": "the HTML file is empty"}
     result = import_game(project, str(html).encode("utf-8"), title=str(payload.get("title") or "Imported game"),
-                         eval_settings=_eval_settings(payload), progress=progress)
+                         eval_settings=_eval_settings(payload, project), progress=progress)
     return result.to_dict()
 
 
@@ -162,7 +164,7 @@ def idea_job(project, payload: Mapping[str, Any], *, job_id: int | None = None,
     seed = payload.get("seed")
     result = new_from_idea(project, prompt, title=payload.get("title") or None, model=payload.get("model") or None,
                            api_base=payload.get("api_base") or None, settings=_agent_settings(project),
-                           eval_settings=_eval_settings(payload), seed=None if seed is None else int(seed),
+                           eval_settings=_eval_settings(payload, project), seed=None if seed is None else int(seed),
                            progress=progress)
     return result.to_dict()
 
