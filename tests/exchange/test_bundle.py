@@ -209,3 +209,37 @@ def test_format_dispatcher_lazy_builtins_and_plugins(family, tmp_path, monkeypat
     assert written == ["anything"] and made["lineage"].title in out.read_text()
     with pytest.raises(ValueError):
         register_exporter("no spaces please", export_titles)
+
+
+def test_a_real_evaluation_travels_with_its_recording(tmp_path, qapp):
+    """Evaluate a version for real (bots, QtWebEngine, WebM), store it the way the pipeline does,
+    then export that version and import it: report, probes and a playable video arrive intact."""
+    from ludeme.core.settings import EvaluationSettings
+    from ludeme.evaluation.evaluator import evaluate
+    from ludeme.evaluation.recording import probe_recording
+    from ludeme.evaluation.storing import store_report
+
+    project = create_default_project(tmp_path / "studio.ludeme")
+    lin = project.lineages()[0]
+    root = project.versions(lin.id)[0]
+    v = project.add_version(lin.id, project.version_files(root.id), [root.id], operator="mutate",
+                            status="validating", direction="same game, new evaluation")
+    report = evaluate(project.version_files(v.id), EvaluationSettings(seconds=1.5, idle_seconds=0.5),
+                      record_path=tmp_path / "run.webm")
+    store_report(project, v.id, report, tmp_path / "run.webm")
+    path = export_bundle(project, v.id, tmp_path / "v.ludeme-bundle")
+    fresh = create_project(tmp_path / "fresh.ludeme")
+    import_bundle(fresh, path)
+    assert fresh.version(v.id) == project.version(v.id)
+    assert fresh.version(v.id).breakdown["verdict"] == report.verdict
+    assert fresh.version_mechanics(v.id) == project.version_mechanics(v.id)
+    assert any(link.probe_ok is not None for link in fresh.version_mechanics(v.id))
+    (mine,), (theirs,) = project.recordings(v.id), fresh.recordings(v.id)
+    assert (theirs.video_sha, theirs.thumbnail_sha, theirs.contact_sheet_sha, theirs.input_trace,
+            theirs.metrics, theirs.console_log) == (mine.video_sha, mine.thumbnail_sha, mine.contact_sheet_sha,
+                                                    mine.input_trace, mine.metrics, mine.console_log)
+    (tmp_path / "back.webm").write_bytes(fresh.blob(theirs.video_sha))
+    info = probe_recording(tmp_path / "back.webm")
+    assert info.duration > 1.0 and info.duration == pytest.approx(probe_recording(tmp_path / "run.webm").duration)
+    project.close()
+    fresh.close()

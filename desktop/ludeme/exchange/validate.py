@@ -68,7 +68,7 @@ DEFAULT_LIMITS = Limits()
 # -- payload models (strict: a string where a number belongs is refused, unknown keys too) ------
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 def _is_id(value: str) -> str:
