@@ -4,7 +4,7 @@ and the recording player show, and that stars, favourite and notes land in the p
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from ludeme.store import create_default_project, open_project

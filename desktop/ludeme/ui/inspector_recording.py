@@ -289,6 +289,11 @@ class RecordingPlayer(QWidget):
         for w in (self.play_button, self.slider, self.mute_button):
             w.setEnabled(on)
 
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._data is not None and not self.poll.isActive():
+            self.poll.start()
+
     def hideEvent(self, event) -> None:  # noqa: N802 — a hidden tab stops making sound
         if self.state and not self.state.get("paused", True):
             self.pause()

@@ -575,9 +575,9 @@ class CodeTab(QWidget):
         added = sum(1 for ln in diff.splitlines() if ln.startswith("+") and not ln.startswith("+++"))
         removed = sum(1 for ln in diff.splitlines() if ln.startswith("-") and not ln.startswith("---"))
         if not diff:
-            diff = "" if found else ""
             self.stats.setText(f"{path}: identical to parent {parent_id[:8]}" if found
                                else f"{path} does not exist in parent {parent_id[:8]}")
+            self.text.setPlaceholderText("No differences: this file is the same as in the parent.")
         else:
             self.stats.setText(f"<span style='color:{colors()['ok']}'>+{added}</span> "
                                f"<span style='color:{colors()['error']}'>−{removed}</span> lines against "
@@ -587,6 +587,8 @@ class CodeTab(QWidget):
     def _set_text(self, text: str, highlighter) -> None:
         # Detach both highlighters first and attach once the text is in: the code highlighter then
         # colours only what is on screen, the diff highlighter (one format per line) everything.
+        if text or highlighter is not self.diff_highlighter:
+            self.text.setPlaceholderText("No files.")
         self.code_highlighter.detach()
         self.diff_highlighter.setDocument(None)
         self.text.setPlainText(text)

@@ -155,7 +155,7 @@ _TOKENS = re.compile(
     r"|(?P<attr>\b[\w-]+(?==\"))"
     r"|(?P<open>/\*)"
 )
-_OPEN, _CLOSE = re.compile(r"/\*"), re.compile(r"\*/")
+_CLOSE = re.compile(r"\*/")
 LONG_LINE = 2000  # minified lines are left plain: regexes on them cost more than they show
 
 
