@@ -243,3 +243,26 @@ def test_a_real_evaluation_travels_with_its_recording(tmp_path, qapp):
     assert info.duration > 1.0 and info.duration == pytest.approx(probe_recording(tmp_path / "run.webm").duration)
     project.close()
     fresh.close()
+
+
+def test_export_reads_one_snapshot_while_another_process_writes(family, tmp_path, monkeypatch):
+    """A worker committing while an export runs is neither blocked nor half-seen."""
+    import ludeme.exchange.bundle as bundle_mod
+
+    project, made = family
+    other = open_project(project.path)
+    real_resolve = bundle_mod.resolve_target
+
+    def resolve_then_someone_writes(p, target_id):
+        target = real_resolve(p, target_id)
+        other.add_vote(made["a"].id, made["x"].id, "right")  # committed by another connection
+        other.add_memory(made["lineage"].id, "late lesson")
+        return target
+
+    monkeypatch.setattr(bundle_mod, "resolve_target", resolve_then_someone_writes)
+    path = export_bundle(project, made["lineage"].id, tmp_path / "b.ludeme-bundle")
+    bundle = read_bundle(path)
+    assert len(bundle.votes) == 3 and len(bundle.memories) == 3
+    assert "late lesson" not in {m.intent for m in bundle.memories}
+    assert len(project.votes()) == 5  # after the export, the new vote is visible as usual
+    other.close()

@@ -38,6 +38,7 @@ import sqlite3
 import time
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -164,6 +165,26 @@ def export_bundle(project, target_id: str, out_path: str | Path) -> Path:
     lineage). The bundle is written under a temporary name and moved into place when complete.
     Returns the path written.
     """
+    with _snapshot(project):
+        return _export(project, target_id, out_path)
+
+
+@contextmanager
+def _snapshot(project):
+    """One read transaction around the whole export: with WAL, a worker committing new versions
+    meanwhile is not seen halfway (and is not blocked)."""
+    if project.db.in_transaction():
+        yield
+        return
+    conn = project.db.connection()
+    conn.execute("BEGIN DEFERRED")
+    try:
+        yield
+    finally:
+        conn.execute("COMMIT")  # nothing was written: this only ends the snapshot
+
+
+def _export(project, target_id: str, out_path: str | Path) -> Path:
     target = resolve_target(project, target_id)
     out = _out_path(out_path, target)
     data = collect(project, target)
