@@ -266,3 +266,23 @@ def test_export_reads_one_snapshot_while_another_process_writes(family, tmp_path
     assert "late lesson" not in {m.intent for m in bundle.memories}
     assert len(project.votes()) == 5  # after the export, the new vote is visible as usual
     other.close()
+
+
+def test_a_bundle_cannot_choose_how_its_files_are_served(family, tmp_path):
+    """The game:// scheme serves files with their stored type: an import derives it from the
+    name, so a bundle claiming a script is a web page gets a script."""
+    from tests.exchange.hostile import entries_of, rehash, write_zip
+
+    project, made = family
+    path = export_bundle(project, made["y"].id, tmp_path / "y.ludeme-bundle")
+    entries = entries_of(path)
+    files = json.loads(entries["files.json"])
+    for f in files:
+        f["mime"] = "text/html"
+    entries["files.json"] = json.dumps(files).encode()
+    forged = write_zip(tmp_path / "forged.ludeme-bundle", rehash(entries))
+    fresh = create_project(tmp_path / "fresh.ludeme")
+    import_bundle(fresh, forged)
+    assert fresh.version_file(made["y"].id, "extra.js") == (b"let k = 1;", "text/javascript")
+    assert fresh.version_file(made["y"].id, "index.html")[1] == "text/html"
+    fresh.close()

@@ -25,7 +25,8 @@ first, then everything is written in one transaction. A bundle whose lineages or
 already in the project (imported before, or exported from it) is refused with a clear reason;
 ``as_copy=True`` imports it again under fresh lineage and version ids instead. Row ids of
 recordings, votes and memories are the importing project's own; mechanics the project already
-has are kept as they are.
+has are kept as they are; a file's MIME type is derived from its name by this project's rule
+(the game:// scheme serves it), never taken from the bundle.
 """
 from __future__ import annotations
 
@@ -52,7 +53,7 @@ from ludeme.exchange.targets import Target, resolve_target
 from ludeme.exchange.validate import (
     BLOB_DIR, DEFAULT_LIMITS, FORMAT, MANIFEST, PAYLOADS, SCHEMA, Bundle, Limits, read_bundle,
 )
-from ludeme.store.files import decode_blob, encode_blob
+from ludeme.store.files import decode_blob, encode_blob, mime_for
 from ludeme.store.models import dumps
 
 SUFFIX = ".ludeme-bundle"
@@ -324,9 +325,9 @@ def import_checked(project, bundle: Bundle, *, as_copy: bool = False) -> ImportR
                 item[col] = m(item.pop(src) if src != col else item[col], None)
             yield item
 
-    mimes: dict[str, str] = {}
+    mimes: dict[str, str] = {}  # the type is this project's rule for the name, never the bundle's word
     for f in bundle.files:
-        mimes.setdefault(f.sha256, f.mime)
+        mimes.setdefault(f.sha256, mime_for(f.path))
     try:
         with project.db.atomic():
             clash = None if as_copy else _clash(project, bundle)  # again, inside the write lock
@@ -344,7 +345,7 @@ def import_checked(project, bundle: Bundle, *, as_copy: bool = False) -> ImportR
             n_edges = _insert(conn, "version_parent", ("child_id", "parent_id", "kind", "position"),
                               remap(bundle.edges, child_id="child", parent_id="parent"))
             n_files = _insert(conn, "version_file", ("version_id", "path", "blob_sha", "mime"),
-                              ({**f, "blob_sha": f["sha256"]}
+                              ({**f, "blob_sha": f["sha256"], "mime": mime_for(f["path"])}
                                for f in remap(bundle.files, version_id="version_id")))
             n_mech = _insert(conn, "mechanic", _MECHANIC_COLS,
                              (row.model_dump() for row in bundle.mechanics),
