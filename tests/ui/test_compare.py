@@ -292,3 +292,34 @@ def test_blind_session_moves_on_to_the_next_uncompared_pair(qtbot, env):
     view.vote("A")
     view.next_pair()
     assert view.has_voted and view.shown == vs[:2]
+
+
+def test_inside_another_window_full_screen_is_left_to_it(qtbot, env):
+    from PySide6.QtGui import QAction, QKeySequence
+    from PySide6.QtWidgets import QMainWindow
+
+    project, sandbox = env["project"], env["sandbox"]
+    win = QMainWindow()
+    hits = []
+    outer = QAction("Full screen", win)
+    outer.setShortcut(QKeySequence("F11"))
+    outer.triggered.connect(lambda: hits.append(1))
+    win.addAction(outer)
+    inner = CompareView(project, sandbox)
+    win.setCentralWidget(inner)
+    env["view"].hide()
+    win.show()
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow, timeout=2000)
+    ids, _ = roots(project)
+    inner.compare(ids, seed=3)
+    assert not inner.fullscreen_action.isVisible()
+    inner.setFocus()
+    qtbot.keyClick(inner, Qt.Key.Key_F11)
+    try:
+        assert hits == [1]  # not ambiguous: the window's own action ran
+    finally:
+        inner.shutdown()
+        win.close()
+        win.deleteLater()
+        qtbot.wait(20)

@@ -480,6 +480,14 @@ class CompareView(QWidget):
             return
         super().keyReleaseEvent(event)
 
+    def showEvent(self, event) -> None:  # noqa: N802
+        # Full screen is this view's own only when it is a window of its own; inside the studio the
+        # main window's Full screen (F11) applies, and a second F11 here would make both ambiguous.
+        alone = self.isWindow()
+        self.fullscreen_action.setVisible(alone)
+        self.fullscreen_action.setShortcut(QKeySequence("F11") if alone else QKeySequence())
+        super().showEvent(event)
+
     def closeEvent(self, event) -> None:  # noqa: N802
         self.close_compare()
         super().closeEvent(event)
