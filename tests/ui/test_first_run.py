@@ -96,3 +96,10 @@ def test_empty_state_offers_three_ways_to_a_first_game(qtbot):
         assert button.isVisible()
         with qtbot.waitSignal(signal, timeout=1000):
             qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def test_maybe_show_only_on_a_first_start(qtbot, host):
+    guide = FirstRunGuide.maybe_show(host)
+    assert guide is not None and guide.isVisible() and guide.parentWidget() is host
+    guide.dismiss()
+    assert FirstRunGuide.maybe_show(host) is None

@@ -48,6 +48,17 @@ def ring(monkeypatch):
     keyring.set_keyring(previous)
 
 
+@pytest.fixture(autouse=True)
+def _keep_app_look(qapp):
+    """OK applies the chosen theme to the whole application: put it back for the next tests."""
+    look = (qapp.style().name(), qapp.palette(), qapp.styleSheet())
+    yield
+    if (qapp.style().name(), qapp.palette(), qapp.styleSheet()) != look:
+        qapp.setStyle(look[0])
+        qapp.setPalette(look[1])
+        qapp.setStyleSheet(look[2])
+
+
 @pytest.fixture
 def path(tmp_path):
     p = tmp_path / "settings.ludeme"
@@ -68,6 +79,12 @@ def dialog(qtbot, project, ring):
     qtbot.addWidget(d)
     d.show()
     return d
+
+
+def qapp_palette_is_light() -> bool:
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance().palette().window().color().lightness() > 128
 
 
 def _reopen(path):
@@ -128,6 +145,7 @@ def test_ok_stores_where_the_command_line_reads(qtbot, dialog, project, path, ca
     assert engine.reward.weights.novelty == pytest.approx(0.35)
     assert engine.reward.weights.structural == pytest.approx(0.25)  # untouched values kept
     assert AppPrefs().theme == "light"
+    assert qapp_palette_is_light()
 
     # Jobs, evolution runs and `ludeme mutate` evaluate with these settings; a job's seconds still win.
     from ludeme.evolution.jobs import _eval_settings
@@ -273,3 +291,22 @@ def test_unreadable_stored_settings_open_as_defaults_with_a_note(qtbot, project,
     assert d.default_model.value() == "offline" and d.eval_fps.value() == 30
     assert d.ok_button.isEnabled()
     assert "unreadable" in d.message.text()
+
+
+def test_without_an_os_keyring_the_keys_tab_says_so(qtbot, project, monkeypatch):
+    from keyring.backends.fail import Keyring as FailKeyring
+
+    for var in [v for vs in PROVIDER_ENV.values() for v in vs] + [GENERIC_ENV]:
+        monkeypatch.delenv(var, raising=False)
+    previous = keyring.get_keyring()
+    keyring.set_keyring(FailKeyring())
+    try:
+        d = SettingsDialog(project)
+        qtbot.addWidget(d)
+        assert not d.keyring_ok
+        assert not d.key_edit["openai"].isEnabled() and not d.key_remove["openai"].isEnabled()
+        texts = " ".join(label.text() for label in d.tabs.widget(1).findChildren(type(d.message)))
+        assert "No system keyring is available here" in texts
+        assert d.key_status["openai"].text() == "not set"
+    finally:
+        keyring.set_keyring(previous)

@@ -151,6 +151,17 @@ class FirstRunGuide(QWidget):
         """True until the guide was dismissed with "Don't show again" ticked."""
         return not bool((prefs or AppPrefs()).get(PREF_KEY, False))
 
+    @classmethod
+    def maybe_show(cls, parent: QWidget, prefs: AppPrefs | None = None) -> "FirstRunGuide | None":
+        """Show the guide over ``parent`` if this is a first start; returns it (to connect its
+        signals) or None when the person asked not to see it again."""
+        prefs = prefs or AppPrefs()
+        if not cls.should_show(prefs):
+            return None
+        guide = cls(parent, prefs)
+        guide.show_over()
+        return guide
+
     @staticmethod
     def reset(prefs: AppPrefs | None = None) -> None:
         (prefs or AppPrefs()).set(PREF_KEY, False)

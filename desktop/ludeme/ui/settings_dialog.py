@@ -799,9 +799,10 @@ class SettingsDialog(QDialog):
             return
         for edit in self.key_edit.values():
             edit.clear()
-        if agent.to_json() != self.agent.to_json():
+        # Written when they differ from what is stored (an unreadable stored value is replaced).
+        if agent.to_json() != self.project.meta(SETTINGS_META_KEY):
             self.project.set_meta(SETTINGS_META_KEY, agent.to_json())
-        if engine != self.engine:
+        if engine != self.engine or self.load_messages:
             save_engine_settings(self.project, engine)
         self.agent, self.engine = agent, engine
         if self.theme() != self.prefs.theme:
