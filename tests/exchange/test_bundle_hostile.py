@@ -143,3 +143,28 @@ def test_the_real_command_refuses_a_zip_slip(good, tmp_path):
     assert run.stderr.strip() == ("ludeme: import refused: unsafe entry name '../../evil.sh': "
                                   "it climbs out of the bundle with '..'")
     assert file_sha(project) == sha
+
+
+def test_a_busy_project_is_a_clear_message_and_nothing_is_written(good, tmp_path):
+    """Another process holds the write lock for longer than the import waits: one line, no change."""
+    import sqlite3
+
+    from ludeme.exchange.bundle import import_bundle
+    from ludeme.store import open_project
+
+    bundle, pristine = good
+    path = _project_copy(pristine, tmp_path)
+    counts = row_counts(path)
+    project = open_project(path)
+    project.db.execute_sql("PRAGMA busy_timeout = 200")
+    blocker = sqlite3.connect(path, timeout=0.1, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(ImportRefused, match=r"project is busy .* nothing was imported"):
+            import_bundle(project, bundle)
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert len(project.versions()) == counts["version"]
+    project.close()
+    assert row_counts(path) == counts

@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from peewee import IntegrityError
+from peewee import DatabaseError, IntegrityError, OperationalError
 
 from ludeme import __version__
 from ludeme.core.domain import new_id
@@ -359,6 +359,13 @@ def import_checked(project, bundle: Bundle, *, as_copy: bool = False) -> ImportR
             n_mem = _insert(conn, "memory", _MEMORY_COLS, remap(bundle.memories, lineage_id="lineage_id"))
     except (IntegrityError, sqlite3.IntegrityError) as err:
         raise ImportRefused(f"the bundle does not fit this project ({err}); nothing was imported") from None
+    except (OperationalError, sqlite3.OperationalError) as err:
+        if "locked" in str(err) or "busy" in str(err):
+            raise ImportRefused("the project is busy (another process is writing to it); nothing was "
+                                "imported, try again in a moment") from None
+        raise ImportRefused(f"could not write to the project ({err}); nothing was imported") from None
+    except (DatabaseError, sqlite3.DatabaseError) as err:
+        raise ImportRefused(f"could not write to the project ({err}); nothing was imported") from None
     target = bundle.manifest.target
     return ImportResult(
         lineages=n_lin, versions=n_ver, edges=n_edges, files=n_files, blobs=new_blobs,
