@@ -7,8 +7,13 @@ from pathlib import Path
 SCREENSHOT_TIMEOUT_S = 30.0
 
 
-def run_studio(project, screenshot: Path | None = None, argv: list[str] | None = None) -> int:
-    """Show the studio on an open project; with ``screenshot``, write a PNG once a game plays, exit."""
+def run_studio(project, screenshot: Path | None = None, argv: list[str] | None = None,
+               view: str = "main") -> int:
+    """Show the studio on an open project; with ``screenshot``, write a PNG once a game plays, exit.
+
+    ``view`` picks what the screenshot shows: the whole window (main), a blind compare of two
+    versions (compare), or the inspector of the version on screen (inspector).
+    """
     from ludeme.runtime.qt_env import configure_environment, register_schemes
 
     configure_environment(offscreen=screenshot is not None)
@@ -20,29 +25,54 @@ def run_studio(project, screenshot: Path | None = None, argv: list[str] | None =
     from ludeme import paths
     from ludeme.runtime.sandbox import SandboxProfile
     from ludeme.ui.main_window import MainWindow
-    from ludeme.ui.theme import apply_theme
 
     app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
     app.setApplicationName("Ludeme")
+    app.setOrganizationName("Ludeme")
     app.setDesktopFileName("ludeme")
     icon = paths.resources_dir() / "icons" / "ludeme.svg"
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
-    apply_theme(app)
+    try:
+        from ludeme.ui.prefs import apply_theme_pref
+
+        apply_theme_pref(app)
+    except Exception:  # unreadable preferences: follow the OS
+        from ludeme.ui.theme import apply_theme
+
+        apply_theme(app)
     sandbox = SandboxProfile(project.version_file)
-    window = MainWindow(project, sandbox)
+    # A screenshot run never starts the background worker: it only looks.
+    window = MainWindow(project, sandbox, start_worker=screenshot is None)
     window.show()
-    window.lineages.select_first_version()
+    window.select_first_version()
 
     if screenshot is None:
+        try:
+            from ludeme.ui.first_run import FirstRunGuide
+
+            if FirstRunGuide.should_show():
+                QTimer.singleShot(400, window.show_first_run)
+        except Exception:  # the guide is a welcome, never a reason not to start
+            pass
         code = app.exec()
         window.player.stop()
         return code
 
-    result = {"code": 1}
+    result = {"code": 1, "done": False}
 
     def shoot() -> None:
-        image = window.grab()
+        if result["done"]:
+            return
+        result["done"] = True
+        if view == "inspector":
+            window.inspector_dock.setFloating(True)
+            window.inspector_dock.resize(560, 760)
+            window.inspector.set_tab("Reward")
+            app.processEvents()
+            image = window.inspector_dock.grab()
+        else:
+            image = window.grab()
         screenshot.parent.mkdir(parents=True, exist_ok=True)
         ok = image.save(str(screenshot), "PNG")
         result["code"] = 0 if ok else 1
@@ -55,16 +85,33 @@ def run_studio(project, screenshot: Path | None = None, argv: list[str] | None =
               file=sys.stderr)
         shoot()
 
-    def start_game() -> None:
+    def press_start(players) -> None:
         # Games open on a title screen; a real key press starts play (and unlocks audio) so the
         # picture shows the game being played.
-        window.player.press_key("Space")
-        QTimer.singleShot(250, lambda: window.player.press_key("Space"))  # many games then launch/jump
-        QTimer.singleShot(700, shoot)
+        for p in players:
+            p.press_key("Space")
+        QTimer.singleShot(250, lambda: [p.press_key("Space") for p in players])  # many then launch/jump
+        QTimer.singleShot(900, shoot)
 
-    window.player.game_painted.connect(start_game)
-    if window.player.version_id is None:  # an empty project: nothing will play
-        QTimer.singleShot(300, shoot)
+    if view == "compare":
+        window.compare_next_pair()
+        players = [p for p in getattr(window.compare, "players", []) if p.isVisible()]
+        if len(players) < 2:
+            QTimer.singleShot(300, shoot)
+        else:
+            waiting = set(range(len(players)))
+
+            def painted(i):
+                waiting.discard(i)
+                if not waiting:
+                    press_start(players)
+
+            for i, p in enumerate(players):
+                p.game_painted.connect(lambda i=i: painted(i))
+    else:
+        window.player.game_painted.connect(lambda: press_start([window.player]))
+        if window.player.version_id is None:  # an empty project: nothing will play
+            QTimer.singleShot(300, shoot)
     QTimer.singleShot(int(SCREENSHOT_TIMEOUT_S * 1000), give_up)
     app.exec()
     window.player.stop()

@@ -32,6 +32,8 @@ def _parser() -> argparse.ArgumentParser:
     gui.add_argument("--project", type=Path, help="project file (*.ludeme); default: your default project")
     gui.add_argument("--screenshot", type=Path, metavar="OUT.png",
                      help="render the window offscreen once a game plays, write the PNG, exit")
+    gui.add_argument("--view", choices=("main", "compare", "inspector"), default="main",
+                     help="with --screenshot: the whole window, a blind compare of two versions, or the inspector")
     ls = sub.add_parser("list", help="list the lineages and versions of a project")
     ls.add_argument("--project", type=Path, required=True)
     ls.add_argument("--json", action="store_true", help="machine-readable output")
@@ -151,7 +153,7 @@ def cmd_gui(args) -> int:
     from ludeme.app import run_studio
 
     try:
-        return run_studio(project, screenshot=args.screenshot)
+        return run_studio(project, screenshot=args.screenshot, view=args.view)
     finally:
         project.close()
 

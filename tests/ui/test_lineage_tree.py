@@ -78,7 +78,7 @@ def _screen_point(tree, version_id: str) -> QPoint:
 
 def test_draws_every_version_and_names_every_lineage(tree, project):
     n = len(project.versions())
-    assert len(tree.nodes.data) == n
+    assert len(tree.nodes.x) == n
     assert f"{n:,} versions in 8 lineages" == tree.summary.text()
     assert {l.full_text for l in tree.labels} == {l.title for l in project.lineages()}
     edges = sum(len(item.xData) // 2 for item in tree.edge_items.values() if item.xData is not None)
@@ -159,7 +159,7 @@ def test_search_and_filters_dim_the_rest_and_count_matches(qtbot, tree, project)
 
 def test_colour_modes_paint_nodes_differently(tree, project):
     def brushes():
-        return [b.color().name() for b in tree.nodes.data["brush"]]
+        return tree.nodes.colors()
     by_reward = brushes()
     tree.set_color_mode("status")
     by_status = brushes()

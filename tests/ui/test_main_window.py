@@ -18,7 +18,7 @@ def window(qtbot, tmp_path):
     hang_lineage = project.add_lineage("Frozen Fjord", description="a broken game", tags=["broken"])
     project.add_version(hang_lineage.id, {"index.html": HANG}, operator="import", status="broken")
     sandbox = SandboxProfile(project.version_file)
-    win = MainWindow(project, sandbox)
+    win = MainWindow(project, sandbox, start_worker=False)
     win.player.page.watchdog.timeout = 1.5
     win.show()
     yield win
@@ -40,12 +40,13 @@ def test_lists_every_lineage_and_plays_the_selected_game(qtbot, window):
 
     titles = {window.lineages.model.item(r, 0).text() for r in range(window.lineages.model.rowCount())}
     assert {g.title for g in seed_games()} | {"Frozen Fjord"} == titles
-    assert "versions" in window.lineages.summary.text()
+    assert "9 lineages · 9 versions" == window.lineages.summary.text()
 
     with qtbot.waitSignal(window.player.game_painted, timeout=20000):
         window.lineages.select_first_version()
     first_title = window.lineages.model.item(0, 0).text()
     assert first_title in window.player.title.text()
+    assert window.tree.current_id() == window.player.version_id  # the tree follows the list
     assert "playing" in window.console.plain_text()
     t = telemetry(qtbot, window)
     assert t["title"] and t["phase"] == "title"
@@ -77,8 +78,7 @@ def test_pause_freezes_the_game(qtbot, window):
 
 
 def test_a_hanging_version_is_stopped_and_the_studio_goes_on(qtbot, window):
-    assert window.lineages.select_version(
-        next(v.id for v in window.project.versions() if v.status == "broken"))
+    assert window.select_version(next(v.id for v in window.project.versions() if v.status == "broken"))
     with qtbot.waitSignal(window.player.game_stopped, timeout=20000):
         pass
     qtbot.waitUntil(window.player.overlay.isVisible, timeout=2000)

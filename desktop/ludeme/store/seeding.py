@@ -38,20 +38,28 @@ def seed_project(project: Project, *, games_dir: Path | None = None, kit_dir: Pa
     skipped: dict[str, str] = {}
     for game in games:
         try:
-            html = kit.build_game_html(game.slug, root, kit_dir)
+            add_seed_lineage(project, game, games_dir=root, kit_dir=kit_dir)
         except (OSError, ValueError) as err:
             log.error("seed game %s left out: %s", game.slug, err)
             skipped[game.slug] = str(err)
-            continue
-        lineage = project.add_lineage(game.title, game.description, tags=[game.genre])
-        plan = {"source": "seed", "slug": game.slug, "title": game.title, "genre": game.genre,
-                "controls": list(game.controls), "mechanics": list(game.kit),
-                "params": game.params}
-        project.add_version(
+    return skipped
+
+
+def add_seed_lineage(project: Project, game, *, title: str | None = None, games_dir: Path | None = None,
+                     kit_dir: Path | None = None):
+    """A new lineage whose root is a bundled seed game (the studio's New lineage → seed game).
+    Returns (lineage, version); OSError/ValueError when the game cannot be built (nothing added)."""
+    root = Path(games_dir) if games_dir is not None else paths.games_dir()
+    html = kit.build_game_html(game.slug, root, kit_dir)
+    plan = {"source": "seed", "slug": game.slug, "title": game.title, "genre": game.genre,
+            "controls": list(game.controls), "mechanics": list(game.kit), "params": game.params}
+    with project.db.atomic():
+        lineage = project.add_lineage(title or game.title, game.description, tags=[game.genre])
+        version = project.add_version(
             lineage.id, {"index.html": html.encode("utf-8")}, operator=Operator.SEED,
             status=VersionStatus.EVALUATED, plan=plan, mechanics=game.kit, planned=game.kit,
             note=game.description)
-    return skipped
+    return lineage, version
 
 
 def create_default_project(path: str | Path, *, games_dir: Path | None = None,

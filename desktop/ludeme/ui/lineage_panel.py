@@ -1,10 +1,9 @@
-"""Lineages and their versions as a searchable tree; selecting a version asks to play it."""
+"""Lineages as a searchable list (count and best score each); picking one plays its best version."""
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSignalBlocker, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTreeView, QVBoxLayout, QWidget
 
@@ -13,15 +12,16 @@ LINEAGE_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 @dataclass(frozen=True)
-class Row:
-    """What the panel needs of a version; built from core objects by the window."""
+class LineageSummary:
+    """What the list shows of a lineage; built by the window from the version table."""
 
-    version_id: str
     lineage_id: str
-    label: str
-    operator: str
-    status: str
-    reward: float | None
+    title: str
+    description: str
+    tags: tuple[str, ...]
+    versions: int
+    play_id: str | None  # the version to play when the lineage is picked (best score, else root)
+    best: float | None
 
 
 class LineagePanel(QWidget):
@@ -32,10 +32,10 @@ class LineagePanel(QWidget):
         title = QLabel("Lineages")
         title.setObjectName("PanelTitle")
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Filter lineages and versions…")
+        self.search.setPlaceholderText("Filter lineages…")
         self.search.setClearButtonEnabled(True)
-        self.model = QStandardItemModel(0, 3, self)
-        self.model.setHorizontalHeaderLabels(["Game", "Kind", "Versions"])
+        self.model = QStandardItemModel(0, 2, self)
+        self.model.setHorizontalHeaderLabels(["Game", "Versions · best"])
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setRecursiveFilteringEnabled(True)
@@ -53,7 +53,6 @@ class LineagePanel(QWidget):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.selectionModel().currentChanged.connect(self._on_current)
         self.tree.activated.connect(self._on_current)
         self.summary = QLabel()
@@ -65,53 +64,47 @@ class LineagePanel(QWidget):
         lay.addWidget(self.tree, 1)
         lay.addWidget(self.summary)
 
-    def populate(self, lineages, rows: list[Row]) -> None:
-        """lineages: objects with id, title, description, tags; rows: one per version."""
-        by_lineage: dict[str, list[Row]] = defaultdict(list)
-        for row in rows:
-            by_lineage[row.lineage_id].append(row)
+    def populate(self, summaries: list[LineageSummary], keep_selection: bool = False) -> None:
+        """One row per lineage: title, genre, version count and best score."""
+        current = self.current_lineage() if keep_selection else None
         self.model.removeRows(0, self.model.rowCount())
         root = self.model.invisibleRootItem()
-        for lineage in lineages:
-            versions = by_lineage.get(lineage.id, [])
-            genre = ", ".join(t.replace("_", " ") for t in lineage.tags) if lineage.tags else ""
-            head = QStandardItem(lineage.title)
-            head.setData(lineage.id, LINEAGE_ROLE)
-            head.setToolTip(lineage.description or lineage.title)
-            if versions:
-                head.setData(versions[0].version_id, VERSION_ROLE)
-            count = QStandardItem(f"{len(versions)} version{'s' * (len(versions) != 1)}")
-            kind = QStandardItem(genre)
-            for item in (count, kind):
-                item.setForeground(self.palette().placeholderText())
-            for r in versions:
-                head.appendRow(self._version_items(r))
-            root.appendRow([head, kind, count])
-        self.summary.setText(f"{len(lineages)} lineages · {len(rows)} versions")
+        total = 0
+        for s in summaries:
+            total += s.versions
+            genre = ", ".join(t.replace("_", " ") for t in s.tags) if s.tags else ""
+            head = QStandardItem(s.title)
+            head.setData(s.lineage_id, LINEAGE_ROLE)
+            head.setData(s.play_id, VERSION_ROLE)
+            best = "" if s.best is None else f" · best {s.best:.2f}"
+            head.setToolTip(f"{s.title} ({genre})\n{s.description or ''}\n{s.versions} versions{best}".strip())
+            count = QStandardItem(f"{s.versions:,}" + (f" · {s.best:.2f}" if s.best is not None else ""))
+            count.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            count.setForeground(self.palette().placeholderText())
+            root.appendRow([head, count])
+        self.summary.setText(f"{len(summaries)} lineages · {total:,} versions")
+        if current:
+            self.select_lineage(current, emit=False)
 
-    @staticmethod
-    def _version_items(r: Row) -> list[QStandardItem]:
-        label = QStandardItem(r.label)
-        label.setData(r.version_id, VERSION_ROLE)
-        label.setToolTip(f"{r.version_id} · {r.status}")
-        op = QStandardItem(r.operator)
-        reward = QStandardItem("—" if r.reward is None else f"{r.reward:.2f}")
-        reward.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return [label, op, reward]
+    def current_lineage(self) -> str | None:
+        index = self.tree.currentIndex()
+        return index.siblingAtColumn(0).data(LINEAGE_ROLE) if index.isValid() else None
+
+    def select_lineage(self, lineage_id: str, emit: bool = True) -> bool:
+        matches = self.model.match(self.model.index(0, 0), LINEAGE_ROLE, lineage_id, 1,
+                                   Qt.MatchFlag.MatchExactly)
+        if not matches:
+            return False
+        blocker = None if emit else QSignalBlocker(self.tree.selectionModel())
+        self.tree.setCurrentIndex(self.proxy.mapFromSource(matches[0]))
+        del blocker
+        return True
 
     def select_first_version(self) -> None:
         if self.proxy.rowCount() == 0:
             return
         index = self.proxy.index(0, 0)
         self.tree.setCurrentIndex(index)
-
-    def select_version(self, version_id: str) -> bool:
-        matches = self.model.match(self.model.index(0, 0), VERSION_ROLE, version_id, 1,
-                                   Qt.MatchFlag.MatchRecursive | Qt.MatchFlag.MatchExactly)
-        if not matches:
-            return False
-        self.tree.setCurrentIndex(self.proxy.mapFromSource(matches[0]))
-        return True
 
     def _on_current(self, index: QModelIndex, _previous=None) -> None:
         if not index.isValid():

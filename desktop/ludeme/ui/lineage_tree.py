@@ -14,7 +14,7 @@ import time
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QPen, QPixmap, QShortcut
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QPainter, QPainterPath, QPen, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDoubleSpinBox, QGraphicsPixmapItem, QGraphicsRectItem, QHBoxLayout, QLabel,
     QLineEdit, QSizePolicy, QToolButton, QVBoxLayout, QWidget,
@@ -45,54 +45,146 @@ def _status_codes() -> dict[str, int]:
     return {s.value: i for i, s in enumerate(STATUSES)}
 
 
-class _Nodes(pg.ScatterPlotItem):
-    """A scatter that, when zoomed out over many nodes, draws one node per small screen cell.
+class NodeCloud(pg.GraphicsObject):
+    """Every node of the tree in one item, drawn with one ``drawPixmapFragments`` call.
 
-    Nodes closer than ``CELL_PX`` pixels cover each other anyway; skipping the hidden ones keeps a
-    full repaint of 100,000 versions cheap. ``priority`` (bool per point) wins a shared cell, so
-    search matches stay visible over dimmed nodes.
+    Setting data only stores numpy arrays (no per-point objects), so 100,000 nodes load in
+    milliseconds. Painting culls to the view and, when zoomed out over many nodes, keeps one node
+    per small screen cell (the others are covered anyway); ``priority`` (bool per node) wins a
+    shared cell so that search matches stay visible over dimmed nodes. Symbols come from a small
+    atlas: one circle and one star per palette colour.
     """
 
     CELL_PX = 2.0
-    DEDUPE_FROM = 6000  # visible points
+    DEDUPE_FROM = 6000  # visible nodes
+    SIZE = 9  # circle diameter in pixels; stars are larger
+    STAR = 15
+    BOX = 18  # atlas cell
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self) -> None:
+        super().__init__()
+        from pyqtgraph.Qt import internals
+
+        self.x = np.zeros(0)
+        self.y = np.zeros(0)
+        self.style = np.zeros(0, dtype=np.int64)  # palette index (+ len(palette) for a star)
         self.priority: np.ndarray | None = None
-        self._painting = False
-        self.drawn = 0  # points drawn by the last paint (for tests and benchmarks)
+        self.palette: list[QColor] = []
+        self.atlas = QPixmap()
+        self.drawn = 0  # nodes drawn by the last paint (tests and benchmarks read it)
+        self._bounds = QRectF()
+        self._fragments = internals.PrimitiveArray(QPainter.PixmapFragment, 10)
 
-    def paint(self, p, option, widget):  # noqa: D102
-        self._painting = True
-        try:
-            super().paint(p, option, widget)
-        finally:
-            self._painting = False
+    # data
+    def set_data(self, x: np.ndarray, y: np.ndarray, style: np.ndarray, palette: list[QColor],
+                 priority: np.ndarray | None = None) -> None:
+        self.prepareGeometryChange()
+        self.x = np.asarray(x, dtype=np.float64)
+        self.y = np.asarray(y, dtype=np.float64)
+        self.style = np.asarray(style, dtype=np.int64)
+        self.priority = priority
+        if [c.rgba() for c in palette] != [c.rgba() for c in self.palette]:
+            self.palette = list(palette)
+            self._build_atlas()
+        if len(self.x):
+            self._bounds = QRectF(float(self.x.min()) - 1, float(self.y.min()) - 1,
+                                  float(self.x.max() - self.x.min()) + 2, float(self.y.max() - self.y.min()) + 2)
+        else:
+            self._bounds = QRectF()
+        self.update()
 
-    def _maskAt(self, obj):  # noqa: N802 (pyqtgraph naming)
-        mask = super()._maskAt(obj)
-        if not self._painting or not isinstance(obj, QRectF):
-            return mask
-        rows = np.flatnonzero(mask)
-        self.drawn = len(rows)
+    def colors(self) -> list[str]:
+        """The colour of every node (#rrggbb), in data order."""
+        n = len(self.palette)
+        names = [c.name() for c in self.palette]
+        return [names[i % n] for i in self.style] if n else []
+
+    def alphas(self) -> np.ndarray:
+        n = len(self.palette)
+        return np.array([self.palette[i % n].alpha() for i in self.style]) if n else np.zeros(0)
+
+    def _build_atlas(self) -> None:
+        n, box = len(self.palette), self.BOX
+        image = QPixmap(max(1, 2 * n) * box, box)
+        image.fill(Qt.GlobalColor.transparent)
+        p = QPainter(image)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setPen(Qt.PenStyle.NoPen)
+        star = _star_path(self.STAR / 2)
+        for i, color in enumerate(self.palette):
+            p.setBrush(color)
+            c = i * box + box / 2
+            p.drawEllipse(QPointF(c, box / 2), self.SIZE / 2, self.SIZE / 2)
+            p.save()
+            p.translate((n + i) * box + box / 2, box / 2)
+            outline = QColor(color)
+            outline.setAlpha(max(color.alpha(), 120))
+            p.setPen(QPen(QColor(255, 255, 255, outline.alpha()), 1.0))
+            p.drawPath(star)
+            p.restore()
+        p.end()
+        self.atlas = image
+
+    # QGraphicsItem
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        return self._bounds
+
+    def visible_rows(self) -> np.ndarray:
+        rect = self.viewRect()
+        if rect is None or not len(self.x):
+            return np.zeros(0, dtype=np.int64)
         vb = self.getViewBox()
-        if len(rows) < self.DEDUPE_FROM or vb is None:
-            return mask
+        px, py = vb.viewPixelSize() if vb is not None else (0.0, 0.0)
+        mx, my = px * self.BOX, py * self.BOX
+        x, y = self.x, self.y
+        return np.flatnonzero((x >= rect.left() - mx) & (x <= rect.right() + mx)
+                              & (y >= rect.top() - my) & (y <= rect.bottom() + my))
+
+    def paint(self, p, option, widget=None) -> None:  # noqa: D102
+        rows = self.visible_rows()
+        self.drawn = 0
+        if not len(rows) or self.atlas.isNull():
+            return
+        vb = self.getViewBox()
         px, py = vb.viewPixelSize()
-        if not (px > 0 and py > 0):
-            return mask
-        if self.priority is not None and len(self.priority) == len(mask):
-            pri = self.priority[rows]
-            rows = np.concatenate([rows[pri], rows[~pri]])
-        cx = np.floor(self.data["x"][rows] / (px * self.CELL_PX)).astype(np.int64)
-        cy = np.floor(self.data["y"][rows] / (py * self.CELL_PX)).astype(np.int64)
-        cx -= cx.min()
-        cy -= cy.min()
-        _, first = np.unique(cx * (int(cy.max()) + 1) + cy, return_index=True)
-        keep = np.zeros_like(mask)
-        keep[rows[first]] = True
-        self.drawn = len(first)
-        return keep
+        if len(rows) >= self.DEDUPE_FROM and px > 0 and py > 0:
+            if self.priority is not None and len(self.priority) == len(self.x):
+                pri = self.priority[rows]
+                rows = np.concatenate([rows[pri], rows[~pri]])
+            cx = np.floor(self.x[rows] / (px * self.CELL_PX)).astype(np.int64)
+            cy = np.floor(self.y[rows] / (py * self.CELL_PX)).astype(np.int64)
+            cx -= cx.min()
+            cy -= cy.min()
+            _, first = np.unique(cx * (int(cy.max()) + 1) + cy, return_index=True)
+            rows = np.sort(rows[first])
+        t = p.transform()
+        x, y = self.x[rows], self.y[rows]
+        sx = t.m11() * x + t.m21() * y + t.dx()
+        sy = t.m12() * x + t.m22() * y + t.dy()
+        p.resetTransform()
+        dpr = self.atlas.devicePixelRatio() or 1.0
+        self._fragments.resize(len(rows))
+        frags = self._fragments.ndarray()
+        frags[:, 0] = np.clip(sx, -2 ** 30, 2 ** 30)
+        frags[:, 1] = np.clip(sy, -2 ** 30, 2 ** 30)
+        frags[:, 2] = self.style[rows] * self.BOX
+        frags[:, 3] = 0
+        frags[:, 4] = self.BOX
+        frags[:, 5] = self.BOX
+        frags[:, 6:10] = [1 / dpr, 1 / dpr, 0.0, 1.0]
+        p.drawPixmapFragments(*self._fragments.drawargs(), self.atlas)
+        self.drawn = len(rows)
+
+
+def _star_path(radius: float) -> QPainterPath:
+    path = QPainterPath()
+    for k in range(10):
+        r = radius if k % 2 == 0 else radius * 0.45
+        a = -math.pi / 2 + k * math.pi / 5
+        point = QPointF(r * math.cos(a), r * math.sin(a))
+        path.moveTo(point) if k == 0 else path.lineTo(point)
+    path.closeSubpath()
+    return path
 
 
 class _TreeViewBox(pg.ViewBox):
@@ -174,9 +266,11 @@ class LineageTree(QWidget):
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         bar.setSpacing(6)
-        bar.addWidget(self.search, 3)
-        for w in (self.status_box, self.min_reward, self.favourites, self.color_box, self.fit_button):
+        for w in (self.status_box, self.min_reward, self.favourites):
             bar.addWidget(w)
+        bar.addStretch(1)
+        bar.addWidget(self.color_box)
+        bar.addWidget(self.fit_button)
 
         # -- the picture ----------------------------------------------------------------------
         self.view = pg.GraphicsView()
@@ -197,7 +291,7 @@ class LineageTree(QWidget):
             item.setZValue(-10)
             self.vb.addItem(item)
             self.edge_items[style] = item
-        self.nodes = _Nodes(pxMode=True, size=9, pen=None, antialias=True)
+        self.nodes = NodeCloud()
         self.nodes.setZValue(0)
         self.vb.addItem(self.nodes)
         self.ring = pg.ScatterPlotItem(pxMode=True, size=17, brush=None,
@@ -227,6 +321,7 @@ class LineageTree(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 4)
         lay.setSpacing(6)
+        lay.addWidget(self.search)
         lay.addLayout(bar)
         lay.addWidget(self.view, 1)
         lay.addLayout(foot)
@@ -336,7 +431,7 @@ class LineageTree(QWidget):
             if item.textItem.toPlainText() != text:
                 item.setText(text)
 
-    def _node_colors(self) -> tuple[np.ndarray, list[QBrush]]:
+    def _node_colors(self) -> tuple[np.ndarray, list[QColor]]:
         """Palette index per row, and the palette (dimmed copies follow the bright ones)."""
         t = self.table
         if self.color_mode == "status":
@@ -358,20 +453,16 @@ class LineageTree(QWidget):
             dim.append(d)
         if self.match is not None:
             index = np.where(self.match, index, index + len(bright))
-        return index, [QBrush(c) for c in bright + dim]
+        return index, bright + dim
 
     def _draw_nodes(self) -> None:
         t, L = self.table, self.lay
         if t is None:
             return
-        index, brushes = self._node_colors()
-        # Favourites are drawn as stars, the rest as circles; deleted versions are not in the table.
-        symbols = np.where(t.favourite, "star", "o") if t.favourite.any() else "o"
-        brush_array = np.empty(len(brushes), dtype=object)
-        brush_array[:] = brushes
-        self.nodes.priority = self.match
-        self.nodes.setData(x=L.x, y=L.y, brush=brush_array[index], symbol=symbols,
-                           size=np.where(t.favourite, 14, 9) if t.favourite.any() else 9)
+        index, palette = self._node_colors()
+        # Favourites are drawn as stars (the second half of the atlas).
+        style = np.where(t.favourite, index + len(palette), index)
+        self.nodes.set_data(L.x, L.y, style, palette, priority=self.match)
         self._draw_selection()
         self._update_legend()
 

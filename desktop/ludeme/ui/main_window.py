@@ -1,100 +1,736 @@
-"""The first studio window: lineages and versions, a player for the selected one, its console."""
+"""The studio window (DESIGN.md §8): lineage tree and player in the middle, the inspector on the
+right, jobs / console / plots / mechanic archive below, the lineage list on the left, compare as a
+second page. Every action that makes versions is a job for the background worker, which the window
+starts on demand and restarts if it dies; the window follows the project by polling its change
+counter, so versions made by the worker appear in the tree as they are saved.
+"""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
+import random
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QDockWidget, QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QTabWidget, QToolBar,
+    QWidget,
+)
 
 from ludeme import __version__
 from ludeme.runtime.sandbox import SandboxProfile
 from ludeme.ui.console_panel import ConsolePanel
-from ludeme.ui.lineage_panel import LineagePanel, Row
+from ludeme.ui.lineage_panel import LineagePanel, LineageSummary
+from ludeme.ui.lineage_tree import LineageTree
 from ludeme.ui.player import GamePlayer
 
+POLL_MS = 600
 
-def version_rows(project) -> list[Row]:
-    rows = []
-    for v in project.versions():
-        label = "Seed" if v.operator == "seed" else f"Gen {v.generation} · {v.operator}"
-        rows.append(Row(v.id, v.lineage_id, label, v.operator, v.status, v.reward))
-    return rows
+
+def lineage_summaries(project, table=None) -> list[LineageSummary]:
+    """One line per lineage from the numpy version table: count, best score, the version to play."""
+    table = table if table is not None else project.version_table()
+    out = []
+    code_of = {lid: i for i, lid in enumerate(table.lineage_ids)}
+    counts = np.bincount(table.lineage, minlength=len(table.lineage_ids)) if len(table) else []
+    for lin in project.lineages():
+        code = code_of.get(lin.id)
+        if code is None:
+            out.append(LineageSummary(lin.id, lin.title, lin.description, tuple(lin.tags), 0, None, None))
+            continue
+        rows = np.flatnonzero(table.lineage == code)
+        rewards = table.reward[rows]
+        if np.isfinite(rewards).any():
+            best_row = int(rows[np.nanargmax(rewards)])
+            best = float(table.reward[best_row])
+        else:
+            best_row, best = int(rows[0]), None
+        out.append(LineageSummary(lin.id, lin.title, lin.description, tuple(lin.tags), int(counts[code]),
+                                  table.ids[best_row], best))
+    return out
+
+
+class _SetCommand(QUndoCommand):
+    """An undoable change to one version (delete, rating, favourite)."""
+
+    def __init__(self, text: str, do, undo) -> None:
+        super().__init__(text)
+        self._do, self._undo = do, undo
+
+    def redo(self) -> None:
+        self._do()
+
+    def undo(self) -> None:
+        self._undo()
 
 
 class MainWindow(QMainWindow):
     project_loaded = Signal()
+    job_submitted = Signal(int)
 
-    def __init__(self, project, sandbox: SandboxProfile, parent=None) -> None:
+    def __init__(self, project, sandbox: SandboxProfile, parent=None, *, start_worker: bool = True) -> None:
         super().__init__(parent)
+        from ludeme.ui.archive_browser import ArchiveBrowser
+        from ludeme.ui.compare import CompareView
+        from ludeme.ui.inspector import Inspector
+        from ludeme.ui.jobs_panel import JobsPanel
+        from ludeme.ui.worker_control import WorkerControl
+
         self.project = project
         self.sandbox = sandbox
+        self.auto_worker = start_worker
         self.setWindowTitle(f"Ludeme — {project.path.stem}")
-        self.resize(1280, 800)
+        self.resize(1440, 900)
+        self.setDockNestingEnabled(True)
+        self.undo_stack = QUndoStack(self)
+        self._counter = None
 
-        self.lineages = LineagePanel()
+        # -- the middle: tree | player, and the compare page --------------------------------------
+        self.tree = LineageTree(project)
         self.player = GamePlayer(sandbox)
         self.console = ConsolePanel()
         self.player.page.console_message.connect(self.console.add)
         self.player.page_replaced.connect(lambda page: page.console_message.connect(self.console.add))
         self.player.game_stopped.connect(lambda reason: self.console.note(reason, "error"))
-        self.lineages.version_selected.connect(self.play_version)
+        self.studio_split = QSplitter(Qt.Orientation.Horizontal)
+        self.studio_split.addWidget(self.tree)
+        self.studio_split.addWidget(self.player)
+        self.studio_split.setStretchFactor(0, 5)
+        self.studio_split.setStretchFactor(1, 6)
+        self.studio_split.setSizes([520, 640])
+        self.compare = CompareView(project, sandbox)
+        self.pages = QTabWidget()
+        self.pages.setDocumentMode(True)
+        self.pages.addTab(self.studio_split, "Studio")
+        self.pages.addTab(self.compare, "Compare")
+        self.setCentralWidget(self.pages)
 
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.player)
-        right.addWidget(self.console)
-        right.setStretchFactor(0, 4)
-        right.setStretchFactor(1, 1)
-        right.setSizes([600, 170])
-        main = QSplitter(Qt.Orientation.Horizontal)
-        main.addWidget(self.lineages)
-        main.addWidget(right)
-        main.setStretchFactor(1, 1)
-        main.setSizes([330, 950])
-        holder = QWidget()
-        lay = QVBoxLayout(holder)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(main)
-        self.setCentralWidget(holder)
+        # -- docks ----------------------------------------------------------------------------------
+        self.lineages = LineagePanel()
+        self.inspector = Inspector(project)
+        self.worker = WorkerControl(project.path, self)
+        self.jobs = JobsPanel(project, self.worker)
+        self.archive = ArchiveBrowser(project)
+        self.plots = None
+        try:
+            from ludeme.ui.plots import EvolutionPlots
+
+            self.plots = EvolutionPlots(project)
+        except ImportError:  # pragma: no cover - plots are part of the studio; kept optional for safety
+            pass
+        self.lineage_dock = self._dock("Lineages", self.lineages, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.inspector_dock = self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.jobs_dock = self._dock("Jobs", self.jobs, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.console_dock = self._dock("Console", self.console, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.archive_dock = self._dock("Mechanics", self.archive, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tabifyDockWidget(self.jobs_dock, self.console_dock)
+        self.tabifyDockWidget(self.jobs_dock, self.archive_dock)
+        if self.plots is not None:
+            self.plots_dock = self._dock("Plots", self.plots, Qt.DockWidgetArea.BottomDockWidgetArea)
+            self.tabifyDockWidget(self.jobs_dock, self.plots_dock)
+        self.console_dock.raise_()
+        self._sized = False
+
+        # -- wiring ---------------------------------------------------------------------------------
+        self.tree.current_changed.connect(self._on_current)
+        self.tree.activated.connect(lambda vid: self.play_version(vid))
+        self.tree.selection_changed.connect(self._update_actions)
+        self.tree.context_requested.connect(self._context_menu)
+        self.lineages.version_selected.connect(self._on_lineage_pick)
+        self.inspector.parent_requested.connect(lambda vid: self.select_version(vid, play=False))
+        self.inspector.rating_changed.connect(lambda vid, _r: self._changed_here())
+        self.inspector.favourite_changed.connect(lambda vid, _f: self._changed_here())
+        self.archive.version_requested.connect(lambda vid: self.select_version(vid))
+        self.jobs.versions_changed.connect(self.poll)
+        self.jobs.job_finished.connect(self._job_finished)
+        self.compare.voted.connect(lambda *_: self.statusBar().showMessage("Vote saved", 3000))
+        self.compare.closed.connect(lambda: self.pages.setCurrentIndex(0))
+        self.compare.next_pair_requested.connect(self.compare_next_pair)
+        self.worker.state_changed.connect(self._worker_state)
+
+        self.worker_label = QLabel("worker: stopped")
+        self.worker_label.setObjectName("Muted")
+        self.statusBar().addPermanentWidget(self.worker_label)
+        self._build_actions()
         self._build_menus()
+        self._build_toolbar()
+        self.setAcceptDrops(True)
+
+        self.timer = QTimer(self, interval=POLL_MS)
+        self.timer.timeout.connect(self.poll)
+        self.timer.start()
         self.reload()
 
-    def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        reload_action = QAction("&Reload project", self)
-        reload_action.setShortcut(QKeySequence("F5"))
-        reload_action.triggered.connect(self.reload)
-        file_menu.addAction(reload_action)
-        file_menu.addSeparator()
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-        game_menu = self.menuBar().addMenu("&Game")
-        for action in (self.player.restart_action, self.player.pause_action, self.player.mute_action):
-            game_menu.addAction(action)
-        find = QAction("&Find version", self)
-        find.setShortcut(QKeySequence.StandardKey.Find)
-        find.triggered.connect(lambda: self.lineages.search.setFocus())
-        game_menu.addAction(find)
-        help_menu = self.menuBar().addMenu("&Help")
-        about = QAction("&About Ludeme", self)
-        about.triggered.connect(self._about)
-        help_menu.addAction(about)
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not self._sized:  # dock sizes only hold once the window has its size
+            self._sized = True
+            self.resizeDocks([self.lineage_dock, self.inspector_dock], [230, 430], Qt.Orientation.Horizontal)
+            self.resizeDocks([self.jobs_dock], [190], Qt.Orientation.Vertical)
 
+    def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock-{title.lower()}")
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    # -- actions ------------------------------------------------------------------------------------
+    def _action(self, text: str, shortcut, slot, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(lambda _checked=False: slot())
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(f"{tip or text} ({keys})" if keys else (tip or text))
+        action.setStatusTip(tip or text)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        A = self._action
+        self.new_action = A("New lineage…", QKeySequence.StandardKey.New, self.new_lineage,
+                            "Start a lineage from a seed game, an HTML file or an idea")
+        self.open_action = A("Open project…", QKeySequence.StandardKey.Open, self.open_project_dialog)
+        self.settings_action = A("Settings…", "Ctrl+,", self.open_settings, "Models, keys, budget, evaluation")
+        self.mutate_action = A("Mutate…", "Ctrl+E", self.mutate, "Make a child of the selected version")
+        self.fork_action = A("Fork", "Ctrl+K", self.fork, "Copy the selected version as a child to grow apart")
+        self.crossover_action = A("Crossover", "Ctrl+Shift+X", self.crossover,
+                                  "Cross the selected versions (Ctrl+click to select two or more)")
+        self.evolve_action = A("Evolve…", "Ctrl+Shift+E", self.evolve,
+                               "Evolve the selected version's lineage in the background")
+        self.repair_action = A("Repair", "Ctrl+Alt+R", self.repair, "Make the selected version again")
+        self.edit_action = A("Edit code…", "F4", self.edit_code, "Edit the code; saving makes a new version")
+        self.compare_action = A("Compare", "Ctrl+Shift+C", lambda: self.compare_selected(blind=False),
+                                "Play the selected versions side by side")
+        self.blind_action = A("Blind vote", "Ctrl+B", lambda: self.compare_selected(blind=True),
+                              "Compare two versions with hidden identities and vote")
+        self.delete_action = A("Delete", QKeySequence.StandardKey.Delete, self.delete_selected,
+                               "Delete the selected versions (undo with Ctrl+Z)")
+        self.favourite_action = A("Favourite", "Ctrl+D", self.toggle_favourite, "Mark as favourite")
+        self.play_action = A("Play", "Ctrl+Return", lambda: self.play_version(self.tree.current_id()),
+                             "Play the selected version")
+        self.full_screen_action = A("Full screen", "F11", self.toggle_full_screen, "Play full screen")
+        self.find_action = A("Find version", QKeySequence.StandardKey.Find, self._focus_search)
+        self.fit_action = A("Show whole tree", "Ctrl+0", self.tree.fit_all)
+        self.undo_action = self.undo_stack.createUndoAction(self, "Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, "Redo")
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.addActions([self.undo_action, self.redo_action])
+        self.rate_actions = [A(f"Rate {'★' * n or 'no stars'}", f"Ctrl+{n}" if n else "Ctrl+Alt+0",
+                               lambda n=n: self.rate(n), f"Rate the selected version {n} of 5")
+                             for n in range(6)]
+        self.worker_action = A("Start worker", None, self.toggle_worker,
+                               "The background worker runs mutations and evolutions")
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.new_action, self.open_action])
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        try:
+            from ludeme.ui.recent import RecentProjects
+
+            self.recent = RecentProjects(self)
+            self.recent.add(self.project.path)
+            self.recent.attach(self.recent_menu)
+            self.recent.open_requested.connect(self.open_project)
+        except Exception:  # recent projects are a convenience; never block the window
+            self.recent = None
+        file_menu.addSeparator()
+        reload_action = self._action("&Reload project", "F5", self.reload)
+        file_menu.addAction(reload_action)
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
+        quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        file_menu.addAction(quit_action)
+
+        edit = bar.addMenu("&Edit")
+        edit.addActions([self.undo_action, self.redo_action])
+        edit.addSeparator()
+        edit.addActions([self.find_action, self.delete_action, self.favourite_action])
+        rate = edit.addMenu("&Rate")
+        rate.addActions(self.rate_actions)
+
+        version = bar.addMenu("&Version")
+        version.addActions([self.play_action, self.mutate_action, self.fork_action, self.crossover_action,
+                            self.repair_action, self.edit_action])
+        version.addSeparator()
+        version.addActions([self.compare_action, self.blind_action, self.evolve_action])
+
+        game = bar.addMenu("&Game")
+        game.addActions([self.player.restart_action, self.player.pause_action, self.player.mute_action,
+                         self.full_screen_action])
+
+        view = bar.addMenu("&View")
+        view.addAction(self.fit_action)
+        for dock in self.findChildren(QDockWidget):
+            view.addAction(dock.toggleViewAction())
+        shortcuts = {"Inspector": "Ctrl+I", "Jobs": "Ctrl+J", "Console": "Ctrl+`", "Lineages": "Ctrl+L"}
+        for dock in self.findChildren(QDockWidget):
+            key = shortcuts.get(dock.windowTitle())
+            if key:
+                dock.toggleViewAction().setShortcut(QKeySequence(key))
+        worker = bar.addMenu("&Worker")
+        worker.addAction(self.worker_action)
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("Getting started", "F1", self.show_first_run))
+        help_menu.addAction(self._action("Keyboard shortcuts", "Ctrl+/", self.show_shortcuts))
+        help_menu.addAction(self._action("&About Ludeme", None, self._about))
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Actions", self)
+        bar.setObjectName("toolbar-actions")
+        bar.setMovable(False)
+        bar.setIconSize(QSize(16, 16))
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        bar.addActions([self.new_action])
+        bar.addSeparator()
+        bar.addActions([self.mutate_action, self.fork_action, self.crossover_action, self.repair_action,
+                        self.edit_action])
+        bar.addSeparator()
+        bar.addActions([self.compare_action, self.blind_action, self.evolve_action])
+        bar.addSeparator()
+        bar.addActions([self.favourite_action, self.delete_action])
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        self.toolbar = bar
+
+    # -- data ---------------------------------------------------------------------------------------
     def reload(self) -> None:
-        rows = version_rows(self.project)
-        self.lineages.populate(self.project.lineages(), rows)
-        self.statusBar().showMessage(f"{self.project.path}  ·  {len(rows)} versions")
+        """Read the project again and redraw everything (F5). Polling does this on changes only."""
+        self._counter = self.project.change_counter()
+        self.tree.reload(keep_view=self.tree.table is not None)
+        self.lineages.populate(lineage_summaries(self.project, self.tree.table))
+        self._status()
+        self._update_actions()
         self.project_loaded.emit()
 
-    def play_version(self, version_id: str, title: str = "") -> None:
+    def poll(self) -> bool:
+        """Cheap when nothing changed (one read of the change counter)."""
+        counter = self.project.change_counter()
+        if counter == self._counter:
+            return False
+        self._counter = counter
+        self.tree.refresh_if_changed()
+        self.lineages.populate(lineage_summaries(self.project, self.tree.table), keep_selection=True)
+        current = self.tree.current_id()
+        if current and current in self.tree.table.row_of:
+            self.inspector.refresh()
+        elif current is None or current not in (self.tree.table.row_of if self.tree.table else {}):
+            self.inspector.clear()
+        if self.plots is not None and current:
+            self._plots_for(current)
+        self._status()
+        self._update_actions()
+        return True
+
+    def _changed_here(self) -> None:
+        QTimer.singleShot(0, self.poll)
+
+    def _status(self) -> None:
+        n = len(self.tree.table) if self.tree.table is not None else 0
+        spent = self.project.ledger_totals().get("cost", 0.0)
+        self.statusBar().showMessage(f"{self.project.path}  ·  {n:,} versions  ·  spent ${spent:.2f}")
+
+    # -- selection and play -------------------------------------------------------------------------
+    def _on_current(self, version_id: str) -> None:
+        self.inspector.show_version(version_id)
+        if self.plots is not None:
+            self._plots_for(version_id)
+        self.statusBar().showMessage(self.tree.describe(version_id), 4000)
+        self._update_actions()
+        self.play_version(version_id)
+
+    def _plots_for(self, version_id: str) -> None:
+        t = self.tree.table
+        row = t.row_of.get(version_id) if t is not None else None
+        if row is not None and self.plots is not None:
+            self.plots.show_lineage(t.lineage_ids[t.lineage[row]])
+
+    def _on_lineage_pick(self, version_id: str, _title: str) -> None:
+        if self.tree.current_id() != version_id:
+            self.select_version(version_id)
+
+    def select_version(self, version_id: str, play: bool = True) -> bool:
+        """Select (and play) a version as if clicked in the tree."""
+        if self.tree.table is None or version_id not in self.tree.table.row_of:
+            return False
+        if self.tree.current_id() == version_id:
+            if play:
+                self.play_version(version_id)
+            return True
+        if not play:
+            self.tree.current_changed.disconnect(self._on_current)
+        try:
+            self.tree.select(version_id)
+            self.tree.ensure_visible(version_id)
+        finally:
+            if not play:
+                self.tree.current_changed.connect(self._on_current)
+                self.inspector.show_version(version_id)
+        return True
+
+    def select_first_version(self) -> None:
+        """The first lineage's best version (the studio opens on it)."""
+        summaries = [s for s in lineage_summaries(self.project, self.tree.table) if s.play_id]
+        if summaries:
+            self.select_version(summaries[0].play_id)
+
+    def play_version(self, version_id: str | None, title: str = "") -> None:
+        if not version_id:
+            return
+        if self.pages.currentIndex() != 0:
+            self.pages.setCurrentIndex(0)
+        if self.player.version_id == version_id and self.player.painted():
+            return
+        title = title or self.tree.describe(version_id).split(" · ")[0]
         self.console.clear()
-        self.console.note(f"playing {title or version_id} (game://{version_id}/)")
+        self.console.note(f"playing {self.tree.describe(version_id)} (game://{version_id}/)")
         self.player.play(version_id, title)
+
+    def _focus_search(self) -> None:
+        self.tree.search.setFocus()
+        self.tree.search.selectAll()
+
+    def _update_actions(self, *_args) -> None:
+        ids = self.tree.selected_ids()
+        one = len(ids) >= 1
+        for action in (self.mutate_action, self.fork_action, self.repair_action, self.edit_action,
+                       self.evolve_action, self.delete_action, self.favourite_action, self.play_action,
+                       *self.rate_actions):
+            action.setEnabled(one)
+        self.crossover_action.setEnabled(len(ids) >= 2)
+        self.compare_action.setEnabled(len(ids) >= 2)
+        self.blind_action.setEnabled(len(ids) == 2 or self.tree.table is not None and len(self.tree.table) >= 2)
+
+    def _context_menu(self, ids: list[str], pos) -> None:
+        menu = QMenu(self)
+        menu.addActions([self.play_action, self.mutate_action, self.fork_action, self.crossover_action,
+                         self.repair_action, self.edit_action])
+        menu.addSeparator()
+        menu.addActions([self.compare_action, self.blind_action, self.evolve_action])
+        menu.addSeparator()
+        menu.addActions([self.favourite_action, self.delete_action])
+        menu.popup(pos)
+
+    # -- jobs ---------------------------------------------------------------------------------------
+    def submit(self, kind: str, payload: dict) -> int:
+        """Queue a job and make sure a worker will run it."""
+        from ludeme.evolution.queue import submit
+
+        job = submit(self.project, kind, payload)
+        self.job_submitted.emit(job.id)
+        if self.auto_worker and not self.worker.is_running():
+            self.worker.start()
+        self.jobs.refresh()
+        self.jobs_dock.raise_()
+        self.statusBar().showMessage(f"Queued {kind} (job {job.id})", 4000)
+        return job.id
+
+    def _job_finished(self, job_id: int) -> None:
+        try:
+            job = self.project.job(job_id)
+        except Exception:
+            return
+        self.poll()
+        saved = (job.result or {}).get("version_id") if job.status == "done" else None
+        if saved and saved in (self.tree.table.row_of if self.tree.table else {}):
+            self.statusBar().showMessage(f"{job.kind}: saved {self.tree.describe(saved)}", 6000)
+        elif job.status == "failed":
+            self.statusBar().showMessage(f"{job.kind} failed: {job.message}", 8000)
+
+    def _selected_or_warn(self, minimum: int = 1) -> list[str]:
+        ids = self.tree.selected_ids()
+        if len(ids) < minimum:
+            self.statusBar().showMessage(
+                "Select a version in the tree first" if minimum == 1 else
+                f"Select {minimum} or more versions (Ctrl+click)", 4000)
+            return []
+        return ids
+
+    def new_lineage(self, html_path: Path | None = None) -> None:
+        from ludeme.ui.dialogs import NewLineageDialog
+
+        dialog = NewLineageDialog(self.project, self, html_path=html_path)
+        if dialog.exec() != NewLineageDialog.DialogCode.Accepted:
+            return
+        kind, payload = dialog.request()
+        self._start_lineage(kind, payload)
+
+    def _start_lineage(self, kind: str, payload: dict) -> None:
+        if kind == "seed":
+            from ludeme.core.kit import seed_games
+            from ludeme.store.seeding import add_seed_lineage
+
+            game = next(g for g in seed_games() if g.slug == payload["slug"])
+            lineage, version = add_seed_lineage(self.project, game, title=payload.get("title") or None)
+            self.poll()
+            self.select_version(version.id)
+            return
+        self.submit(kind, payload)
+
+    def mutate(self) -> None:
+        from ludeme.ui.dialogs import MutateDialog
+
+        ids = self._selected_or_warn()
+        if not ids:
+            return
+        dialog = MutateDialog(self.project, self.tree.describe(ids[0]), self)
+        if dialog.exec() != MutateDialog.DialogCode.Accepted:
+            return
+        payload = dialog.payload()
+        base = random.randrange(1 << 30)
+        for i in range(dialog.count.value()):
+            self.submit("mutate", {**payload, "version_id": ids[0], "seed": base + i})
+
+    def fork(self) -> None:
+        for vid in self._selected_or_warn()[:1]:
+            self.submit("fork", {"version_id": vid})
+
+    def crossover(self) -> None:
+        ids = self._selected_or_warn(2)
+        if ids:
+            self.submit("crossover", {"version_ids": ids, "seed": random.randrange(1 << 30)})
+
+    def repair(self) -> None:
+        for vid in self._selected_or_warn()[:1]:
+            self.submit("repair", {"version_id": vid})
+
+    def evolve(self) -> None:
+        from ludeme.ui.dialogs import EvolveDialog
+
+        ids = self._selected_or_warn()
+        if not ids:
+            return
+        version = self.project.version(ids[0])
+        title = next((l.title for l in self.project.lineages() if l.id == version.lineage_id), "")
+        dialog = EvolveDialog(self.project, title, self)
+        if dialog.exec() != EvolveDialog.DialogCode.Accepted:
+            return
+        self.submit("evolve", {**dialog.payload(), "lineage_id": version.lineage_id})
+
+    def edit_code(self) -> None:
+        from ludeme.ui.dialogs import CodeEditorDialog
+
+        ids = self._selected_or_warn()
+        if not ids:
+            return
+        files = self.project.version_files(ids[0])
+        html = files.get("index.html", b"").decode("utf-8", "replace")
+        dialog = CodeEditorDialog(html, self.tree.describe(ids[0]), self)
+        if dialog.exec() != CodeEditorDialog.DialogCode.Accepted:
+            return
+        self.submit("manual", {**dialog.payload(), "version_id": ids[0]})
+
+    # -- compare ------------------------------------------------------------------------------------
+    def compare_selected(self, blind: bool = False) -> None:
+        ids = self.tree.selected_ids()
+        if blind and len(ids) != 2:
+            self.compare_next_pair()
+            return
+        if len(ids) < 2:
+            self.statusBar().showMessage("Select two to four versions to compare (Ctrl+click)", 4000)
+            return
+        self.player.stop()
+        self.pages.setCurrentIndex(1)
+        self.compare.compare(ids[:4], blind=blind)
+
+    def compare_next_pair(self) -> None:
+        """A blind pair from the current lineage that the designer has not judged yet."""
+        from ludeme.evolution.pairing import pick_pair
+
+        current = self.tree.current_id()
+        t = self.tree.table
+        if t is None or not len(t):
+            return
+        lineage_id = t.lineage_ids[t.lineage[t.row_of[current]]] if current else t.lineage_ids[0]
+        pair = pick_pair(self.project, lineage_id, random.Random())
+        if not pair:
+            self.statusBar().showMessage("This lineage needs two playable versions to compare", 5000)
+            return
+        self.player.stop()
+        self.pages.setCurrentIndex(1)
+        self.compare.compare(list(pair), blind=True)
+
+    # -- edits with undo ------------------------------------------------------------------------------
+    def delete_selected(self) -> None:
+        ids = self._selected_or_warn()
+        if not ids:
+            return
+        project = self.project
+
+        def do():
+            for vid in ids:
+                project.soft_delete(vid)
+            self.poll()
+
+        def undo():
+            for vid in ids:
+                project.restore(vid)
+            self.poll()
+            self.tree.select(ids)
+
+        label = f"Delete {len(ids)} version{'s' * (len(ids) != 1)}"
+        self.undo_stack.push(_SetCommand(label, do, undo))
+        self.statusBar().showMessage(f"{label} — Ctrl+Z to undo", 6000)
+
+    def rate(self, stars: int) -> None:
+        ids = self._selected_or_warn()
+        if not ids:
+            return
+        vid = ids[0]
+        before = self.project.version(vid).rating
+
+        def apply(value):
+            self.project.set_rating(vid, value)
+            self.inspector.refresh()
+            self._changed_here()
+
+        self.undo_stack.push(_SetCommand(f"Rate {stars}★", lambda: apply(stars), lambda: apply(before)))
+
+    def toggle_favourite(self) -> None:
+        ids = self._selected_or_warn()
+        if not ids:
+            return
+        vid = ids[0]
+        before = self.project.version(vid).favourite
+
+        def apply(value):
+            self.project.set_favourite(vid, value)
+            self.inspector.refresh()
+            self._changed_here()
+
+        self.undo_stack.push(_SetCommand("Favourite" if not before else "Unfavourite",
+                                         lambda: apply(not before), lambda: apply(before)))
+
+    # -- worker ---------------------------------------------------------------------------------------
+    def toggle_worker(self) -> None:
+        if self.worker.is_running():
+            self.worker.stop()
+        else:
+            self.worker.start()
+
+    def _worker_state(self, state: str) -> None:
+        self.worker_label.setText(f"worker: {state}")
+        self.worker_action.setText("Stop worker" if state in ("running", "starting", "restarting")
+                                   else "Start worker")
+        if state == "crashed":
+            self.statusBar().showMessage(f"The worker keeps crashing: {self.worker.last_error}", 10000)
+
+    # -- misc -------------------------------------------------------------------------------------------
+    def toggle_full_screen(self) -> None:
+        docks = [d for d in self.findChildren(QDockWidget)]
+        if self.isFullScreen():
+            self.showNormal()
+            for dock, visible in getattr(self, "_dock_state", {}).items():
+                dock.setVisible(visible)
+            self.tree.show()
+            self.toolbar.show()
+            self.menuBar().show()
+            self.statusBar().show()
+            return
+        self._dock_state = {d: d.isVisible() for d in docks}
+        for d in docks:
+            d.hide()
+        self.tree.hide()
+        self.toolbar.hide()
+        self.menuBar().hide()
+        self.statusBar().hide()
+        self.pages.setCurrentIndex(0)
+        self.showFullScreen()
+        self.player.view.setFocus()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_Escape and self.isFullScreen():
+            self.toggle_full_screen()
+            return
+        super().keyPressEvent(event)
+
+    def open_settings(self) -> None:
+        try:
+            from ludeme.ui.settings_dialog import SettingsDialog
+        except ImportError:
+            QMessageBox.information(self, "Settings", "Use `ludeme models` on the command line for now.")
+            return
+        dialog = SettingsDialog(self.project, self)
+        dialog.exec()
+
+    def open_project_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open a Ludeme project", str(self.project.path.parent),
+                                              "Ludeme projects (*.ludeme)")
+        if path:
+            self.open_project(Path(path))
+
+    def open_project(self, path: Path) -> None:
+        """Open another project in a new window (this one stays as it is)."""
+        from ludeme.store import ProjectError, open_project
+
+        try:
+            project = open_project(path)
+        except ProjectError as exc:
+            QMessageBox.warning(self, "Cannot open project", str(exc))
+            if self.recent is not None:
+                self.recent.remove(path)
+            return
+        window = MainWindow(project, SandboxProfile(project.version_file), start_worker=self.auto_worker)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.show()
+        window.select_first_version()
+
+    def show_first_run(self) -> None:
+        from ludeme.ui.first_run import FirstRunGuide
+
+        guide = getattr(self, "guide", None)
+        if guide is None:
+            guide = self.guide = FirstRunGuide(self)
+            guide.play_first.connect(self.select_first_version)
+            guide.mutate_requested.connect(self.mutate)
+            guide.compare_requested.connect(lambda: self.compare_selected(blind=True))
+            guide.evolve_requested.connect(self.evolve)
+        guide.show_over(self.centralWidget())
+
+    def show_shortcuts(self) -> None:
+        rows = []
+        for action in self.actions() + [self.player.restart_action, self.player.pause_action,
+                                         self.player.mute_action]:
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            if keys and action.text():
+                rows.append(f"<tr><td><b>{keys}</b></td><td>{action.text().replace('&', '')}</td></tr>")
+        rows.append("<tr><td><b>Enter / double-click</b></td><td>Play the version (tree)</td></tr>")
+        rows.append("<tr><td><b>Arrows</b></td><td>Walk the tree: parent, child, siblings</td></tr>")
+        rows.append("<tr><td><b>Shift+drag</b></td><td>Select a box of versions</td></tr>")
+        QMessageBox.information(self, "Keyboard shortcuts", "<table cellpadding=3>" + "".join(rows) + "</table>")
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        from ludeme.ui.dialogs import drop_target_path
+
+        if drop_target_path(event.mimeData()) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        from ludeme.ui.dialogs import drop_target_path
+
+        path = drop_target_path(event.mimeData())
+        if path is not None:
+            event.acceptProposedAction()
+            QTimer.singleShot(0, lambda: self.new_lineage(html_path=path))
 
     def _about(self) -> None:
         QMessageBox.about(self, "About Ludeme",
                           f"<b>Ludeme {__version__}</b><p>A studio for the creative evolution of HTML5 games.</p>")
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        self.timer.stop()
+        self.jobs.stop_polling()
         self.player.stop()
+        self.compare.shutdown()
+        self.inspector.shutdown()
+        self.worker.stop()
         super().closeEvent(event)
+
