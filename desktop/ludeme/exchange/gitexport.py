@@ -135,6 +135,16 @@ def _tree(object_store, files: dict[str, bytes]) -> bytes:
     return write(root)
 
 
+class _Collector:
+    """Objects made for the history, each once, to be written as one pack."""
+
+    def __init__(self) -> None:
+        self.objects: dict[bytes, object] = {}
+
+    def add_object(self, obj) -> None:
+        self.objects.setdefault(obj.id, obj)
+
+
 def export_git(project, target_id: str, out: str | Path) -> Path:
     """Write the target's lineage as a git repository at ``out`` (a new or empty folder).
     Returns ``out``."""
@@ -153,7 +163,7 @@ def export_git(project, target_id: str, out: str | Path) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     try:
         repo = Repo.init(str(out))
-        store = repo.object_store
+        store = _Collector()  # every object goes into one pack at the end (fast, one file)
         commits: dict[str, bytes] = {}
         lineages = {lineage.id: lineage}
         for v in versions:
@@ -170,19 +180,20 @@ def export_git(project, target_id: str, out: str | Path) -> Path:
             commit.message = commit_message(v, lin)
             store.add_object(commit)
             commits[v.id] = commit.id
-            repo.refs[f"refs/tags/v/{v.id}".encode()] = commit.id
         try:
             best = best_version(project, lineage.id)
         except ExportError:
             best = versions[-1]
+        repo.object_store.add_objects([(obj, None) for obj in store.objects.values()])
         main = commits.get(best.id, commits[versions[-1].id])
         repo.refs[b"refs/heads/main"] = main
         repo.refs.set_symbolic_ref(b"HEAD", b"refs/heads/main")
         has_children = {p for v in versions for p in v.parents}
-        for v in versions:
-            if v.id not in has_children and v.lineage_id == lineage.id and not v.deleted:
-                repo.refs[f"refs/heads/leaf/{v.id}".encode()] = commits[v.id]
-        build_index_from_tree(repo.path, repo.index_path(), store, store[main].tree)
+        packed = {f"refs/tags/v/{v.id}".encode(): commits[v.id] for v in versions}
+        packed.update({f"refs/heads/leaf/{v.id}".encode(): commits[v.id] for v in versions
+                       if v.id not in has_children and v.lineage_id == lineage.id and not v.deleted})
+        repo.refs.add_packed_refs(packed)  # one file: hundreds of loose refs each cost an fsync
+        build_index_from_tree(repo.path, repo.index_path(), repo.object_store, store.objects[main].tree)
         repo.close()
     except BaseException:
         if created_here:

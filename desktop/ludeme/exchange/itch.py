@@ -52,9 +52,12 @@ _HARNESS_SCRIPT = re.compile(
     re.I | re.S)
 _HARNESS_TAG = re.compile(r"<script\b[^>]*\bdata-ludeme-harness\b[^>]*>.*?</script\s*>", re.I | re.S)
 _GAME_URL = re.compile(r"game://([0-9a-f]{16})/([^\s\"'()<>`]*)", re.I)
-_ATTR_REF = re.compile(r"""(\b(?:src|href|poster|data)\s*=\s*)(["'])(/[^/"'][^"']*)\2""", re.I)
+# starts at the "=" (a literal: fast to scan for); the attribute's name is checked in the callback
+_ATTR_REF = re.compile(r"""(=\s*)(["'])(/[^/"'][^"']*)\2""")
+_ATTR_NAME = re.compile(r"""\b(?:src|href|poster|data)\s*$""", re.I)
 _CSS_URL = re.compile(r"""(url\(\s*)(["']?)(/[^/"')][^"')]*)\2(\s*\))""", re.I)
-_KIT_REF = re.compile(r"""\bsrc\s*=\s*["']?(?:\./|/)?(kit/(?:core\.js|mechanics/[a-z0-9_]+\.js))""", re.I)
+_KIT_REF = re.compile(r"""kit/(?:core\.js|mechanics/[a-z0-9_]+\.js)""")
+_KIT_SRC = re.compile(r"""\bsrc\s*=\s*["']?(?:\./|/)?$""", re.I)  # just before a _KIT_REF
 
 
 # ------------------------------------------------------------------------------- targets
@@ -134,6 +137,8 @@ def _rewrite_text(path: str, text: str, names: set[str], version_id: str | None)
         return _relative(path, target or "index.html") + tail
 
     def attr(m: re.Match) -> str:
+        if not _ATTR_NAME.search(text, max(0, m.start() - 12), m.start()):
+            return m.group(0)
         target, tail = _strip_query(m.group(3).lstrip("/"))
         if target not in names:
             return m.group(0)
@@ -145,13 +150,15 @@ def _rewrite_text(path: str, text: str, names: set[str], version_id: str | None)
             return m.group(0)
         return f"{m.group(1)}{m.group(2)}{_relative(path, target)}{tail}{m.group(2)}{m.group(4)}"
 
-    text = _GAME_URL.sub(game_url, text)
+    if "game://" in text:
+        text = _GAME_URL.sub(game_url, text)
     text = _ATTR_REF.sub(attr, text)
     return _CSS_URL.sub(css, text)
 
 
 def _add_csp(html: str) -> str:
-    if re.search(r"http-equiv\s*=\s*[\"']?content-security-policy", html, re.I):
+    if "content-security-policy" in html.lower() and re.search(
+            r"http-equiv\s*=\s*[\"']?content-security-policy", html, re.I):
         return html
     meta = f'<meta http-equiv="Content-Security-Policy" content="{EXPORT_CSP}">'
     m = re.search(r"<head\b[^>]*>", html, re.I)
@@ -187,7 +194,9 @@ def package_game(files: Mapping[str, bytes], version_id: str | None = None,
     kit_root = Path(kit_dir) if kit_dir is not None else paths.kit_dir()
     texts = {p: bytes(d).decode("utf-8", "replace") for p, d in files.items() if _is_text(p)}
     out: dict[str, bytes] = {p: bytes(d) for p, d in files.items() if p not in texts}
-    for ref in sorted({m.group(1) for t in texts.values() for m in _KIT_REF.finditer(t)}):
+    refs = {m.group(0) for t in texts.values() if "kit/" in t for m in _KIT_REF.finditer(t)
+            if _KIT_SRC.search(t, max(0, m.start() - 16), m.start())}
+    for ref in sorted(refs):
         if ref not in files:  # named but not stored: the bundled kit's copy
             data = _kit_file(ref, kit_root)
             if data is not None:
@@ -195,7 +204,10 @@ def package_game(files: Mapping[str, bytes], version_id: str | None = None,
     names = set(files) | set(out)
     for path, text in texts.items():
         if path.lower().endswith((".html", ".htm")):
-            text = _HARNESS_TAG.sub("", _HARNESS_SCRIPT.sub("", text))
+            if "__ludemeHarness" in text:
+                text = _HARNESS_SCRIPT.sub("", text)
+            if "data-ludeme-harness" in text.lower():
+                text = _HARNESS_TAG.sub("", text)
             text = _add_csp(text)
         out[path] = _rewrite_text(path, text, names, version_id).encode("utf-8")
     return out
