@@ -286,3 +286,17 @@ def test_a_bundle_cannot_choose_how_its_files_are_served(family, tmp_path):
     assert fresh.version_file(made["y"].id, "extra.js") == (b"let k = 1;", "text/javascript")
     assert fresh.version_file(made["y"].id, "index.html")[1] == "text/html"
     fresh.close()
+
+
+def test_progress_is_reported_from_zero_to_done(family, tmp_path):
+    project, made = family
+    seen_out, seen_in = [], []
+    path = export_bundle(project, made["lineage"].id, tmp_path / "b.ludeme-bundle",
+                         progress=lambda f, msg: seen_out.append((f, msg)))
+    fresh = create_project(tmp_path / "fresh.ludeme")
+    import_bundle(fresh, path, progress=lambda f, msg: seen_in.append((f, msg)))
+    fresh.close()
+    for seen in (seen_out, seen_in):
+        fractions = [f for f, _ in seen]
+        assert len(seen) > 3 and fractions == sorted(fractions) and seen[-1] == (1.0, "done")
+    assert {msg for _, msg in seen_in} == {"checking the bundle", "importing", "done"}

@@ -88,16 +88,19 @@ def export(project, target_id: str, out: str | Path, format: str = "bundle") -> 
     return Path(exporter(format)(project, target_id, out))
 
 
-def export_bundle(project, target_id: str, out: str | Path) -> Path:
+def export_bundle(project, target_id: str, out: str | Path, **options: Any) -> Path:
+    """See :func:`ludeme.exchange.bundle.export_bundle` (options: ``progress``)."""
     from ludeme.exchange.bundle import export_bundle as _export
 
-    return _export(project, target_id, out)
+    return _export(project, target_id, out, **options)
 
 
-def import_bundle(project, bundle_path: str | Path, *, as_copy: bool = False):
+def import_bundle(project, bundle_path: str | Path, **options: Any):
+    """See :func:`ludeme.exchange.bundle.import_bundle` (options: ``as_copy``, ``limits``,
+    ``progress``); returns an ImportResult, raises ImportRefused having written nothing."""
     from ludeme.exchange.bundle import import_bundle as _import
 
-    return _import(project, bundle_path, as_copy=as_copy)
+    return _import(project, bundle_path, **options)
 
 
 __all__ = [

@@ -51,7 +51,8 @@ from ludeme.core.domain import new_id
 from ludeme.exchange import ExportError, ImportRefused
 from ludeme.exchange.targets import Target, resolve_target
 from ludeme.exchange.validate import (
-    BLOB_DIR, DEFAULT_LIMITS, FORMAT, MANIFEST, PAYLOADS, SCHEMA, Bundle, Limits, read_bundle,
+    BLOB_DIR, DEFAULT_LIMITS, FORMAT, MANIFEST, PAYLOADS, SCHEMA, Bundle, Limits, Progress,
+    read_bundle,
 )
 from ludeme.store.files import decode_blob, encode_blob, mime_for
 from ludeme.store.models import dumps
@@ -159,15 +160,16 @@ def _entry(name: str, compress: bool) -> zipfile.ZipInfo:
     return info
 
 
-def export_bundle(project, target_id: str, out_path: str | Path) -> Path:
+def export_bundle(project, target_id: str, out_path: str | Path, *,
+                  progress: Progress | None = None) -> Path:
     """Write a lineage (id or title) or a version id with its ancestors as a bundle.
 
     ``out_path`` is the file to write, or an existing folder (the file is then named after the
     lineage). The bundle is written under a temporary name and moved into place when complete.
-    Returns the path written.
+    Returns the path written. ``progress(fraction, message)`` follows the blobs written.
     """
     with _snapshot(project):
-        return _export(project, target_id, out_path)
+        return _export(project, target_id, out_path, progress)
 
 
 @contextmanager
@@ -185,7 +187,7 @@ def _snapshot(project):
         conn.execute("COMMIT")  # nothing was written: this only ends the snapshot
 
 
-def _export(project, target_id: str, out_path: str | Path) -> Path:
+def _export(project, target_id: str, out_path: str | Path, progress: Progress | None) -> Path:
     target = resolve_target(project, target_id)
     out = _out_path(out_path, target)
     data = collect(project, target)
@@ -198,7 +200,9 @@ def _export(project, target_id: str, out_path: str | Path) -> Path:
                                  separators=(",", ":"), allow_nan=False).encode("utf-8")
                 zf.writestr(_entry(name, True), raw)
                 payloads[name] = {"sha256": hashlib.sha256(raw).hexdigest(), "size": len(raw)}
-            for sha, mime in data["blobs"].items():
+            for i, (sha, mime) in enumerate(data["blobs"].items()):
+                if progress is not None:
+                    progress(i / max(len(data["blobs"]), 1), "writing the bundle")
                 row = project.db.execute_sql("SELECT codec, data FROM blob WHERE sha256 = ?",
                                              (sha,)).fetchone()
                 if row is None:
@@ -220,6 +224,8 @@ def _export(project, target_id: str, out_path: str | Path) -> Path:
             }
             zf.writestr(_entry(MANIFEST, True), json.dumps(manifest, indent=1, ensure_ascii=False))
         os.replace(tmp, out)
+        if progress is not None:
+            progress(1.0, "done")
     except ValueError as err:  # NaN or infinity in a JSON field: not JSON
         raise ExportError(f"cannot export {target.title!r}: {err}") from None
     except OSError as err:
@@ -298,16 +304,20 @@ def _insert(conn: sqlite3.Connection, table: str, cols: Sequence[str],
 
 
 def import_bundle(project, bundle_path: str | Path, *, as_copy: bool = False,
-                  limits: Limits = DEFAULT_LIMITS) -> ImportResult:
+                  limits: Limits = DEFAULT_LIMITS, progress: Progress | None = None) -> ImportResult:
     """Check a bundle completely, then add it to the project in one transaction.
 
     Raises :class:`ImportRefused` (one-line reason) and writes nothing if the bundle is unsafe,
     damaged, from a newer Ludeme, or already in this project (unless ``as_copy``).
     """
-    return import_checked(project, read_bundle(bundle_path, limits), as_copy=as_copy)
+    half = None if progress is None else (lambda f, msg: progress(f / 2, msg))
+    later = None if progress is None else (lambda f, msg: progress(0.5 + f / 2, msg))
+    return import_checked(project, read_bundle(bundle_path, limits, progress=half), as_copy=as_copy,
+                          progress=later)
 
 
-def import_checked(project, bundle: Bundle, *, as_copy: bool = False) -> ImportResult:
+def import_checked(project, bundle: Bundle, *, as_copy: bool = False,
+                   progress: Progress | None = None) -> ImportResult:
     """Import a bundle that :func:`read_bundle` has already checked (see :func:`import_bundle`)."""
     clash = None if as_copy else _clash(project, bundle)
     if clash:
@@ -335,7 +345,11 @@ def import_checked(project, bundle: Bundle, *, as_copy: bool = False) -> ImportR
                 raise ImportRefused(clash)
             conn = project.db.connection()
             new_blobs = 0
+            total, done = sum(bundle.blob_sizes.values()) or 1, 0
             for sha, data in bundle.blobs():
+                done += len(data)
+                if progress is not None:
+                    progress(0.9 * done / total, "importing")
                 if conn.execute("SELECT 1 FROM blob WHERE sha256 = ?", (sha,)).fetchone() is None:
                     project._insert_blob(data, mimes.get(sha, "application/octet-stream"))
                     new_blobs += 1
@@ -367,6 +381,8 @@ def import_checked(project, bundle: Bundle, *, as_copy: bool = False) -> ImportR
     except (DatabaseError, sqlite3.DatabaseError) as err:
         raise ImportRefused(f"could not write to the project ({err}); nothing was imported") from None
     target = bundle.manifest.target
+    if progress is not None:
+        progress(1.0, "done")
     return ImportResult(
         lineages=n_lin, versions=n_ver, edges=n_edges, files=n_files, blobs=new_blobs,
         recordings=n_rec, votes=n_votes, mechanics=n_mech, memories=n_mem,

@@ -28,7 +28,7 @@ import re
 import stat
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -90,6 +90,7 @@ FilePath = Annotated[str, AfterValidator(_is_path)]
 Text = Annotated[str, StringConstraints(max_length=10_000_000)]
 Short = Annotated[str, StringConstraints(max_length=10_000)]
 JsonObject = dict[str, Any]
+Progress = Callable[[float, str], None]
 
 
 def _literal(enum) -> Any:
@@ -450,8 +451,10 @@ def _read_manifest(zf: zipfile.ZipFile, entries: dict[str, zipfile.ZipInfo], lim
     return manifest
 
 
-def read_bundle(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Bundle:
-    """Check a bundle completely (see the module's docstring); ImportRefused on any problem."""
+def read_bundle(path: str | Path, limits: Limits = DEFAULT_LIMITS, *,
+                progress: Progress | None = None) -> Bundle:
+    """Check a bundle completely (see the module's docstring); ImportRefused on any problem.
+    ``progress(fraction, message)`` is called as the blobs are checked (for a progress bar)."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -480,6 +483,8 @@ def read_bundle(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Bundle:
                     raise ImportRefused(f"{name} is not valid JSON") from None
                 raise ImportRefused(_first_error(err, name)) from None
         blob_sizes: dict[str, int] = {}
+        total = sum(i.file_size for n, i in entries.items() if n.startswith(BLOB_DIR)) or 1
+        done = 0
         for name, info in entries.items():
             if not name.startswith(BLOB_DIR):
                 continue
@@ -488,6 +493,9 @@ def read_bundle(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Bundle:
             if _sha256(data) != sha:
                 raise ImportRefused(f"blob {sha[:12]}… does not match its sha256 (damaged or altered)")
             blob_sizes[sha] = len(data)
+            done += len(data)
+            if progress is not None:
+                progress(done / total, "checking the bundle")
     bundle = Bundle(path, manifest, *(payloads[name] for name in PAYLOADS), blob_sizes=blob_sizes,
                     limits=limits)
     check_consistency(bundle)
