@@ -91,3 +91,39 @@ def test_a_lineage_exports_its_best_version_and_bad_targets_are_refused(project,
     with pytest.raises(ExportError, match="index.html"):
         package_game({"game.js": b"1"})
     assert not (tmp_path / "x.zip").exists()
+
+
+def test_an_exported_game_cannot_reach_the_network(qtbot, project, tmp_path):
+    """Even a game that brings its own permissive policy stays offline once exported."""
+    from tests.helpers import Canary
+
+    canary = Canary()
+    try:
+        lineage = project.lineages()[0]
+        root = project.versions(lineage.id)[0]
+        page = f"""<!DOCTYPE html><html><head>
+<meta http-equiv="Content-Security-Policy" content="default-src * 'unsafe-inline'; connect-src *; img-src *">
+</head><body><canvas id="game" width="64" height="64"></canvas><script>
+window.tries = [];
+const u = "{canary.url}/";
+try {{ fetch(u + "fetch").catch(() => tries.push("fetch")); }} catch (e) {{ tries.push("fetch!"); }}
+try {{ new WebSocket(u.replace("http", "ws") + "ws"); }} catch (e) {{ tries.push("ws!"); }}
+try {{ navigator.sendBeacon(u + "beacon", "x"); }} catch (e) {{ tries.push("beacon!"); }}
+const img = new Image(); img.src = u + "img.png";
+window.addEventListener("keydown", () => {{}});
+</script></body></html>"""
+        version = project.add_version(lineage.id, {"index.html": page.encode()}, parents=[root.id],
+                                      operator="manual", status="evaluated")
+        zip_path = export_itch(project, version.id, tmp_path / "leaky.zip")
+        with zipfile.ZipFile(zip_path) as zf:
+            zf.extractall(tmp_path / "leaky")
+        disk = DiskPage(qtbot)
+        try:
+            disk.load(tmp_path / "leaky" / "index.html")
+            qtbot.wait(1500)
+            assert canary.hits == [], canary.hits
+            assert disk.js("window.tries.length") >= 1, "the page did run and its fetch was refused"
+        finally:
+            disk.close()
+    finally:
+        canary.close()

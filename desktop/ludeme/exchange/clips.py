@@ -190,10 +190,16 @@ def write_gif(src: Path, dst: Path, *, width: int = 320, fps: float = 15.0,
     return len(mapped)
 
 
+GIF_MAX_SECONDS = 30.0  # a GIF holds every frame uncompressed in memory while it is made
+
+
 def export_clip(project, target_id: str, out: str | Path, *, width: int = 320, fps: float = 15.0,
-                max_seconds: float | None = None) -> Path:
+                max_seconds: float | None = GIF_MAX_SECONDS) -> Path:
     """A clip of the target version's latest recording at ``out`` (``.mp4`` or ``.gif``; a folder
-    gets ``<game>-<id>.mp4``). ``width``, ``fps`` and ``max_seconds`` shape GIFs. Returns the path."""
+    gets ``<game>-<id>.mp4``). ``width``, ``fps`` and ``max_seconds`` (the first 30 s by default)
+    shape GIFs; an MP4 is the whole recording. Returns the path.
+
+    The target is a version id, or a lineage (id or title): its best version with a recording."""
     version = _clip_version(project, target_id)
     recording = latest_recording(project, version.id)
     if recording is None:

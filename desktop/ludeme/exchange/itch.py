@@ -32,8 +32,8 @@ from ludeme.exchange import ExportError  # one error type for every export (the 
 MAX_FILES = 1000  # itch.io refuses HTML zips with more files than this
 MAX_BYTES = 500 * 1024 * 1024  # itch.io's limit on an unpacked HTML game
 
-# Like the sandbox's CSP (runtime/policy.py), minus 'self' quirks of file:// pages: inline code and
-# local files run; fetch/XHR/WebSocket/EventSource/beacons have nowhere to go.
+# The sandbox's CSP (runtime/policy.py) as a <meta>: inline code and the game's own files run;
+# fetch/XHR/WebSocket/EventSource/beacons have nowhere to go; no workers (the studio allows none).
 EXPORT_CSP = "; ".join((
     "default-src 'self' data: blob:",
     "script-src 'self' 'unsafe-inline' 'unsafe-eval' data: blob:",
@@ -42,7 +42,7 @@ EXPORT_CSP = "; ".join((
     "media-src 'self' data: blob:",
     "font-src 'self' data:",
     "connect-src 'none'",
-    "worker-src 'self' blob:",
+    "worker-src 'none'",
     "form-action 'none'",
 ))
 
@@ -157,8 +157,9 @@ def _rewrite_text(path: str, text: str, names: set[str], version_id: str | None)
 
 
 def _add_csp(html: str) -> str:
-    if "content-security-policy" in html.lower() and re.search(
-            r"http-equiv\s*=\s*[\"']?content-security-policy", html, re.I):
+    """Put the export's policy first in the page. A policy the game brings stays and is enforced
+    too (browsers apply every policy), so it can only narrow what the game may do, never widen it."""
+    if EXPORT_CSP in html:
         return html
     meta = f'<meta http-equiv="Content-Security-Policy" content="{EXPORT_CSP}">'
     m = re.search(r"<head\b[^>]*>", html, re.I)
