@@ -66,7 +66,8 @@ def test_the_gallery_opens_from_disk_and_its_games_play(qtbot, family, tmp_path)
         assert [v["id"] for v in data["versions"]] and len(data["versions"]) == len(versions)
         # the recording plays in a <video>, the thumbnail shows
         disk.js("document.querySelector('video').scrollIntoView(), 1")
-        duration = disk.wait_js("document.querySelector('video').readyState >= 1 && document.querySelector('video').duration")
+        duration = disk.wait_js("document.querySelector('video').readyState >= 1"
+                                " && document.querySelector('video').duration")
         assert duration == pytest.approx(2.5, abs=0.1)
         assert disk.wait_js("document.querySelector('.media img').naturalWidth") > 0
         # the first card's game runs inside its sandboxed frame and starts on Space
@@ -82,7 +83,8 @@ def test_the_gallery_opens_from_disk_and_its_games_play(qtbot, family, tmp_path)
         _frame_js(qtbot, first, f"(() => {{ {SPACE_DOWN} return 1; }})()")
         qtbot.waitUntil(lambda: phase() == "playing", timeout=8000)
         # the sandbox holds: no same-origin access from the game to the gallery
-        assert _frame_js(qtbot, first, "(() => { try { return !!parent.document; } catch (e) { return 'blocked'; } })()") == "blocked"
+        reach = "(() => { try { return !!parent.document; } catch (e) { return 'blocked'; } })()"
+        assert _frame_js(qtbot, first, reach) == "blocked"
         # the multi-file version plays in its frame too (inlined: a framed page may load no file)
         split_id = made["split"].id
         disk.js(f"document.querySelector('#v-{split_id} button.play').click(), 1")

@@ -101,7 +101,7 @@ def build_tree(versions, best_id: str | None = None) -> dict:
         nodes.append({"id": v.id, "x": round(x, 1), "y": round(y, 1), "r": R,
                       "colour": reward_colour(v.reward, low, high), "best": v.id == best_id,
                       "tip": f"{v.id[:8]} · gen {v.generation} · {_label(v)} · reward {_fmt(v.reward)}"})
-        for i, p in enumerate(dict.fromkeys(v.parents)):
+        for p in dict.fromkeys(v.parents):
             if p in pos:
                 crossover = v.operator.value == "crossover"
                 edges.append({"d": _edge_path(pos[p], (x, y)), "crossover": crossover,
