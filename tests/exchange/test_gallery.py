@@ -118,8 +118,14 @@ def test_tree_layout_puts_parents_above_and_between_children(family):
 
 def test_a_version_names_its_lineage_and_bad_targets_are_refused(family, tmp_path):
     project, lineage, made = family
+    hostile = "</script><script>window.pwned = 1</script><!--"
+    extra = project.add_version(lineage.id, project.version_files(made["c"].id), parents=[made["c"].id],
+                                operator="mutate", status="evaluated", direction=hostile, note=hostile)
     index = export_gallery(project, made["c"].id, tmp_path / "g2", media=False)
     html = index.read_text()
+    assert "window.pwned" in html and html.count("<script") == 2, "text from a model or a user is escaped"
+    data = json.loads(re.search(r'id="ludeme-gallery-data">(.*?)</script>', html, re.S).group(1))
+    assert next(v for v in data["versions"] if v["id"] == extra.id)["direction"] == hostile
     assert lineage.title in html and not (index.parent / "media").exists()
     assert len(re.findall(r'<iframe sandbox="allow-scripts"', html)) == len(project.versions(lineage.id))
     with pytest.raises(ExportError, match="no version or lineage"):

@@ -192,7 +192,8 @@ def export_gallery(project, target_id: str, out: str | Path, *, media: bool = Tr
                                                 "thumb", "clip")} for c in cards],
                 "exported": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
         # inline JSON must not be able to close its <script> element
-        data_json = json.dumps(data, ensure_ascii=False).replace("</", "<\\/").replace("<!--", "<\\!--")
+        data_json = (json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
+                     .replace("&", "\\u0026"))
         page = _environment().get_template(TEMPLATE).render(
             lineage=lineage, cards=cards, tree=tree, data_json=data_json, count=len(cards),
             best=best, exported=data["exported"])
