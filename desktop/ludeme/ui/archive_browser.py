@@ -204,7 +204,8 @@ class ArchiveBrowser(QWidget):
         self.search.textChanged.connect(lambda _t: self._timer.start())
         self.search.returnPressed.connect(self.apply_filter)
         self.category.currentIndexChanged.connect(lambda _i: self.apply_filter())
-        QShortcut(QKeySequence.StandardKey.Find, self, activated=self._focus_search)
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self._focus_search,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.refresh()
 
     # ---- data -------------------------------------------------------------------------------

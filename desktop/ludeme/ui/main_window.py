@@ -143,9 +143,9 @@ class MainWindow(QMainWindow):
         self.archive.version_requested.connect(lambda vid: self.select_version(vid))
         self.jobs.versions_changed.connect(self.poll)
         self.jobs.job_finished.connect(self._job_finished)
-        self.compare.voted.connect(lambda *_: self.statusBar().showMessage("Vote saved", 3000))
+        self.compare.voted.connect(lambda *_: (self.statusBar().showMessage("Vote saved", 3000),
+                                               self._changed_here()))
         self.compare.closed.connect(lambda: self.pages.setCurrentIndex(0))
-        self.compare.next_pair_requested.connect(self.compare_next_pair)
         self.worker.state_changed.connect(self._worker_state)
 
         self.worker_label = QLabel("worker: stopped")
@@ -179,16 +179,19 @@ class MainWindow(QMainWindow):
         return dock
 
     # -- actions ------------------------------------------------------------------------------------
-    def _action(self, text: str, shortcut, slot, tip: str = "") -> QAction:
+    def _action(self, text: str, shortcut, slot, tip: str = "", scope: QWidget | None = None) -> QAction:
+        """A window action; with ``scope`` its shortcut works only while the focus is inside that
+        widget (Delete and Ctrl+F mean other things in the jobs table and the mechanics browser)."""
         action = QAction(text, self)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut if scope is not None
+                                      else Qt.ShortcutContext.WindowShortcut)
         action.triggered.connect(lambda _checked=False: slot())
         keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
         action.setToolTip(f"{tip or text} ({keys})" if keys else (tip or text))
         action.setStatusTip(tip or text)
-        self.addAction(action)
+        (scope or self).addAction(action)
         return action
 
     def _build_actions(self) -> None:
@@ -210,12 +213,13 @@ class MainWindow(QMainWindow):
         self.blind_action = A("Blind vote", "Ctrl+B", lambda: self.compare_selected(blind=True),
                               "Compare two versions with hidden identities and vote")
         self.delete_action = A("Delete", QKeySequence.StandardKey.Delete, self.delete_selected,
-                               "Delete the selected versions (undo with Ctrl+Z)")
+                               "Delete the selected versions (undo with Ctrl+Z)", scope=self.tree)
         self.favourite_action = A("Favourite", "Ctrl+D", self.toggle_favourite, "Mark as favourite")
         self.play_action = A("Play", "Ctrl+Return", lambda: self.play_version(self.tree.current_id()),
                              "Play the selected version")
         self.full_screen_action = A("Full screen", "F11", self.toggle_full_screen, "Play full screen")
-        self.find_action = A("Find version", QKeySequence.StandardKey.Find, self._focus_search)
+        self.find_action = A("Find version", QKeySequence.StandardKey.Find, self._focus_search,
+                             scope=self.studio_split)
         self.fit_action = A("Show whole tree", "Ctrl+0", self.tree.fit_all)
         self.undo_action = self.undo_stack.createUndoAction(self, "Undo")
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
@@ -387,7 +391,7 @@ class MainWindow(QMainWindow):
             return
         if self.pages.currentIndex() != 0:
             self.pages.setCurrentIndex(0)
-        if self.player.version_id == version_id and self.player.painted():
+        if self.player.version_id == version_id and self.player.painted:
             return
         title = title or self.tree.describe(version_id).split(" · ")[0]
         self.console.clear()
@@ -542,21 +546,16 @@ class MainWindow(QMainWindow):
         self.compare.compare(ids[:4], blind=blind)
 
     def compare_next_pair(self) -> None:
-        """A blind pair from the current lineage that the designer has not judged yet."""
-        from ludeme.evolution.pairing import pick_pair
-
+        """Blind A/B within the current lineage; after each vote, Next pair moves on by itself."""
         current = self.tree.current_id()
         t = self.tree.table
         if t is None or not len(t):
             return
         lineage_id = t.lineage_ids[t.lineage[t.row_of[current]]] if current else t.lineage_ids[0]
-        pair = pick_pair(self.project, lineage_id, random.Random())
-        if not pair:
-            self.statusBar().showMessage("This lineage needs two playable versions to compare", 5000)
-            return
         self.player.stop()
         self.pages.setCurrentIndex(1)
-        self.compare.compare(list(pair), blind=True)
+        if not self.compare.blind_session(lineage_id):
+            self.statusBar().showMessage("This lineage needs two playable versions to compare", 5000)
 
     # -- edits with undo ------------------------------------------------------------------------------
     def delete_selected(self) -> None:
