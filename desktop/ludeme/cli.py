@@ -246,7 +246,12 @@ def cmd_worker(args) -> int:
 
     if args.one is not None:
         return run_one(args.project, args.one, args.worker_id or "", parent_pid=args.parent_pid)
-    stats = run_worker(args.project, jobs=args.jobs, once=args.once, idle_exit=args.idle_exit,
+    stop = None
+    if args.parent_pid:  # started by the studio: stop (gracefully) once the studio has gone
+        import os
+
+        stop = lambda: os.getppid() != args.parent_pid  # noqa: E731
+    stats = run_worker(args.project, jobs=args.jobs, once=args.once, idle_exit=args.idle_exit, stop=stop,
                        worker_id=args.worker_id, stale_after=args.stale_after, log=lambda line: print(f"ludeme worker: {line}", file=sys.stderr))
     print(f"ran {stats.started} job{'s' * (stats.started != 1)}, {stats.requeued} requeued")
     return 0
