@@ -454,3 +454,20 @@ def test_plugin_api_imports_no_qt():
                          env={"PYTHONPATH": str(Path(__file__).resolve().parents[1] / "desktop"), "PATH": "/usr/bin:/bin",
                               "LUDEME_DATA_DIR": "/nonexistent-ludeme"})
     assert out.stdout.split() == ["OK", "2"], out.stderr
+
+
+def test_paths_inside_a_frozen_bundle(tmp_path, monkeypatch):
+    """PyInstaller puts resources/ and plugins/ under sys._MEIPASS (dist/ludeme/_internal)."""
+    monkeypatch.delenv("LUDEME_RESOURCES", raising=False)
+    monkeypatch.delenv("LUDEME_PLUGINS_DIR", raising=False)
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path / "_internal"), raising=False)
+    assert paths.resources_dir() == tmp_path / "_internal" / "resources"
+    assert paths.plugins_dir() == tmp_path / "_internal" / "plugins"
+    assert paths.kit_dir() == tmp_path / "_internal" / "resources" / "kit"
+    monkeypatch.delattr(sys, "_MEIPASS")
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "app" / "ludeme"))
+    assert paths.plugins_dir() == tmp_path / "app" / "plugins"
+    monkeypatch.setenv("LUDEME_PLUGINS_DIR", str(tmp_path / "mine"))
+    assert paths.plugins_dir() == tmp_path / "mine"
+    assert paths.user_plugins_dir() == paths.data_dir() / "plugins"
