@@ -348,6 +348,7 @@ def test_the_bundled_plugins_load_from_the_plugins_folder():
     assert host.folders[0] == paths.plugins_dir() == Path(__file__).resolve().parents[1] / "plugins"
     assert host.problems == []
     assert "canvas_use" in host.evaluators() and "html-single" in host.exporters()
+    assert "palette_shift" in host.operators()
 
 
 def test_canvas_use_measures_screen_usage_and_palette():
@@ -453,7 +454,7 @@ def test_plugin_api_imports_no_qt():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                          env={"PYTHONPATH": str(Path(__file__).resolve().parents[1] / "desktop"), "PATH": "/usr/bin:/bin",
                               "LUDEME_DATA_DIR": "/nonexistent-ludeme"})
-    assert out.stdout.split() == ["OK", "2"], out.stderr
+    assert out.stdout.split() == ["OK", "3"], out.stderr
 
 
 def test_paths_inside_a_frozen_bundle(tmp_path, monkeypatch):
@@ -471,3 +472,50 @@ def test_paths_inside_a_frozen_bundle(tmp_path, monkeypatch):
     monkeypatch.setenv("LUDEME_PLUGINS_DIR", str(tmp_path / "mine"))
     assert paths.plugins_dir() == tmp_path / "mine"
     assert paths.user_plugins_dir() == paths.data_dir() / "plugins"
+
+
+def test_palette_shift_recolours_only_the_games_own_colours_and_still_plays():
+    from ludeme.core.kit import build_game_html
+    from ludeme.core.settings import EvaluationSettings
+    from ludeme.evaluation.evaluator import evaluate
+
+    host = PluginHost(entry_points=False).load()
+    html = build_game_html("sky_hopper")
+    child = host.run_operator("palette_shift", {"index.html": html.encode()}, "complementary", 0)
+    new = child["index.html"].decode()
+    kit = re.compile(r"/\* ludeme:kit:([a-z0-9_]+):begin \*/.*?/\* ludeme:kit:\1:end \*/", re.S)
+    old_regions = {m.group(1): m.group(0) for m in kit.finditer(html)}
+    new_regions = {m.group(1): m.group(0) for m in kit.finditer(new)}
+    assert old_regions.keys() == new_regions.keys() and "core" in old_regions
+    assert all(new_regions[k] == old_regions[k] for k in old_regions if k != "game")
+    assert new_regions["game"] != old_regions["game"]
+    colour = re.compile(r"#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b")
+    old_hex, new_hex = colour.findall(old_regions["game"]), colour.findall(new_regions["game"])
+    assert len(old_hex) == len(new_hex) >= 3
+    import colorsys
+
+    turned = 0
+    for before, after in zip(old_hex, new_hex):  # each colour turned half way round the colour wheel
+        digits = before[1:] if len(before) == 7 else "".join(c * 2 for c in before[1:])
+        r, g, b = (int(digits[i:i + 2], 16) / 255 for i in (0, 2, 4))
+        h, l, s_ = colorsys.rgb_to_hls(r, g, b)
+        want = "#%02x%02x%02x" % tuple(round(c * 255) for c in colorsys.hls_to_rgb((h + 0.5) % 1, l, s_))
+        assert after.lower() == want
+        turned += want != "#" + digits.lower()
+    assert turned >= 3
+    report = evaluate(child, EvaluationSettings(seconds=1.5, idle_seconds=1))
+    assert report.verdict == "playable", report.reasons
+    with pytest.raises(PluginError, match="no colour literals"):
+        host.run_operator("palette_shift", {"index.html": b"<html><canvas></canvas></html>"})
+
+
+def test_palette_shift_angle_and_colour_arithmetic():
+    host = PluginHost(entry_points=False).load()
+    fn = host.operators()["palette_shift"].fn
+    page = {"index.html": b"<style>#hud { color: #f00 } body { background: rgb(0, 0, 255) }</style>"
+                          b"<script>ctx.fillStyle = 'hsl(350, 80%, 50%)'; q.querySelector('#add')</script>"}
+    out = fn(page, "rotate 120 degrees", 0)["index.html"].decode()
+    assert "#hud {" in out and "#00ff00" in out and "rgb(255, 0, 0)" in out and "hsl(110, 80%, 50%)" in out
+    assert "querySelector('#add')" in out
+    assert fn(page, "cooler", 0) != fn(page, "warmer", 0)
+    assert fn(page, "", 1) == fn(page, "", 1) != fn(page, "", 2)  # seeded, reproducible
