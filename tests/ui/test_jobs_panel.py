@@ -205,8 +205,12 @@ def test_c_a_failed_job_shows_its_error(qtbot, studio):
     assert not panel.cancel_button.isEnabled()  # a finished job cannot be cancelled
 
 
-def test_d_a_worker_killed_with_sigkill_is_restarted_and_its_job_finished(qtbot, studio):
+@pytest.mark.parametrize("shared", [True, False], ids=["studio-connection", "own-connection"])
+def test_d_a_worker_killed_with_sigkill_is_restarted_and_its_job_finished(qtbot, studio, shared):
     project, control, panel = studio
+    assert control.project is project  # the panel lends the supervisor its connection
+    if not shared:
+        control.project = None  # a supervisor on its own opens a plain connection for the requeue
     seed = project.versions()[0]
     before = len(project.versions())
     job = queue.submit(project, "mutate", {"version_id": seed.id, "seconds": 3})

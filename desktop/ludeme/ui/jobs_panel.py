@@ -12,16 +12,19 @@ import dataclasses
 import time
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from pathlib import Path
 
 from PySide6.QtCore import (QAbstractTableModel, QItemSelectionModel, QModelIndex, QRectF, QSize,
                             QSortFilterProxyModel, Qt, QTimer, Signal)
-from PySide6.QtGui import QAction, QColor, QFontDatabase, QGuiApplication, QKeySequence, QPainter, QPalette, QPen
+from PySide6.QtGui import (
+    QAction, QColor, QFontDatabase, QGuiApplication, QKeySequence, QPainter, QPalette, QPen,
+)
 from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QHBoxLayout, QHeaderView, QLabel,
                                QPlainTextEdit, QPushButton, QSplitter, QStyle, QStyledItemDelegate, QTableView,
                                QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
 from ludeme.core.domain import Job, JobStatus
-from ludeme.ui.theme import colors as theme_colors
+from ludeme.ui.theme import colors as theme_colors, local_shortcut
 
 
 def colors() -> dict[str, str]:
@@ -268,6 +271,12 @@ class JobsPanel(QWidget):
         self.setObjectName("JobsPanel")
         self.project = project
         self.worker = worker_control
+        if worker_control is not None and getattr(worker_control, "project", None) is None:
+            try:  # the supervisor's one write after a crash goes through the studio's connection
+                if Path(worker_control.project_path).resolve() == Path(project.path).resolve():
+                    worker_control.project = project
+            except (AttributeError, OSError):
+                pass
         self._counters: dict[str, int] = {}
         self._max_id = 0
         self._watch: dict[int, float] = {}  # ids to read again at the next change -> finished time (0 = active)
@@ -337,7 +346,8 @@ class JobsPanel(QWidget):
             chip.setCheckable(True)
             chip.setText(name.capitalize())
             chip.setToolTip(f"Show {name} jobs" if name != "all" else "Show every job")
-            chip.setShortcut(QKeySequence(f"Alt+{i + 1}"))
+            # Alt+N only while the panel has the focus (the inspector's tabs use Alt+N too).
+            local_shortcut(f"Alt+{i + 1}", self, chip.click)
             chip.toggled.connect(lambda on, n=name: on and self.set_filter(n))
             self.chip_group.addButton(chip)
             self.chips[name] = chip
