@@ -65,14 +65,14 @@ def run_studio(project, screenshot: Path | None = None, argv: list[str] | None =
         if result["done"]:
             return
         result["done"] = True
-        if view == "inspector":
+        if view == "inspector" and not result.get("posed"):
+            result["posed"], result["done"] = True, False
             window.inspector_dock.setFloating(True)
-            window.inspector_dock.resize(560, 760)
+            window.inspector_dock.resize(560, 780)
             window.inspector.set_tab("Reward")
-            app.processEvents()
-            image = window.inspector_dock.grab()
-        else:
-            image = window.grab()
+            QTimer.singleShot(600, shoot)  # the chart sizes its axes on its first paint
+            return
+        image = window.inspector_dock.grab() if view == "inspector" else window.grab()
         screenshot.parent.mkdir(parents=True, exist_ok=True)
         ok = image.save(str(screenshot), "PNG")
         result["code"] = 0 if ok else 1

@@ -12,10 +12,12 @@ import html
 from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QListWidget, QListWidgetItem, QSplitter, QStackedWidget, QTableView, QTextBrowser,
                                QVBoxLayout, QWidget)
+
+from ludeme.ui.theme import local_shortcut
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -204,8 +206,7 @@ class ArchiveBrowser(QWidget):
         self.search.textChanged.connect(lambda _t: self._timer.start())
         self.search.returnPressed.connect(self.apply_filter)
         self.category.currentIndexChanged.connect(lambda _i: self.apply_filter())
-        QShortcut(QKeySequence.StandardKey.Find, self, activated=self._focus_search,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        local_shortcut(QKeySequence.StandardKey.Find, self, self._focus_search)
         self.refresh()
 
     # ---- data -------------------------------------------------------------------------------

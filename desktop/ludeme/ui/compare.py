@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from ludeme.core.domain import VoteOutcome
 from ludeme.evolution.pairing import pick_pair
 from ludeme.ui.player import GamePlayer
-from ludeme.ui.theme import colors
+from ludeme.ui.theme import colors, local_shortcut
 
 LETTERS = "ABCD"
 MAX_PLAYERS = 4
@@ -102,8 +102,7 @@ class CompareView(QWidget):
         self.mirror = QCheckBox("Mirror input")
         self.mirror.setToolTip("Keys pressed in one game go to every game (Ctrl+Shift+M)")
         self.toolbar.addWidget(self.mirror)
-        self.mirror_shortcut = QShortcut(QKeySequence("Ctrl+Shift+M"), self, self.mirror.toggle,
-                                         context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.mirror_shortcut = local_shortcut("Ctrl+Shift+M", self, self.mirror.toggle)
         self.fullscreen_action = self._action("Full screen", "F11", self.toggle_full_screen,
                                               "Show the comparison full screen")
         self.fullscreen_action.setCheckable(True)
@@ -151,8 +150,7 @@ class CompareView(QWidget):
 
         self._shortcuts: list[QShortcut] = []
         for n in range(1, 5):
-            sc = QShortcut(QKeySequence(str(n)), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            sc.activated.connect(lambda n=n: self._digit(n))
+            sc = local_shortcut(str(n), self, lambda n=n: self._digit(n))
             self._shortcuts.append(sc)
         self.restart_action.setEnabled(False)
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtGui import QFontDatabase, QKeySequence, QShortcut
+from PySide6.QtGui import QFontDatabase, QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog, QFormLayout,
     QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QRadioButton, QSpinBox, QVBoxLayout,
 )
+from ludeme.ui.theme import local_shortcut
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 DIRECTION_IDEAS = ("harder", "easier", "faster", "floatier jump", "heavier", "double jump",
@@ -259,7 +260,7 @@ class CodeEditorDialog(QDialog):
         buttons = _buttons(self, "Save as new version")
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.save_button.setEnabled(False)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.accept)
+        local_shortcut(QKeySequence.StandardKey.Save, self, self.accept)
         lay = QVBoxLayout(self)
         lay.addWidget(self.editor, 1)
         row = QHBoxLayout()

@@ -8,11 +8,12 @@ choice in the app preferences when the guide is dismissed; ``FirstRunGuide.shoul
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QPainter, QShortcut
+from PySide6.QtGui import QColor, QKeySequence, QPainter
 from PySide6.QtWidgets import (QCheckBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
                                QVBoxLayout, QWidget)
 
 from ludeme.ui.prefs import AppPrefs
+from ludeme.ui.theme import local_shortcut
 
 PREF_KEY = "first_run_done"
 
@@ -118,7 +119,7 @@ class FirstRunGuide(QWidget):
         outer.addLayout(row)
         outer.addStretch(1)
 
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.dismiss)
+        local_shortcut(QKeySequence(Qt.Key.Key_Escape), self, self.dismiss)
         if parent is not None:
             parent.installEventFilter(self)
             self.setGeometry(parent.rect())

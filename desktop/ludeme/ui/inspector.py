@@ -17,7 +17,6 @@ import time
 from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QSizePolicy, QTabWidget, QToolButton,
     QVBoxLayout, QWidget,
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
 from ludeme.ui.inspector_recording import RecordingTab
 from ludeme.ui.inspector_tabs import CodeTab, ConsoleTab, CostTab, MechanicsTab, RewardTab
 from ludeme.ui.inspector_widgets import StarRating
-from ludeme.ui.theme import colors
+from ludeme.ui.theme import colors, local_shortcut
 
 NOTE_DEBOUNCE_MS = 800
 MAX_NOTE = 20000
@@ -191,10 +190,8 @@ class Inspector(QWidget):
         for i, (name, w, tip) in enumerate(zip(self.TABS, self._tab_widgets, tips)):
             self.tabs.addTab(w, name)
             self.tabs.setTabToolTip(i, tip)
-            QShortcut(QKeySequence(f"Alt+{i + 1}"), self, lambda i=i: self.tabs.setCurrentIndex(i),
-                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        QShortcut(QKeySequence("F"), self.header, self.favourite.toggle,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            local_shortcut(f"Alt+{i + 1}", self, lambda i=i: self.tabs.setCurrentIndex(i))
+        local_shortcut("F", self.header, self.favourite.toggle)
         self.tabs.currentChanged.connect(self._load_current)
 
         lay = QVBoxLayout(self)

@@ -11,12 +11,14 @@ import json
 
 from PySide6.QtCore import QByteArray, QPointF, QRectF, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
-    QColor, QIcon, QImage, QKeySequence, QPainter, QPen, QPixmap, QPolygonF, QShortcut,
+    QColor, QIcon, QImage, QKeySequence, QPainter, QPen, QPixmap, QPolygonF,
 )
 from PySide6.QtWidgets import (
     QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QSlider, QStackedWidget, QToolButton,
     QVBoxLayout, QWidget,
 )
+
+from ludeme.ui.theme import local_shortcut
 
 PLAYER_HOST = "e0a1b2c3d4e5f6f0"  # the player page's own origin (never a version id in practice)
 PLAYER_HTML = """<!DOCTYPE html><html><head><meta charset="utf-8"><style>
@@ -126,8 +128,7 @@ class RecordingPlayer(QWidget):
         lay.setSpacing(4)
         lay.addWidget(self.stack, 1)
         lay.addLayout(controls)
-        QShortcut(QKeySequence(Qt.Key.Key_Space), self, self.toggle,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        local_shortcut(QKeySequence(Qt.Key.Key_Space), self, self.toggle)
         self.poll = QTimer(self)
         self.poll.setInterval(100)
         self.poll.timeout.connect(self._ask_state)

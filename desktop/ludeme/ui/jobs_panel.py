@@ -265,6 +265,7 @@ class JobsPanel(QWidget):
     job_finished = Signal(int)  # a job became done, failed or cancelled (seen by the poll)
     versions_changed = Signal()  # some process added or changed versions
     job_selected = Signal(int)
+    version_activated = Signal(str)  # a finished job was double-clicked: the version it made
 
     def __init__(self, project, worker_control=None, parent=None, *, poll_ms: int = POLL_MS) -> None:
         super().__init__(parent)
@@ -357,6 +358,11 @@ class JobsPanel(QWidget):
         self.cancel_button.setToolTip("Cancel the selected queued or running jobs (Delete)")
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel_selected)
+        self.retry_button = QPushButton("Retry")
+        self.retry_button.setToolTip("Queue the selected failed or cancelled jobs again (Ctrl+R)")
+        self.retry_button.setEnabled(False)
+        self.retry_button.clicked.connect(self.retry_selected)
+        chips.addWidget(self.retry_button)
         chips.addWidget(self.cancel_button)
 
         self.table = QTableView()
@@ -384,13 +390,18 @@ class JobsPanel(QWidget):
                                               "interactive": QHeaderView.ResizeMode.Interactive}[mode])
         header.resizeSection(COL_TARGET, 230)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
-        self.table.doubleClicked.connect(lambda _i: self.tabs.setCurrentWidget(self.details))
+        self.table.doubleClicked.connect(self._on_double_click)
 
         self.cancel_action = QAction("Cancel job", self)
         self.cancel_action.setShortcut(QKeySequence(Qt.Key.Key_Delete))
         self.cancel_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.cancel_action.triggered.connect(self.cancel_selected)
         self.table.addAction(self.cancel_action)
+        self.retry_action = QAction("Retry", self)
+        self.retry_action.setShortcut(QKeySequence("Ctrl+R"))
+        self.retry_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.retry_action.triggered.connect(self.retry_selected)
+        self.table.addAction(self.retry_action)
 
         # details of the selected job, and the worker's log
         self.details = QWidget()
@@ -667,6 +678,9 @@ class JobsPanel(QWidget):
             self.job_selected.emit(ids[0])
 
     def _update_cancel(self) -> None:
+        ended = [i for i in self.selected_job_ids() if (r := self.model.job_row(i)) and r.status in ("failed", "cancelled")]
+        self.retry_button.setEnabled(bool(ended))
+        self.retry_action.setEnabled(bool(ended))
         active = [i for i in self.selected_job_ids() if (r := self.model.job_row(i)) and r.status in ACTIVE]
         self.cancel_button.setEnabled(bool(active))
         self.cancel_action.setEnabled(bool(active))
@@ -730,6 +744,30 @@ class JobsPanel(QWidget):
         if n:
             self.poll()
         return n
+
+    def retry_selected(self) -> list[int]:
+        """Queue the selected failed or cancelled jobs again (same kind, payload and priority);
+        the ids of the new jobs, which get selected."""
+        from ludeme.evolution import queue
+
+        new = []
+        for job_id in self.selected_job_ids():
+            row = self.model.job_row(job_id)
+            if row is not None and row.status in ("failed", "cancelled"):
+                try:
+                    new.append(queue.submit(self.project, row.job.kind, dict(row.job.payload), row.job.priority).id)
+                except ValueError as exc:  # a kind no longer registered (a plugin went away)
+                    self.detail_info.setText(f"Cannot retry job {job_id}: {exc}")
+        if new:
+            self.poll()
+            self.select_job(new[0])
+        return new
+
+    def _on_double_click(self, index: QModelIndex) -> None:
+        row = self.model.job_row(int(self.proxy.data(index, JOB_ROLE)))
+        self.tabs.setCurrentWidget(self.details)
+        if row is not None and row.job.result and row.job.result.get("version_id"):
+            self.version_activated.emit(str(row.job.result["version_id"]))
 
     def _start_worker(self) -> None:
         if self.worker is not None:

@@ -29,13 +29,13 @@ class LineagePanel(QWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        title = QLabel("Lineages")
+        title = self.title = QLabel("Lineages")
         title.setObjectName("PanelTitle")
         self.search = QLineEdit()
         self.search.setPlaceholderText("Filter lineages…")
         self.search.setClearButtonEnabled(True)
         self.model = QStandardItemModel(0, 2, self)
-        self.model.setHorizontalHeaderLabels(["Game", "Versions · best"])
+        self.model.setHorizontalHeaderLabels(["Game", "Versions"])
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setRecursiveFilteringEnabled(True)
@@ -78,7 +78,7 @@ class LineagePanel(QWidget):
             head.setData(s.play_id, VERSION_ROLE)
             best = "" if s.best is None else f" · best {s.best:.2f}"
             head.setToolTip(f"{s.title} ({genre})\n{s.description or ''}\n{s.versions} versions{best}".strip())
-            count = QStandardItem(f"{s.versions:,}" + (f" · {s.best:.2f}" if s.best is not None else ""))
+            count = QStandardItem(f"{s.versions:,}")
             count.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             count.setForeground(self.palette().placeholderText())
             root.appendRow([head, count])

@@ -442,9 +442,12 @@ class LineageTree(QWidget):
             palette = [_NO_VALUE] + [_RAMP[min(9, 1 + 2 * k)] for k in range(6)]  # unrated, 0..5 stars
             index = np.where(t.rating < 0, 0, t.rating.astype(np.int64) + 1)
         else:
+            # Scores spread over the project's own range (they often sit in a narrow band).
             palette = [_NO_VALUE] + _RAMP
+            lo, hi = self.reward_range()
             r = t.reward
-            index = np.where(np.isnan(r), 0, 1 + np.clip((np.nan_to_num(r) * 10).astype(np.int64), 0, 9))
+            scaled = (np.nan_to_num(r, nan=lo) - lo) / max(hi - lo, 1e-9)
+            index = np.where(np.isnan(r), 0, 1 + np.clip((scaled * 10).astype(np.int64), 0, 9))
         bright = [QColor(c) for c in palette]
         dim = []
         for c in bright:
@@ -454,6 +457,15 @@ class LineageTree(QWidget):
         if self.match is not None:
             index = np.where(self.match, index, index + len(bright))
         return index, bright + dim
+
+    def reward_range(self) -> tuple[float, float]:
+        """Lowest and highest score in the table (0..1 when nothing is scored)."""
+        r = self.table.reward if self.table is not None else np.zeros(0)
+        finite = r[np.isfinite(r)]
+        if not len(finite):
+            return 0.0, 1.0
+        lo, hi = float(finite.min()), float(finite.max())
+        return (lo, hi) if hi > lo else (max(0.0, lo - 0.05), lo + 0.05)
 
     def _draw_nodes(self) -> None:
         t, L = self.table, self.lay
@@ -482,7 +494,9 @@ class LineageTree(QWidget):
         elif self.color_mode == "rating":
             parts = [(_NO_VALUE, "unrated"), (_RAMP[1], "0★"), (_RAMP[9], "5★")]
         else:
-            parts = [(_NO_VALUE, "no score"), (_RAMP[0], "0"), (_RAMP[5], "0.5"), (_RAMP[9], "1")]
+            lo, hi = self.reward_range()
+            parts = [(_NO_VALUE, "no score"), (_RAMP[0], f"{lo:.2f}"), (_RAMP[5], f"{(lo + hi) / 2:.2f}"),
+                     (_RAMP[9], f"{hi:.2f}")]
         self.legend.setText("  ".join(f"<span style='color:{c}'>●</span> {n}" for c, n in parts))
 
     def set_color_mode(self, mode: str) -> None:

@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
 
         # -- docks ----------------------------------------------------------------------------------
         self.lineages = LineagePanel()
+        self.lineages.title.hide()  # the dock has the title
         self.inspector = Inspector(project)
         self.worker = WorkerControl(project.path, self)
         self.jobs = JobsPanel(project, self.worker)
@@ -127,6 +128,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.jobs_dock, self.archive_dock)
         if self.plots is not None:
             self.plots_dock = self._dock("Plots", self.plots, Qt.DockWidgetArea.BottomDockWidgetArea)
+            self.plots.version_clicked.connect(lambda vid: self.select_version(vid, play=False))
             self.tabifyDockWidget(self.jobs_dock, self.plots_dock)
         self.console_dock.raise_()
         self._sized = False
@@ -147,6 +149,8 @@ class MainWindow(QMainWindow):
                                                self._changed_here()))
         self.compare.closed.connect(lambda: self.pages.setCurrentIndex(0))
         self.worker.state_changed.connect(self._worker_state)
+        self.pages.currentChanged.connect(self._page_changed)
+        self._docks_before_compare: dict[QDockWidget, bool] = {}
 
         self.worker_label = QLabel("worker: stopped")
         self.worker_label.setObjectName("Muted")
@@ -165,10 +169,15 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._sized:  # dock sizes only hold once the window has its size
             self._sized = True
-            self.resizeDocks([self.lineage_dock, self.inspector_dock], [230, 430], Qt.Orientation.Horizontal)
-            self.resizeDocks([self.jobs_dock], [190], Qt.Orientation.Vertical)
+            self._size_docks()
+            QTimer.singleShot(0, self._size_docks)
+
+    def _size_docks(self) -> None:
+        self.resizeDocks([self.lineage_dock, self.inspector_dock], [220, 440], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.jobs_dock], [200], Qt.Orientation.Vertical)
 
     def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
+        widget.setMinimumSize(160, 110)  # panels may be made small; their own hints ask for a lot
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock-{title.lower()}")
         dock.setWidget(widget)
@@ -556,6 +565,24 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentIndex(1)
         if not self.compare.blind_session(lineage_id):
             self.statusBar().showMessage("This lineage needs two playable versions to compare", 5000)
+
+    def _page_changed(self, index: int) -> None:
+        """Compare gets the room (and, blind, nothing that names the versions); Studio gets it back."""
+        side = [self.inspector_dock, self.lineage_dock]
+        if index == 1:
+            self._docks_before_compare = {d: d.isVisible() for d in side}
+            for d in side:
+                d.hide()
+            self.inspector.clear()
+            self.console.clear()
+            self.statusBar().clearMessage()
+        else:
+            for d, visible in self._docks_before_compare.items():
+                d.setVisible(visible)
+            self._docks_before_compare = {}
+            current = self.tree.current_id()
+            if current:
+                self.inspector.show_version(current)
 
     # -- edits with undo ------------------------------------------------------------------------------
     def delete_selected(self) -> None:

@@ -65,3 +65,18 @@ def apply_theme(app: QApplication, dark: bool | None = None) -> dict[str, str]:
     app.setPalette(pal)
     app.setStyleSheet(_QSS.format(**c))
     return c
+
+
+def local_shortcut(key, parent, slot, context=None):
+    """A QShortcut that only fires while the focus is inside ``parent`` (or ``context``).
+
+    PySide6 ignores a ``context=`` keyword next to a callable in QShortcut's constructor, which
+    silently made such shortcuts window-wide (and a window-wide Space or digit steals keys from
+    the games); this sets the context explicitly.
+    """
+    from PySide6.QtGui import QKeySequence, QShortcut
+
+    shortcut = QShortcut(QKeySequence(key), parent)
+    shortcut.setContext(context if context is not None else Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    shortcut.activated.connect(slot)
+    return shortcut

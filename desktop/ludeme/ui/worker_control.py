@@ -34,6 +34,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QProcess, QProcessEnvironm
 STOPPED, STARTING, RUNNING, CRASHED, RESTARTING = "stopped", "starting", "running", "crashed", "restarting"
 STATES = (STOPPED, STARTING, RUNNING, CRASHED, RESTARTING)
 
+EXIT_USAGE = 2  # `ludeme` exits with this on a problem the user must fix (see ludeme.cli)
 RESTART_WINDOW = 60.0  # seconds over which restarts are counted
 BACKOFF = (0.5, 1.0, 2.0, 4.0, 8.0, 10.0)  # seconds before the 1st, 2nd, ... restart in the window
 REQUEUE_QUIET = 1.5  # a dead worker's job whose heartbeat is this old has no live process left
@@ -229,6 +230,13 @@ class WorkerControl(QObject):
             return
         if exit_status == QProcess.ExitStatus.CrashExit:
             reason = "the worker was killed or crashed"
+        elif exit_code == EXIT_USAGE:  # the worker refused to start (unusable project...): a retry won't help
+            tail = next((line for line in reversed(self.log) if line.strip()), "")
+            self._wanted = False
+            self.last_error = tail.removeprefix("ludeme: ") or f"the worker refused to start (exit code {exit_code})"
+            self._note(f"the worker could not start: {self.last_error}")
+            self._set_state(CRASHED)
+            return
         elif exit_code != 0:
             tail = next((line for line in reversed(self.log) if line.strip()), "")
             reason = f"the worker exited with code {exit_code}" + (f": {tail}" if tail else "")
