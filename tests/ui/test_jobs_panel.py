@@ -130,6 +130,12 @@ def test_a_mutate_job_goes_queued_running_done_in_the_panel(qtbot, studio):
     assert len(project.versions()) == before + 1
     panel.select_job(job.id)
     assert child.id in panel.detail_info.text()
+    index = panel.proxy.mapFromSource(panel.model.index(panel.model.row_of(job.id), COL_TARGET))
+    where = panel.table.visualRect(index).center()
+    with qtbot.waitSignal(panel.version_activated, timeout=2000) as activated:  # double-click: open what it made
+        qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=where)  # a real one starts with a press
+        qtbot.mouseDClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    assert activated.args == [child.id]
 
     # Nothing changes now: a poll is one tiny query and does nothing.
     timings = []
@@ -204,6 +210,15 @@ def test_c_a_failed_job_shows_its_error(qtbot, studio):
     assert QGuiApplication.clipboard().text() == project.job(job.id).error
     assert not panel.cancel_button.isEnabled()  # a finished job cannot be cancelled
 
+    control.stop(wait=True)
+    assert panel.retry_button.isEnabled()
+    qtbot.mouseClick(panel.retry_button, Qt.MouseButton.LeftButton)  # queue it again, as it was
+    again = max(j.id for j in project.jobs())
+    assert again != job.id and project.job(again).status == "queued"
+    assert dict(project.job(again).payload) == dict(project.job(job.id).payload)
+    assert panel.selected_job_ids() == [again] and panel.filter == "all"
+    assert not panel.retry_button.isEnabled() and panel.cancel_button.isEnabled()
+
 
 @pytest.mark.parametrize("shared", [True, False], ids=["studio-connection", "own-connection"])
 def test_d_a_worker_killed_with_sigkill_is_restarted_and_its_job_finished(qtbot, studio, shared):
@@ -267,6 +282,19 @@ def test_e_too_many_crashes_leave_the_worker_down_with_the_reason(qtbot, studio)
     qtbot.waitUntil(lambda: control.state == "running", timeout=10000)
     control.stop(wait=True)
     assert control.state == "stopped" and not control.is_running()
+
+
+def test_a_worker_that_cannot_start_is_not_restarted(qtbot, tmp_path):
+    bad = tmp_path / "notes.ludeme"
+    bad.write_text("not a project")
+    control = WorkerControl(bad)
+    states = []
+    control.state_changed.connect(states.append)
+    control.start()
+    qtbot.waitUntil(lambda: control.state == "crashed", timeout=15000)
+    assert "not a Ludeme project" in control.last_error
+    assert "restarting" not in states and control.restarts == 0
+    assert bad.read_text() == "not a project"
 
 
 def test_a_worker_whose_studio_died_stops_by_itself(tmp_path):
