@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from pathlib import Path
 
 from peewee import SqliteDatabase
@@ -42,8 +43,52 @@ def read_only_uri(path: Path) -> str:
     return f"{path.absolute().as_uri()}?mode=ro"
 
 
+# Files this process holds open through SQLite, by (device, inode) → number of connections.
+# Closing *any* descriptor of a file drops all of this process's POSIX locks on it (fcntl
+# semantics); SQLite guards its own descriptors, but a plain open()/close() of a project file we
+# already have open would silently drop our locks, and another process could then remove the WAL
+# under us and lose our writes. So a file we have open is never read directly again.
+_OPEN_INODES: dict[tuple[int, int], int] = {}
+_OPEN_LOCK = threading.Lock()
+
+
+def _inode(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def register_open(path: Path) -> tuple[int, int] | None:
+    key = _inode(path)
+    if key is not None:
+        with _OPEN_LOCK:
+            _OPEN_INODES[key] = _OPEN_INODES.get(key, 0) + 1
+    return key
+
+
+def unregister_open(key: tuple[int, int] | None) -> None:
+    if key is None:
+        return
+    with _OPEN_LOCK:
+        n = _OPEN_INODES.get(key, 0) - 1
+        if n > 0:
+            _OPEN_INODES[key] = n
+        else:
+            _OPEN_INODES.pop(key, None)
+
+
+def is_open_here(path: Path) -> bool:
+    key = _inode(path)
+    with _OPEN_LOCK:
+        return key is not None and key in _OPEN_INODES
+
+
 def inspect_file(path: Path, latest: int) -> int:
     """The schema version of an existing project file, or ProjectError. Writes nothing."""
+    if is_open_here(path):  # already open and checked in this process: ask SQLite, not the file
+        return _inspect_connected(path, latest)
     try:
         if path.is_dir():
             raise ProjectError(path, "is a folder, not a project file", "choose a .ludeme file")

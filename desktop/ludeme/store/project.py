@@ -7,6 +7,7 @@ open in one process. Repository methods (from the mixins) return frozen objects 
 from __future__ import annotations
 
 import secrets
+import threading
 import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -35,6 +36,8 @@ class Project(FilesMixin, LineagesMixin, VersionsMixin, TableMixin, MechanicsMix
         self.db = database
         self.m = build_models(database)
         self._latest = len(migrations)
+        self._open_key = dbmod.register_open(path)
+        self._owner_thread = threading.get_ident()
 
     def __repr__(self) -> str:
         return f"<Project {str(self.path)!r}>"
@@ -53,6 +56,9 @@ class Project(FilesMixin, LineagesMixin, VersionsMixin, TableMixin, MechanicsMix
             except DatabaseError:
                 pass  # busy or read-only: statistics can wait for the next close
             self.db.close()
+        if threading.get_ident() == self._owner_thread:  # other threads close only their connection
+            dbmod.unregister_open(self._open_key)
+            self._open_key = None
 
     @property
     def schema_version(self) -> int:
