@@ -25,6 +25,11 @@ from ludeme.ui.lineage_tree import LineageTree
 from ludeme.ui.player import GamePlayer
 
 POLL_MS = 600
+EXPORT_FORMATS = (
+    ("bundle", "Lineage bundle (re-importable)…"), ("itch", "itch.io zip of the version…"),
+    ("gallery", "HTML gallery of the lineage…"), ("git", "Lineage as a git history…"),
+    ("clip", "Clip of the recording (MP4 or GIF)…"),
+)
 
 
 def lineage_summaries(project, table=None) -> list[LineageSummary]:
@@ -152,6 +157,11 @@ class MainWindow(QMainWindow):
         self.pages.currentChanged.connect(self._page_changed)
         self._docks_before_compare: dict[QDockWidget, bool] = {}
 
+        self.plugin_label = QLabel()
+        self.plugin_label.setObjectName("Warning")
+        self.plugin_label.setStyleSheet("color: #f2c14e")
+        self.plugin_label.hide()
+        self.statusBar().addPermanentWidget(self.plugin_label)
         self.worker_label = QLabel("worker: stopped")
         self.worker_label.setObjectName("Muted")
         self.statusBar().addPermanentWidget(self.worker_label)
@@ -164,6 +174,7 @@ class MainWindow(QMainWindow):
         self.timer.timeout.connect(self.poll)
         self.timer.start()
         self.reload()
+        QTimer.singleShot(0, self._report_plugin_problems)
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
@@ -256,6 +267,17 @@ class MainWindow(QMainWindow):
         except Exception:  # recent projects are a convenience; never block the window
             self.recent = None
         file_menu.addSeparator()
+        self.import_action = self._action("&Import bundle…", "Ctrl+Shift+I", self.import_bundle_dialog,
+                                          "Import a lineage bundle (.ludeme-bundle) into this project")
+        file_menu.addAction(self.import_action)
+        export_menu = file_menu.addMenu("&Export selected")
+        self.export_actions = {}
+        for fmt, label in EXPORT_FORMATS:
+            action = self._action(label, None, lambda fmt=fmt: self.export_dialog(fmt))
+            export_menu.addAction(action)
+            self.export_actions[fmt] = action
+        self.export_menu = export_menu
+        file_menu.addSeparator()
         reload_action = self._action("&Reload project", "F5", self.reload)
         file_menu.addAction(reload_action)
         file_menu.addAction(self.settings_action)
@@ -295,6 +317,7 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("Getting started", "F1", self.show_first_run))
         help_menu.addAction(self._action("Keyboard shortcuts", "Ctrl+/", self.show_shortcuts))
+        help_menu.addAction(self._action("Plugins", None, self.show_plugins))
         help_menu.addAction(self._action("&About Ludeme", None, self._about))
 
     def _build_toolbar(self) -> None:
@@ -649,6 +672,87 @@ class MainWindow(QMainWindow):
         if state == "crashed":
             self.statusBar().showMessage(f"The worker keeps crashing: {self.worker.last_error}", 10000)
 
+    # -- exchange -------------------------------------------------------------------------------------
+    def export_dialog(self, fmt: str) -> None:
+        """Ask where, then export the selected version (or its lineage) in another process."""
+        ids = self._selected_or_warn()
+        if not ids:
+            return
+        name = self.tree.describe(ids[0]).split(" · ")[0].replace(" ", "_") or "export"
+        start = Path.home() / name
+        if fmt == "bundle":
+            out, _ = QFileDialog.getSaveFileName(self, "Export lineage bundle", f"{start}.ludeme-bundle",
+                                                 "Lineage bundles (*.ludeme-bundle)")
+        elif fmt == "itch":
+            out, _ = QFileDialog.getSaveFileName(self, "Export for itch.io", f"{start}.zip", "Zip (*.zip)")
+        elif fmt == "clip":
+            out, _ = QFileDialog.getSaveFileName(self, "Export a clip", f"{start}.mp4", "Video (*.mp4 *.gif)")
+        else:
+            out = QFileDialog.getExistingDirectory(self, f"Export {fmt} into an empty folder", str(Path.home()))
+            if out:
+                out = str(Path(out) / f"{name}-{fmt}")
+        if out:
+            self.export(ids[0], fmt, Path(out))
+
+    def export(self, target_id: str, fmt: str, out: Path):
+        return self._run_cli(["export", "--project", str(self.project.path), target_id, "--format", fmt,
+                              "--out", str(out)], f"Exporting {fmt}…")
+
+    def import_bundle_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import a lineage bundle", str(Path.home()),
+                                              "Lineage bundles (*.ludeme-bundle *.zip)")
+        if path:
+            self.import_bundle(Path(path))
+
+    def import_bundle(self, path: Path, copy: bool = False):
+        """Checked import in another process; a refusal is one line and writes nothing."""
+        args = ["import", "--project", str(self.project.path), str(path)] + (["--copy"] if copy else [])
+        return self._run_cli(args, f"Importing {Path(path).name}…", refresh=True)
+
+    def _run_cli(self, args: list[str], note: str, refresh: bool = False):
+        from ludeme.ui.cli_task import CliTask
+
+        task = CliTask(args, self)
+        self._tasks = [t for t in getattr(self, "_tasks", []) if t.running()] + [task]
+        self.statusBar().showMessage(note)
+
+        def done(ok: bool, message: str) -> None:
+            self.last_task_message = (ok, message)
+            if ok:
+                self.statusBar().showMessage(message, 10000)
+                if refresh:
+                    self.poll()
+            else:
+                self.statusBar().showMessage(message, 15000)
+                if self.isVisible() and not getattr(self, "quiet_errors", False):
+                    QMessageBox.warning(self, "Ludeme", message)
+        task.finished.connect(done)
+        task.start()
+        return task
+
+    def show_plugins(self) -> None:
+        from ludeme.plugin_api.host import get_host
+
+        lines = get_host().summary_lines() or ["No plugins found."]
+        QMessageBox.information(self, "Plugins", "\n".join(lines))
+
+    def _report_plugin_problems(self) -> None:
+        """A broken plugin is skipped; say so once, in the status bar (Help ▸ Plugins has details)."""
+        try:
+            from ludeme.plugin_api.host import get_host
+
+            problems = get_host().load().problems
+        except Exception as exc:  # the host itself must never stop the studio
+            self.statusBar().showMessage(f"Plugins could not be loaded: {exc}", 15000)
+            return
+        self.plugin_problems = list(problems)
+        if problems:
+            n = len(problems)
+            self.plugin_label.setText(f"⚠ {n} plugin{'s' * (n != 1)} skipped")
+            self.plugin_label.setToolTip("\n".join(str(p) for p in problems) + "\n(Help ▸ Plugins)")
+            self.plugin_label.show()
+            self.statusBar().showMessage(f"Plugin skipped: {problems[0]}", 15000)
+
     # -- misc -------------------------------------------------------------------------------------------
     def toggle_full_screen(self) -> None:
         docks = [d for d in self.findChildren(QDockWidget)]
@@ -733,19 +837,31 @@ class MainWindow(QMainWindow):
         rows.append("<tr><td><b>Shift+drag</b></td><td>Select a box of versions</td></tr>")
         QMessageBox.information(self, "Keyboard shortcuts", "<table cellpadding=3>" + "".join(rows) + "</table>")
 
+    @staticmethod
+    def _dropped_bundle(mime) -> Path | None:
+        for url in mime.urls() if mime.hasUrls() else []:
+            if url.isLocalFile() and url.toLocalFile().lower().endswith((".ludeme-bundle", ".zip")):
+                return Path(url.toLocalFile())
+        return None
+
     def dragEnterEvent(self, event) -> None:  # noqa: N802
         from ludeme.ui.dialogs import drop_target_path
 
-        if drop_target_path(event.mimeData()) is not None:
+        mime = event.mimeData()
+        if drop_target_path(mime) is not None or self._dropped_bundle(mime) is not None:
             event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:  # noqa: N802
         from ludeme.ui.dialogs import drop_target_path
 
         path = drop_target_path(event.mimeData())
+        bundle = self._dropped_bundle(event.mimeData())
         if path is not None:
             event.acceptProposedAction()
             QTimer.singleShot(0, lambda: self.new_lineage(html_path=path))
+        elif bundle is not None:
+            event.acceptProposedAction()
+            QTimer.singleShot(0, lambda: self.import_bundle(bundle))
 
     def _about(self) -> None:
         QMessageBox.about(self, "About Ludeme",
