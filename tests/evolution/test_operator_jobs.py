@@ -73,3 +73,22 @@ def test_studio_jobs_import_idea_and_evolve(qapp, project):
     assert out["generations"] == 1 and out["versions"] >= 1
     assert "generations" in out["message"] and len(project.versions(sky.lineage_id)) > 1
     assert seen and max(seen) <= 0.85  # below the commit point: a cancel always stops a run
+
+
+def test_jobs_score_with_the_projects_reward_weights(qapp, project):
+    """Settings ▸ Reward changes how new versions are scored (a job reads the project's weights)."""
+    from ludeme.core.settings import RewardWeights, Settings, save_engine_settings
+
+    sky, = roots(project, "Sky Hopper")
+    default = JOB_FUNCTIONS["mutate"](project, {"version_id": sky.id, "seed": 5, "seconds": 1.5})
+    base = project.version(default["version_id"]).breakdown["terms"]
+    only_playability = RewardWeights(realisation=0, structural=0, novelty=0, creativity=0, playability=1,
+                                     cosmetic=0, regression=0)
+    settings = Settings()
+    save_engine_settings(project, settings.model_copy(update={
+        "reward": settings.reward.model_copy(update={"weights": only_playability})}))
+    weighted = JOB_FUNCTIONS["mutate"](project, {"version_id": sky.id, "seed": 5, "seconds": 1.5})
+    child = project.version(weighted["version_id"])
+    terms = child.breakdown["terms"]
+    assert terms["playability"]["weight"] > base["playability"]["weight"]
+    assert terms.get("structural", {}).get("weight", 0) == 0 and base["structural"]["weight"] > 0

@@ -7,6 +7,9 @@ the evaluator). Qt is imported lazily: callers without a display get an offscree
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
+
 import queue
 import threading
 import time
@@ -493,10 +496,24 @@ class Evaluation:
         _apply_reward(self.report, inputs)
 
 
+_REWARD_SETTINGS: contextvars.ContextVar = contextvars.ContextVar("ludeme_reward_settings", default=None)
+
+
+@contextlib.contextmanager
+def reward_settings(settings):
+    """Score evaluations made inside this block with ``settings`` (a project's reward weights);
+    None: the defaults."""
+    token = _REWARD_SETTINGS.set(settings)
+    try:
+        yield
+    finally:
+        _REWARD_SETTINGS.reset(token)
+
+
 def _apply_reward(report: EvalReport, inputs) -> None:
     from ludeme.evaluation.reward import proxy_reward
 
-    reward = proxy_reward(inputs)
+    reward = proxy_reward(inputs, _REWARD_SETTINGS.get())
     report.reward = round(float(reward.total), 4)
     report.breakdown = dict(reward.breakdown)
     report.gates = list(reward.gates)
