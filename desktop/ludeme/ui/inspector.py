@@ -143,7 +143,8 @@ class Inspector(QWidget):
         self.direction.setObjectName("Muted")
         self.direction.setWordWrap(True)
         self.direction.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.parents_row.addWidget(self.direction, 1)
+        self.parents_row.addStretch(1)
+        self.badge.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
 
         self.notes = NotesEdit()
         self.notes.setObjectName("Notes")
@@ -167,6 +168,7 @@ class Inspector(QWidget):
         hl.addLayout(top)
         hl.addWidget(self.meta)
         hl.addLayout(self.parents_row)
+        hl.addWidget(self.direction)
         hl.addWidget(self.notes)
         hl.addWidget(self.message)
 

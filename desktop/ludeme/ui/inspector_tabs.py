@@ -390,7 +390,7 @@ class RewardTab(QWidget):
             plot.addItem(item)
             self._labels.append(item)
         ax = plot.getPlotItem().getAxis("left")
-        ax.setTicks([[(y, TERM_LABELS.get(k, k)) for y, k in zip(ys, names)]])
+        ax.setTicks([[(y, TERM_LABELS.get(k, k.replace("_", " ").capitalize())) for y, k in zip(ys, names)]])
         plot.setXRange(lo - span * 0.02, hi + span * 0.55, padding=0)
         plot.setYRange(-0.6, len(ys) - 0.4, padding=0)
 

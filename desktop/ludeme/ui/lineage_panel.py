@@ -35,7 +35,7 @@ class LineagePanel(QWidget):
         self.search.setPlaceholderText("Filter lineages…")
         self.search.setClearButtonEnabled(True)
         self.model = QStandardItemModel(0, 2, self)
-        self.model.setHorizontalHeaderLabels(["Game", "Versions"])
+        self.model.setHorizontalHeaderLabels(["Game", ""])
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setRecursiveFilteringEnabled(True)
@@ -48,7 +48,8 @@ class LineagePanel(QWidget):
         self.tree.setAlternatingRowColors(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.tree.setHeaderHidden(True)  # rows read on their own: title · kind · versions or reward
+        self.tree.setHeaderHidden(True)
+        self.tree.setRootIsDecorated(False)  # lineages only: no branches to open
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
