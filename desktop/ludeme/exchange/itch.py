@@ -28,23 +28,14 @@ from typing import Any
 
 from ludeme import paths
 from ludeme.exchange import ExportError  # one error type for every export (the CLI reports it)
+from ludeme.runtime.policy import BASE_DIRECTIVES
 
 MAX_FILES = 1000  # itch.io refuses HTML zips with more files than this
 MAX_BYTES = 500 * 1024 * 1024  # itch.io's limit on an unpacked HTML game
 
 # The sandbox's CSP (runtime/policy.py) as a <meta>: inline code and the game's own files run;
 # fetch/XHR/WebSocket/EventSource/beacons have nowhere to go; no workers (the studio allows none).
-EXPORT_CSP = "; ".join((
-    "default-src 'self' data: blob:",
-    "script-src 'self' 'unsafe-inline' 'unsafe-eval' data: blob:",
-    "style-src 'self' 'unsafe-inline' data:",
-    "img-src 'self' data: blob:",
-    "media-src 'self' data: blob:",
-    "font-src 'self' data:",
-    "connect-src 'none'",
-    "worker-src 'none'",
-    "form-action 'none'",
-))
+EXPORT_CSP = "; ".join(BASE_DIRECTIVES + ("form-action 'none'",))
 
 _TEXT_SUFFIXES = {".html", ".htm", ".css", ".js", ".mjs", ".json", ".svg", ".txt"}
 _HARNESS_SCRIPT = re.compile(

@@ -5,9 +5,11 @@ from functools import lru_cache
 
 from ludeme import paths
 
+# What every game page may do, in the studio and in exports: its own files and inline code, no
+# connections, no workers (exchange/itch.py adds only form-action to it for a zip played from disk).
 # connect-src 'none' stops fetch, XHR, WebSocket, EventSource and beacons; workers and frames are
 # refused outright because the injected shims cannot reach inside them.
-CSP = "; ".join((
+BASE_DIRECTIVES = (
     "default-src 'self' data: blob:",
     "script-src 'self' 'unsafe-inline' 'unsafe-eval' data: blob:",
     "style-src 'self' 'unsafe-inline' data:",
@@ -16,6 +18,8 @@ CSP = "; ".join((
     "font-src 'self' data:",
     "connect-src 'none'",
     "worker-src 'none'",
+)
+CSP = "; ".join(BASE_DIRECTIVES + (
     "frame-src 'none'",
     "child-src 'none'",
     "object-src 'none'",

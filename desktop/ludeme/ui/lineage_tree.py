@@ -497,7 +497,11 @@ class LineageTree(QWidget):
             lo, hi = self.reward_range()
             parts = [(_NO_VALUE, "no score"), (_RAMP[0], f"{lo:.2f}"), (_RAMP[5], f"{(lo + hi) / 2:.2f}"),
                      (_RAMP[9], f"{hi:.2f}")]
-        self.legend.setText("  ".join(f"<span style='color:{c}'>●</span> {n}" for c, n in parts))
+        self.legend.setText("  ".join(f"<span style='color:{c}'>●</span> {n}" for c, n in parts)
+                            + "  <span style='color:#b07cff'>╌</span> crossover")
+        self.legend.setToolTip("Nodes: colour as chosen, ★ favourite, ring = selected.\n"
+                               "Edges: solid = mutate / fork / explore, dashed purple = a crossover's other "
+                               "parent,\ndotted = repair, dash-dot = manual edit.")
 
     def set_color_mode(self, mode: str) -> None:
         if mode not in COLOR_MODES:
