@@ -732,13 +732,16 @@ class LineageTree(QWidget):
         for vid in list(self._thumbs):
             if vid not in wanted or self.table.row_of.get(vid) is None:
                 self.vb.removeItem(self._thumbs.pop(vid))
+        _px, py = self.vb.viewPixelSize()
         width = int(min(160, max(64, 0.8 / px))) if px > 0 else 96
+        height = int(min(120, max(40, 0.62 / py))) if py > 0 else 72  # clear of the next row's nodes
         for vid in wanted:
             pix = self._thumbnail(vid)
             if pix is None:
                 continue
             item = self._thumbs.get(vid)
-            scaled = pix.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
+            scaled = pix.scaled(width, height, Qt.AspectRatioMode.KeepAspectRatio,
+                                Qt.TransformationMode.SmoothTransformation)
             if item is None:
                 item = QGraphicsPixmapItem()
                 item.setFlag(QGraphicsPixmapItem.GraphicsItemFlag.ItemIgnoresTransformations)
