@@ -230,3 +230,15 @@ def test_window_wide_shortcuts_never_collide(studio):
     game_keys = [k for k in keys if "+" not in k and (len(k) == 1 or k in ("Space", "Left", "Right", "Up", "Down"))]
     assert not game_keys, game_keys
     assert QKeySequence("Ctrl+E").toString() in keys  # mutate is window-wide
+
+
+def test_new_project_opens_in_its_own_window(qtbot, studio, tmp_path):
+    other = studio.new_project(tmp_path / "second")  # the suffix is added
+    assert other is not None and other is not studio
+    try:
+        assert other.project.path == tmp_path / "second.ludeme"
+        assert other.lineages.model.rowCount() == 8 and len(other.tree.table) == 8
+        assert studio.recent is None or tmp_path / "second.ludeme" in studio.recent.paths()
+    finally:
+        other.close()
+        qtbot.wait(50)

@@ -168,6 +168,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
+        self.player.toolbar.addAction(self.full_screen_action)
         self.setAcceptDrops(True)
 
         self.timer = QTimer(self, interval=POLL_MS)
@@ -219,6 +220,8 @@ class MainWindow(QMainWindow):
         self.new_action = A("New lineage…", QKeySequence.StandardKey.New, self.new_lineage,
                             "Start a lineage from a seed game, an HTML file or an idea")
         self.open_action = A("Open project…", QKeySequence.StandardKey.Open, self.open_project_dialog)
+        self.new_project_action = A("New project…", "Ctrl+Shift+N", self.new_project_dialog,
+                                    "Create a project with the seed games and open it in a new window")
         self.settings_action = A("Settings…", "Ctrl+,", self.open_settings, "Models, keys, budget, evaluation")
         self.mutate_action = A("Mutate…", "Ctrl+E", self.mutate, "Make a child of the selected version")
         self.fork_action = A("Fork", "Ctrl+K", self.fork, "Copy the selected version as a child to grow apart")
@@ -255,7 +258,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        file_menu.addActions([self.new_action, self.open_action])
+        file_menu.addActions([self.new_action, self.new_project_action, self.open_action])
         self.recent_menu = file_menu.addMenu("Open &recent")
         try:
             from ludeme.ui.recent import RecentProjects
@@ -797,8 +800,29 @@ class MainWindow(QMainWindow):
         if path:
             self.open_project(Path(path))
 
-    def open_project(self, path: Path) -> None:
-        """Open another project in a new window (this one stays as it is)."""
+    def new_project_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "New Ludeme project", str(self.project.path.parent / "new.ludeme"),
+                                              "Ludeme projects (*.ludeme)")
+        if path:
+            self.new_project(Path(path))
+
+    def new_project(self, path: Path):
+        """Create a project with the seed games at ``path`` and open it in a new window."""
+        from ludeme.store import ProjectError, create_default_project
+
+        path = path if path.suffix == ".ludeme" else path.with_suffix(".ludeme")
+        if path.exists():
+            QMessageBox.warning(self, "New project", f"{path} already exists; open it instead.")
+            return None
+        try:
+            create_default_project(path).close()
+        except ProjectError as exc:
+            QMessageBox.warning(self, "New project", str(exc))
+            return None
+        return self.open_project(path)
+
+    def open_project(self, path: Path):
+        """Open another project in a new window (this one stays as it is); the window, or None."""
         from ludeme.store import ProjectError, open_project
 
         try:
@@ -807,11 +831,16 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Cannot open project", str(exc))
             if self.recent is not None:
                 self.recent.remove(path)
-            return
+            return None
         window = MainWindow(project, SandboxProfile(project.version_file), start_worker=self.auto_worker)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.owns_project = True
         window.show()
         window.select_first_version()
+        if self.recent is not None:
+            self.recent.add(path)
+        self.other_windows = [w for w in getattr(self, "other_windows", []) if w.isVisible()] + [window]
+        return window
 
     def show_first_run(self) -> None:
         from ludeme.ui.first_run import FirstRunGuide
@@ -875,4 +904,6 @@ class MainWindow(QMainWindow):
         self.inspector.shutdown()
         self.worker.stop()
         super().closeEvent(event)
+        if getattr(self, "owns_project", False):  # a window opened from File ▸ Open: its project goes with it
+            QTimer.singleShot(0, self.project.close)
 
