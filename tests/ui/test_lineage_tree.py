@@ -203,3 +203,14 @@ def test_thumbnails_show_when_zoomed_in(qtbot, tree, project):
     assert vid in tree.thumbnails_shown()
     pix = tree._thumbs[vid].pixmap()
     assert pix.width() >= 64 and pix.toImage().pixelColor(2, 2).red() > 200
+
+
+def test_job_heartbeats_do_not_redraw_the_tree(tree, project):
+    """A running job writes its heartbeat twice a second; only version/lineage/recording changes
+    may reload 100,000 nodes."""
+    job = project.enqueue_job("fork", {"version_id": project.versions()[0].id})
+    for i in range(3):
+        project.update_job(job.id, message=f"beat {i}", progress=0.1 * i)
+    assert not tree.refresh_if_changed()
+    project.set_favourite(project.versions()[1].id, True)
+    assert tree.refresh_if_changed()

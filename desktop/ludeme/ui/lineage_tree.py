@@ -349,7 +349,7 @@ class LineageTree(QWidget):
         t0 = time.perf_counter()
         current = self.current_id()
         selected_ids = self.selected_ids()
-        self._counter = self.project.change_counter()
+        self._counter = self._data_counter()
         self.table = self.project.version_table()
         self._lineage_titles = {l.id: l.title for l in self.project.lineages()}
         self.lay = layout(self.table.parent, self.table.lineage, len(self.table.lineage_ids))
@@ -365,9 +365,15 @@ class LineageTree(QWidget):
         self._update_thumbnails()
         self.last_reload_s = time.perf_counter() - t0
 
+    def _data_counter(self) -> tuple:
+        """What the picture depends on: versions, lineages, recordings (thumbnails). Job heartbeats
+        move the project's counter every half second and must not redraw 100,000 nodes."""
+        c = self.project.change_counters()
+        return c.get("version"), c.get("lineage"), c.get("recording")
+
     def refresh_if_changed(self) -> bool:
         """Reload when the project changed since the last look (a worker added versions…)."""
-        counter = self.project.change_counter()
+        counter = self._data_counter()
         if counter == self._counter:
             return False
         self.reload(keep_view=True)

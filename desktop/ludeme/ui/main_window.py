@@ -343,7 +343,7 @@ class MainWindow(QMainWindow):
     # -- data ---------------------------------------------------------------------------------------
     def reload(self) -> None:
         """Read the project again and redraw everything (F5). Polling does this on changes only."""
-        self._counter = self.project.change_counter()
+        self._counter = self._data_counter()
         self.tree.reload(keep_view=self.tree.table is not None)
         self.lineages.populate(lineage_summaries(self.project, self.tree.table))
         self._status()
@@ -352,7 +352,7 @@ class MainWindow(QMainWindow):
 
     def poll(self) -> bool:
         """Cheap when nothing changed (one read of the change counter)."""
-        counter = self.project.change_counter()
+        counter = self._data_counter()
         if counter == self._counter:
             return False
         self._counter = counter
@@ -368,6 +368,12 @@ class MainWindow(QMainWindow):
         self._status()
         self._update_actions()
         return True
+
+    def _data_counter(self) -> tuple:
+        """The counters of what the window shows (not jobs: the jobs panel polls those itself, and
+        a running job's heartbeat moves them twice a second)."""
+        c = self.project.change_counters()
+        return tuple(c.get(topic) for topic in ("version", "lineage", "recording", "vote", "mechanic"))
 
     def _changed_here(self) -> None:
         QTimer.singleShot(0, self.poll)
