@@ -347,23 +347,25 @@ class LineageTree(QWidget):
     def reload(self, keep_view: bool = False) -> None:
         """Read every version (numpy columns), lay the forest out, draw it."""
         t0 = time.perf_counter()
+        self._counter = self._data_counter()
+        self._lineage_titles = {l.id: l.title for l in self.project.lineages()}
+        self._show(self.project.version_table(), keep_view=keep_view)
+        self.last_reload_s = time.perf_counter() - t0
+
+    def _show(self, table, keep_view: bool) -> None:
         current = self.current_id()
         selected_ids = self.selected_ids()
-        self._counter = self._data_counter()
-        self.table = self.project.version_table()
-        self._lineage_titles = {l.id: l.title for l in self.project.lineages()}
-        self.lay = layout(self.table.parent, self.table.lineage, len(self.table.lineage_ids))
+        self.table = table
+        self.lay = layout(table.parent, table.lineage, len(table.lineage_ids))
         self._draw_edges()
         self._draw_labels()
-        row_of = self.table.row_of
-        self.selected = [row_of[v] for v in ([current] if current else []) + selected_ids
-                         if v in row_of]
-        self.selected = list(dict.fromkeys(self.selected))
+        row_of = table.row_of
+        self.selected = list(dict.fromkeys(row_of[v] for v in ([current] if current else []) + selected_ids
+                                           if v in row_of))
         self.apply_filter(redraw_only=True)
         if not keep_view:
             self.fit_all()
         self._update_thumbnails()
-        self.last_reload_s = time.perf_counter() - t0
 
     def _data_counter(self) -> tuple:
         """What the picture depends on: versions, lineages, recordings (thumbnails). Job heartbeats
@@ -372,11 +374,32 @@ class LineageTree(QWidget):
         return c.get("version"), c.get("lineage"), c.get("recording")
 
     def refresh_if_changed(self) -> bool:
-        """Reload when the project changed since the last look (a worker added versions…)."""
+        """Follow the project (a worker added versions, a vote moved scores…). New and changed
+        versions are read alone and merged in, so following a worker stays cheap at 100,000
+        versions; deletions, restores and new lineages read everything again."""
         counter = self._data_counter()
         if counter == self._counter:
             return False
-        self.reload(keep_view=True)
+        t0 = time.perf_counter()
+        old, self._counter = self._counter, counter
+        if self.table is None or old is None or counter[1] != old[1]:
+            self.reload(keep_view=True)
+            return True
+        if counter[2] != old[2]:  # new recordings: thumbnails may have appeared
+            self._thumb_cache = {k: v for k, v in self._thumb_cache.items() if v is not None}
+        if counter[0] != old[0]:
+            table = self.project.version_table_update(self.table, old[0])
+            if table is None:
+                self.reload(keep_view=True)
+                return True
+            if len(table) == len(self.table):  # scores, ratings, favourites: same layout
+                self.table = table
+                self.apply_filter(redraw_only=True)
+            else:
+                self._show(table, keep_view=True)
+        else:
+            self._update_thumbnails()
+        self.last_reload_s = time.perf_counter() - t0
         return True
 
     # -- drawing ---------------------------------------------------------------------------------
@@ -402,17 +425,27 @@ class LineageTree(QWidget):
             self.edge_items[style].setData(xs, ys, connect="pairs")
 
     def _draw_labels(self) -> None:
+        placed = [(lid, float(self.lay.lineage_x[i])) for i, lid in enumerate(self.table.lineage_ids)
+                  if math.isfinite(self.lay.lineage_x[i])]
+        titles = [self._lineage_titles.get(lid, lid) for lid, _ in placed]
+        by_lineage = {item.lineage_id: item for item in self.labels}
+        if set(by_lineage) == {lid for lid, _ in placed} and all(
+                by_lineage[lid].full_text == t for (lid, _), t in zip(placed, titles)):  # same ones: move them
+            for lid, x in placed:
+                by_lineage[lid].column = x
+                by_lineage[lid].setPos(x, -0.45)
+            self.labels.sort(key=lambda item: item.column)
+            self._fit_labels()
+            return
         for item in self.labels:
             self.vb.removeItem(item)
         self.labels = []
-        for i, lid in enumerate(self.table.lineage_ids):
-            x = self.lay.lineage_x[i]
-            if not math.isfinite(x):
-                continue
-            label = pg.TextItem(self._lineage_titles.get(lid, lid), color=self._c["text"], anchor=(0.5, 1.0))
+        for title, (lid, x) in zip(titles, placed):
+            label = pg.TextItem(title, color=self._c["text"], anchor=(0.5, 1.0))
+            label.lineage_id = lid
             label.setPos(x, -0.45)
-            label.setToolTip(f"Lineage {self._lineage_titles.get(lid, lid)}")
-            label.full_text = self._lineage_titles.get(lid, lid)
+            label.setToolTip(f"Lineage {title}")
+            label.full_text = title
             label.column = x
             self.vb.addItem(label, ignoreBounds=True)
             self.labels.append(label)
