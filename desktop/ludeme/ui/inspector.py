@@ -215,6 +215,7 @@ class Inspector(QWidget):
             self._say(f"Version {version_id} is not in this project.")
             return False
         self.version = version
+        self._extras_seen = self._extras(version.id)
         self._loaded = set()
         self._fill_header(version)
         self.tabs.setEnabled(True)
@@ -249,9 +250,24 @@ class Inspector(QWidget):
         self.tabs.setEnabled(False)
 
     def refresh(self) -> None:
-        """Show the current version again (after the project changed)."""
-        if self.version is not None:
-            self.show_version(self.version.id)
+        """Show the current version again if it changed (the project changes often while a worker
+        runs; an unchanged version is not redrawn)."""
+        if self.version is None:
+            return
+        try:
+            now = self.project.version(self.version.id)
+        except KeyError:
+            self.show_version(self.version.id)  # gone: says so
+            return
+        if now == self.version and self._extras(now.id) == getattr(self, "_extras_seen", None):
+            return
+        self.show_version(self.version.id)
+
+    def _extras(self, version_id: str) -> tuple:
+        """What else the tabs show of a version: its recordings and model calls."""
+        return tuple(self.project.db.execute_sql(
+            "SELECT (SELECT count(*) FROM recording WHERE version_id = ?),"
+            " (SELECT count(*) FROM ledger WHERE version_id = ?)", (version_id, version_id)).fetchone())
 
     def shutdown(self) -> None:
         """Save a pending note and let the recording's web page go (call before closing)."""
