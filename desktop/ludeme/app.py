@@ -48,6 +48,7 @@ def run_studio(project, screenshot: Path | None = None, argv: list[str] | None =
     window.select_first_version()
 
     if screenshot is None:
+        QTimer.singleShot(1500, window.prepare_previews)  # a new project's seeds get playtested once
         try:
             from ludeme.ui.first_run import FirstRunGuide
 

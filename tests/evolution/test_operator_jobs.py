@@ -92,3 +92,13 @@ def test_jobs_score_with_the_projects_reward_weights(qapp, project):
     terms = child.breakdown["terms"]
     assert terms["playability"]["weight"] > base["playability"]["weight"]
     assert terms.get("structural", {}).get("weight", 0) == 0 and base["structural"]["weight"] > 0
+
+
+def test_evaluate_job_keeps_score_recording_and_thumbnail(qapp, project):
+    seed, = roots(project, "Pulse Lane")
+    assert seed.reward is None and not project.recordings(seed.id)
+    out = JOB_FUNCTIONS["evaluate"](project, {"version_id": seed.id, "seconds": 1.5})
+    assert out["ok"] and out["verdict"] == "playable"
+    again = project.version(seed.id)
+    assert again.reward is not None and again.breakdown["verdict"] == "playable"
+    assert project.thumbnail(seed.id)[:8] == b"\x89PNG\r\n\x1a\n"

@@ -99,3 +99,14 @@ def test_filter_narrows_the_list(qtbot, window):
     assert window.lineages.proxy.rowCount() == 1
     window.lineages.search.setText("")
     assert window.lineages.proxy.rowCount() == window.lineages.model.rowCount()
+
+
+def test_a_new_projects_seed_games_are_playtested_once_in_the_background(window):
+    """First start: the seeds have no score or thumbnail yet; the studio queues one evaluate job
+    per seed game for the worker (and never again for that project)."""
+    project = window.project
+    assert window.prepare_previews() == 8
+    jobs = project.jobs()
+    assert sorted(j.kind for j in jobs) == ["evaluate"] * 8
+    assert {j.payload["version_id"] for j in jobs} == {v.id for v in project.versions() if v.operator == "seed"}
+    assert window.prepare_previews() == 0

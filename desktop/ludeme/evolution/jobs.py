@@ -192,9 +192,37 @@ def evolve_job(project, payload: Mapping[str, Any], *, job_id: int | None = None
     return result
 
 
+def evaluate_job(project, payload: Mapping[str, Any], *, job_id: int | None = None,
+                 progress: Progress | None = None) -> dict:
+    """payload: version_id, seconds. Playtest a stored version again (or for the first time, as the
+    seed games of a new project) and keep the report, recording and thumbnail with it."""
+    import tempfile
+    from pathlib import Path
+
+    from ludeme.agents.pipeline import project_reward
+    from ludeme.evaluation.evaluator import evaluate
+    from ludeme.evaluation.storing import store_report
+
+    progress = progress or (lambda fraction, message: None)
+    version = project.version(str(payload["version_id"]))
+    files = project.version_files(version.id)
+    parent_html = None
+    if version.parents:
+        parent_html = project.version_files(version.parents[0]).get("index.html", b"").decode("utf-8", "replace")
+    progress(0.1, "playtesting")
+    with tempfile.TemporaryDirectory(prefix="ludeme-eval-") as tmp, project_reward(project):
+        record = Path(tmp) / "recording.webm"
+        report = evaluate(files, _eval_settings(payload, project), record_path=record, parent_html=parent_html)
+        progress(0.9, "keeping the report")
+        store_report(project, version.id, report, record)
+    return {"ok": True, "version_id": version.id, "verdict": report.verdict, "reward": report.reward,
+            "message": f"{report.verdict}, score {report.reward:.2f}"}
+
+
 JOB_FUNCTIONS: dict[str, JobFunction] = {"mutate": mutate_job, "fork": fork_job, "crossover": crossover_job,
                                          "explore": explore_job, "manual": manual_job, "repair": repair_job,
-                                         "import": import_job, "idea": idea_job, "evolve": evolve_job}
+                                         "import": import_job, "idea": idea_job, "evolve": evolve_job,
+                                         "evaluate": evaluate_job}
 
 
 def register(kind: str, fn: JobFunction) -> None:

@@ -731,7 +731,8 @@ class LineageTree(QWidget):
             return
         x0, x1 = float(L.x.min()), float(L.x.max())
         y1 = float(L.y.max())
-        self.vb.setRange(xRange=(x0 - 0.8, x1 + 0.8), yRange=(-1.1, max(y1, 2.0) + 0.6), padding=0)
+        pad = max(1.2, 0.02 * (x1 - x0))  # room for the outer lineages' titles
+        self.vb.setRange(xRange=(x0 - pad, x1 + pad), yRange=(-1.1, max(y1, 2.0) + 0.6), padding=0)
 
     def center_on(self, version_id: str, columns: float = 12.0) -> None:
         row = self.table.row_of.get(version_id) if self.table is not None else None

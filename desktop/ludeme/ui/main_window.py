@@ -490,6 +490,21 @@ class MainWindow(QMainWindow):
         elif job.status == "failed":
             self.statusBar().showMessage(f"{job.kind} failed: {job.message}", 8000)
 
+    def prepare_previews(self) -> int:
+        """Once per project: playtest the seed games that have never been evaluated (a new
+        project's), in the background, so the tree gets thumbnails and scores. Returns jobs queued."""
+        if self.project.meta("previews_queued"):
+            return 0
+        self.project.set_meta("previews_queued", "1")
+        seeds = [v for v in self.project.versions() if v.operator == "seed" and v.reward is None
+                 and not self.project.recordings(v.id)]
+        for v in seeds:
+            self.submit("evaluate", {"version_id": v.id, "seconds": 6.0})
+        if seeds:
+            self.statusBar().showMessage(
+                f"Playtesting the {len(seeds)} seed games in the background for their scores and thumbnails…", 10000)
+        return len(seeds)
+
     def _selected_or_warn(self, minimum: int = 1) -> list[str]:
         ids = self.tree.selected_ids()
         if len(ids) < minimum:
