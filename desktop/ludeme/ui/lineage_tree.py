@@ -237,6 +237,7 @@ class LineageTree(QWidget):
         self._counter = None
         self._thumbs: dict[str, QGraphicsPixmapItem] = {}
         self._thumb_cache: dict[str, QPixmap | None] = {}
+        self._draw_pending = False
         self._lineage_titles: dict[str, str] = {}
         self.last_reload_s = 0.0
         self._c = colors()
@@ -352,16 +353,28 @@ class LineageTree(QWidget):
         self._show(self.project.version_table(), keep_view=keep_view)
         self.last_reload_s = time.perf_counter() - t0
 
-    def _show(self, table, keep_view: bool) -> None:
+    def _show(self, table, keep_view: bool, defer: bool = False) -> None:
+        """Take a new table: lay it out now; draw it now, or (``defer``) in the next turn of the
+        event loop, so that reading and drawing a big tree never hold the loop in one piece."""
         current = self.current_id()
         selected_ids = self.selected_ids()
         self.table = table
         self.lay = layout(table.parent, table.lineage, len(table.lineage_ids))
-        self._draw_edges()
-        self._draw_labels()
         row_of = table.row_of
         self.selected = list(dict.fromkeys(row_of[v] for v in ([current] if current else []) + selected_ids
                                            if v in row_of))
+        if not defer:
+            self._draw_all(keep_view)
+        elif not self._draw_pending:
+            self._draw_pending = True
+            QTimer.singleShot(0, lambda: self._draw_all(keep_view))
+
+    def _draw_all(self, keep_view: bool = True) -> None:
+        self._draw_pending = False
+        if self.table is None:
+            return
+        self._draw_edges()
+        self._draw_labels()
         self.apply_filter(redraw_only=True)
         if not keep_view:
             self.fit_all()
@@ -373,7 +386,7 @@ class LineageTree(QWidget):
         c = self.project.change_counters()
         return c.get("version"), c.get("lineage"), c.get("recording")
 
-    def refresh_if_changed(self) -> bool:
+    def refresh_if_changed(self, defer_draw: bool = False) -> bool:
         """Follow the project (a worker added versions, a vote moved scores…). New and changed
         versions are read alone and merged in, so following a worker stays cheap at 100,000
         versions; deletions, restores and new lineages read everything again."""
@@ -396,7 +409,7 @@ class LineageTree(QWidget):
                 self.table = table
                 self.apply_filter(redraw_only=True)
             else:
-                self._show(table, keep_view=True)
+                self._show(table, keep_view=True, defer=defer_draw)
         else:
             self._update_thumbnails()
         self.last_reload_s = time.perf_counter() - t0
@@ -422,7 +435,15 @@ class LineageTree(QWidget):
             else:
                 p = c = np.zeros(0, np.int64)
             xs, ys = edge_segments(L.x, L.y, p, c)
-            self.edge_items[style].setData(xs, ys, connect="pairs")
+            item = self.edge_items[style]
+            item.setData(xs, ys, connect="pairs")
+            try:  # build the segments now, not in the next paint (keeps each turn of the loop short)
+                if item._shouldUseDrawLineSegments(item.opts["pen"]):
+                    item._getLineSegments()
+                else:
+                    item.getPath()
+            except AttributeError:  # another pyqtgraph: it builds them when painting
+                pass
 
     def _draw_labels(self) -> None:
         placed = [(lid, float(self.lay.lineage_x[i])) for i, lid in enumerate(self.table.lineage_ids)

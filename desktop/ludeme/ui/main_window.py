@@ -356,7 +356,7 @@ class MainWindow(QMainWindow):
         if counter == self._counter:
             return False
         self._counter = counter
-        self.tree.refresh_if_changed()
+        self.tree.refresh_if_changed(defer_draw=True)  # drawn in the next turn of the loop
         self.lineages.populate(lineage_summaries(self.project, self.tree.table), keep_selection=True)
         current = self.tree.current_id()
         if current and current in self.tree.table.row_of:
