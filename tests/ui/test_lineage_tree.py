@@ -214,3 +214,22 @@ def test_job_heartbeats_do_not_redraw_the_tree(tree, project):
     assert not tree.refresh_if_changed()
     project.set_favourite(project.versions()[1].id, True)
     assert tree.refresh_if_changed()
+
+
+def test_background_merge_follows_without_holding_the_loop(qtbot, tree, project):
+    root = project.versions()[0]
+    tree.select(root.id)
+    child = project.add_version(root.lineage_id, {"index.html": b"<canvas></canvas>"}, operator="mutate",
+                                parents=[root.id], status="evaluated", reward=0.4)
+    with qtbot.waitSignal(tree.redrawn, timeout=5000):
+        assert tree.refresh_if_changed(background=True)
+    assert child.id in tree.table.row_of and tree.current_id() == root.id
+    assert len(tree.nodes.x) == len(project.versions())
+    # A merge that lands after a full reload is dropped, and the tree still ends up current.
+    other = project.add_version(root.lineage_id, {"index.html": b"<canvas></canvas>"}, operator="mutate",
+                                parents=[child.id], status="evaluated", reward=0.6)
+    tree.refresh_if_changed(background=True)
+    tree.reload(keep_view=True)
+    qtbot.wait(100)
+    assert other.id in tree.table.row_of
+    tree.shutdown()

@@ -225,6 +225,7 @@ class LineageTree(QWidget):
     selection_changed = Signal(list)  # every selected version id, current first
     activated = Signal(str)  # double-click or Enter: play it
     context_requested = Signal(list, QPoint)  # right-click: selected ids, global position
+    redrawn = Signal()  # a new table is on screen (after a reload or a merge)
 
     def __init__(self, project, parent=None) -> None:
         super().__init__(parent)
@@ -238,6 +239,8 @@ class LineageTree(QWidget):
         self._thumbs: dict[str, QGraphicsPixmapItem] = {}
         self._thumb_cache: dict[str, QPixmap | None] = {}
         self._draw_pending = False
+        self._merge = None  # (base table, future) of a merge running on the helper thread
+        self._executor = None
         self._lineage_titles: dict[str, str] = {}
         self.last_reload_s = 0.0
         self._c = colors()
@@ -353,13 +356,13 @@ class LineageTree(QWidget):
         self._show(self.project.version_table(), keep_view=keep_view)
         self.last_reload_s = time.perf_counter() - t0
 
-    def _show(self, table, keep_view: bool, defer: bool = False) -> None:
+    def _show(self, table, keep_view: bool, defer: bool = False, lay=None) -> None:
         """Take a new table: lay it out now; draw it now, or (``defer``) in the next turn of the
         event loop, so that reading and drawing a big tree never hold the loop in one piece."""
         current = self.current_id()
         selected_ids = self.selected_ids()
         self.table = table
-        self.lay = layout(table.parent, table.lineage, len(table.lineage_ids))
+        self.lay = lay if lay is not None else layout(table.parent, table.lineage, len(table.lineage_ids))
         row_of = table.row_of
         self.selected = list(dict.fromkeys(row_of[v] for v in ([current] if current else []) + selected_ids
                                            if v in row_of))
@@ -379,6 +382,7 @@ class LineageTree(QWidget):
         if not keep_view:
             self.fit_all()
         self._update_thumbnails()
+        self.redrawn.emit()
 
     def _data_counter(self) -> tuple:
         """What the picture depends on: versions, lineages, recordings (thumbnails). Job heartbeats
@@ -386,13 +390,19 @@ class LineageTree(QWidget):
         c = self.project.change_counters()
         return c.get("version"), c.get("lineage"), c.get("recording")
 
-    def refresh_if_changed(self, defer_draw: bool = False) -> bool:
+    def refresh_if_changed(self, defer_draw: bool = False, background: bool = False) -> bool:
         """Follow the project (a worker added versions, a vote moved scores…). New and changed
         versions are read alone and merged in, so following a worker stays cheap at 100,000
-        versions; deletions, restores and new lineages read everything again."""
+        versions; deletions, restores and new lineages read everything again.
+
+        ``background``: read and lay out the merge on a helper thread (its own SQLite connection)
+        and draw it when it is ready, so the event loop is never held by a big tree. True when
+        something changed (drawn now, or soon)."""
         counter = self._data_counter()
         if counter == self._counter:
             return False
+        if self._merge is not None:  # one merge at a time; the next poll takes the rest
+            return True
         t0 = time.perf_counter()
         old, self._counter = self._counter, counter
         if self.table is None or old is None or counter[1] != old[1]:
@@ -400,20 +410,76 @@ class LineageTree(QWidget):
             return True
         if counter[2] != old[2]:  # new recordings: thumbnails may have appeared
             self._thumb_cache = {k: v for k, v in self._thumb_cache.items() if v is not None}
-        if counter[0] != old[0]:
-            table = self.project.version_table_update(self.table, old[0])
-            if table is None:
-                self.reload(keep_view=True)
-                return True
-            if len(table) == len(self.table):  # scores, ratings, favourites: same layout
-                self.table = table
-                self.apply_filter(redraw_only=True)
-            else:
-                self._show(table, keep_view=True, defer=defer_draw)
-        else:
+        if counter[0] == old[0]:
             self._update_thumbnails()
+        elif background:
+            self._merge = (self.table, self._pool().submit(self._merged, self.table, old[0]))
+            QTimer.singleShot(2, self._collect_merge)
+        else:
+            self._adopt(*self._merged(self.table, old[0]), defer=defer_draw)
         self.last_reload_s = time.perf_counter() - t0
         return True
+
+    def sync(self) -> None:
+        """Bring the picture up to date now (after the user's own change, e.g. an undo)."""
+        if self._merge is not None:
+            self._merge[1].result()
+            self._collect_merge()
+        self.refresh_if_changed()
+        if self._draw_pending:
+            self._draw_all()
+
+    def _merged(self, table, since: int):
+        """(table, layout) with the changes since ``since``; (None, None) when a full read is due.
+        Safe on the helper thread: SQLite reads on that thread's connection, numpy, nothing of Qt."""
+        new = self.project.version_table_update(table, since)
+        if new is None or len(new) == len(table):
+            return new, None
+        return new, layout(new.parent, new.lineage, len(new.lineage_ids))
+
+    def _adopt(self, table, lay, defer: bool = True) -> None:
+        if table is None:
+            self.reload(keep_view=True)
+        elif lay is None:  # scores, ratings, favourites: same layout
+            self.table = table
+            self.apply_filter(redraw_only=True)
+            self.redrawn.emit()
+        else:
+            self._show(table, keep_view=True, defer=defer, lay=lay)
+
+    def _collect_merge(self) -> None:
+        if self._merge is None:
+            return
+        base, future = self._merge
+        if not future.done():
+            QTimer.singleShot(5, self._collect_merge)
+            return
+        self._merge = None
+        try:
+            table, lay = future.result()
+        except Exception:  # the helper could not read (busy file…): read everything here instead
+            self.reload(keep_view=True)
+            return
+        if self.table is not base:  # the tree was reloaded meanwhile: this merge is stale
+            self._counter = None
+            self.refresh_if_changed(background=True)
+            return
+        self._adopt(table, lay, defer=True)
+
+    def _pool(self):
+        if self._executor is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ludeme-tree")
+        return self._executor
+
+    def shutdown(self) -> None:
+        """Stop the helper thread and close its database connection."""
+        if self._executor is not None:
+            self._executor.submit(self.project.db.close)
+            self._executor.shutdown(wait=True)
+            self._executor = None
+        self._merge = None
 
     # -- drawing ---------------------------------------------------------------------------------
     def _draw_edges(self) -> None:

@@ -139,6 +139,8 @@ class MainWindow(QMainWindow):
         self._sized = False
 
         # -- wiring ---------------------------------------------------------------------------------
+        self.tree.redrawn.connect(lambda: self.lineages.populate(
+            lineage_summaries(self.project, self.tree.table), keep_selection=True))
         self.tree.current_changed.connect(self._on_current)
         self.tree.activated.connect(lambda vid: self.play_version(vid))
         self.tree.selection_changed.connect(self._update_actions)
@@ -356,8 +358,7 @@ class MainWindow(QMainWindow):
         if counter == self._counter:
             return False
         self._counter = counter
-        self.tree.refresh_if_changed(defer_draw=True)  # drawn in the next turn of the loop
-        self.lineages.populate(lineage_summaries(self.project, self.tree.table), keep_selection=True)
+        self.tree.refresh_if_changed(background=True)  # merged on a helper thread, then drawn
         current = self.tree.current_id()
         if current and current in self.tree.table.row_of:
             self.inspector.refresh()
@@ -483,6 +484,7 @@ class MainWindow(QMainWindow):
             job = self.project.job(job_id)
         except Exception:
             return
+        self.tree.sync()
         self.poll()
         saved = (job.result or {}).get("version_id") if job.status == "done" else None
         if saved and saved in (self.tree.table.row_of if self.tree.table else {}):
@@ -646,6 +648,7 @@ class MainWindow(QMainWindow):
         def undo():
             for vid in ids:
                 project.restore(vid)
+            self.tree.sync()
             self.poll()
             self.tree.select(ids)
 
@@ -919,6 +922,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.timer.stop()
+        self.tree.shutdown()
         self.jobs.stop_polling()
         self.player.stop()
         self.compare.shutdown()
