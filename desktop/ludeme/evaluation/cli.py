@@ -104,7 +104,10 @@ def run_evaluate(args, UsageError) -> int:
             v = project.version(version_id)
             if v.parents:
                 parent_html = project.version_files(v.parents[0]).get("index.html", b"").decode("utf-8", "replace")
-        report = evaluate(files, settings, record_path=record, parent_html=parent_html, trace=trace)
+        from ludeme.agents.pipeline import project_reward
+
+        with project_reward(project):  # a project's own reward weights (Settings ▸ Reward)
+            report = evaluate(files, settings, record_path=record, parent_html=parent_html, trace=trace)
         if version_id is not None:
             from ludeme.evaluation.storing import store_report
 
