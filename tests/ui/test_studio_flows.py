@@ -242,3 +242,19 @@ def test_new_project_opens_in_its_own_window(qtbot, studio, tmp_path):
     finally:
         other.close()
         qtbot.wait(50)
+
+
+def test_switching_theme_restyles_the_panels(qtbot, studio):
+    """Settings ▸ Appearance (or the OS) switches light/dark: the tree and inspector follow."""
+    from ludeme.ui.theme import DARK, LIGHT, apply_theme, colors
+
+    app = QApplication.instance()
+    try:
+        apply_theme(app, dark=False)
+        assert colors() is LIGHT
+        qtbot.waitUntil(lambda: studio.tree._c is LIGHT, timeout=3000)
+        assert studio.tree.view.backgroundBrush().color().name() == LIGHT["base"]
+        assert LIGHT["border"] in studio.inspector.styleSheet()
+    finally:
+        apply_theme(app, dark=True)
+    qtbot.waitUntil(lambda: studio.tree._c is DARK, timeout=3000)

@@ -227,6 +227,10 @@ class CompareView(QWidget):
         if self.session_lineage is not None:
             self.blind_session(self.session_lineage)
 
+    def restyle(self) -> None:
+        """Take the colours of the theme now in use (after Settings ▸ Appearance)."""
+        self.setStyleSheet(_QSS.format(**colors()))
+
     def restart_all(self) -> None:
         """Restart every game at the same moment (each reloads with the shared seed)."""
         for player in self.players[:len(self.shown)]:

@@ -249,6 +249,12 @@ class Inspector(QWidget):
             w.clear()
         self.tabs.setEnabled(False)
 
+    def restyle(self) -> None:
+        """Take the colours of the theme now in use (after Settings ▸ Appearance)."""
+        self.setStyleSheet(_QSS.format(**colors()))
+        if self.version is not None:
+            self.show_version(self.version.id)
+
     def refresh(self) -> None:
         """Show the current version again if it changed (the project changes often while a worker
         runs; an unchanged version is not redrawn)."""

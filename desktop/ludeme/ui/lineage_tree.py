@@ -629,6 +629,20 @@ class LineageTree(QWidget):
                                "Edges: solid = mutate / fork / explore, dashed purple = a crossover's other "
                                "parent,\ndotted = repair, dash-dot = manual edit.")
 
+    def restyle(self) -> None:
+        """Take the colours of the theme now in use (after Settings ▸ Appearance)."""
+        self._c = colors()
+        self.view.setBackground(self._c["base"])
+        for item in self.edge_items.values():
+            pen = item.opts["pen"]
+            if pen.color().name() != "#b07cff":
+                pen.setColor(QColor(self._c["muted"]))
+            item.setPen(pen)
+        self.ring.setPen(pg.mkPen(self._c["highlight"], width=2.2))
+        self.current_ring.setPen(pg.mkPen(self._c["text"], width=2.5))
+        for item in self.labels:
+            item.setColor(self._c["text"])
+
     def set_color_mode(self, mode: str) -> None:
         if mode not in COLOR_MODES:
             raise ValueError(f"colour mode must be one of {', '.join(COLOR_MODES)}")

@@ -10,7 +10,7 @@ import random
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget, QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QTabWidget, QToolBar,
@@ -802,6 +802,19 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentIndex(0)
         self.showFullScreen()
         self.player.view.setFocus()
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        """A new theme (Settings ▸ Appearance, or the OS switching light/dark): panels that paint
+        their own colours take the new ones."""
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange) \
+                and not getattr(self, "_restyling", False):
+            self._restyling = True
+            try:
+                for widget in (self.tree, self.inspector, self.compare):
+                    widget.restyle()
+            finally:
+                self._restyling = False
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
         if event.key() == Qt.Key.Key_Escape and self.isFullScreen():

@@ -44,12 +44,19 @@ def is_dark(app: QGuiApplication | None = None) -> bool:
 
 
 def colors(dark: bool | None = None) -> dict[str, str]:
-    return DARK if (is_dark() if dark is None else dark) else LIGHT
+    """The palette of the theme in use: the one ``apply_theme`` applied (a forced light or dark
+    included), else the OS scheme."""
+    if dark is None:
+        app = QGuiApplication.instance()
+        applied = app.property("ludeme_dark") if app is not None else None
+        dark = bool(applied) if applied is not None else is_dark()
+    return DARK if dark else LIGHT
 
 
 def apply_theme(app: QApplication, dark: bool | None = None) -> dict[str, str]:
     """Apply the theme; dark=None follows the OS (offscreen and unknown schemes get dark)."""
-    c = colors(dark)
+    c = colors(is_dark(app) if dark is None else dark)
+    app.setProperty("ludeme_dark", c is DARK)  # what colors() hands out from now on
     app.setStyle("Fusion")
     pal = QPalette()
     role = QPalette.ColorRole
