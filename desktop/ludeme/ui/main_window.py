@@ -159,6 +159,9 @@ class MainWindow(QMainWindow):
         self.pages.currentChanged.connect(self._page_changed)
         self._docks_before_compare: dict[QDockWidget, bool] = {}
 
+        self.project_label = QLabel()
+        self.project_label.setObjectName("Muted")
+        self.statusBar().addPermanentWidget(self.project_label)
         self.plugin_label = QLabel()
         self.plugin_label.setObjectName("Warning")
         self.plugin_label.setStyleSheet("color: #f2c14e")
@@ -380,9 +383,11 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self.poll)
 
     def _status(self) -> None:
+        """The project line, kept apart from passing messages (which it must not overwrite)."""
         n = len(self.tree.table) if self.tree.table is not None else 0
         spent = self.project.ledger_totals().get("cost", 0.0)
-        self.statusBar().showMessage(f"{self.project.path}  ·  {n:,} versions  ·  spent ${spent:.2f}")
+        self.project_label.setText(f"{self.project.path.name}  ·  {n:,} versions  ·  spent ${spent:.2f}")
+        self.project_label.setToolTip(str(self.project.path))
 
     # -- selection and play -------------------------------------------------------------------------
     def _on_current(self, version_id: str) -> None:
