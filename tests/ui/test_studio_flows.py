@@ -255,6 +255,7 @@ def test_switching_theme_restyles_the_panels(qtbot, studio):
         qtbot.waitUntil(lambda: studio.tree._c is LIGHT, timeout=3000)
         assert studio.tree.view.backgroundBrush().color().name() == LIGHT["base"]
         assert LIGHT["border"] in studio.inspector.styleSheet()
+        assert studio.plots.view.backgroundBrush().color().name() == LIGHT["base"]
     finally:
         apply_theme(app, dark=True)
     qtbot.waitUntil(lambda: studio.tree._c is DARK, timeout=3000)

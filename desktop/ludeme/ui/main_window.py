@@ -816,8 +816,9 @@ class MainWindow(QMainWindow):
                 and not getattr(self, "_restyling", False):
             self._restyling = True
             try:
-                for widget in (self.tree, self.inspector, self.compare):
-                    widget.restyle()
+                for widget in (self.tree, self.inspector, self.compare, self.plots):
+                    if widget is not None:
+                        widget.restyle()
             finally:
                 self._restyling = False
 

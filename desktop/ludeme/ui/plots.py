@@ -189,6 +189,19 @@ class EvolutionPlots(QWidget):
         return legend
 
     # -- public ----------------------------------------------------------------------------------
+    def restyle(self) -> None:
+        """Take the colours of the theme now in use (background, axes, points)."""
+        c = self.theme = _colors()
+        self.view.setBackground(c["base"])
+        for plot in (self.reward_plot, self.cost_plot):
+            for name in ("left", "bottom"):
+                axis = plot.getAxis(name)
+                axis.setPen(pg.mkPen(c["border"]))
+                axis.setTextPen(pg.mkPen(c["muted"]))
+        self.points.setBrush(pg.mkBrush(_qcolor(c["highlight"], 220)))
+        self.points.setPen(pg.mkPen(_qcolor(c["base"]), width=1))
+        self._draw()
+
     def show_lineage(self, lineage_id: str | None) -> None:
         """Plot this lineage (None: nothing)."""
         self.lineage_id = lineage_id
