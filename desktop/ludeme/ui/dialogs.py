@@ -246,12 +246,10 @@ class CodeEditorDialog(QDialog):
         self.editor.setFont(font)
         self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.editor.setTabStopDistance(4 * self.editor.fontMetrics().horizontalAdvance(" "))
-        try:
-            from ludeme.ui.highlight import CodeHighlighter
+        from ludeme.ui.inspector_widgets import EditableCodeHighlighter
+        from ludeme.ui.theme import DARK, colors
 
-            self.highlighter = CodeHighlighter(self.editor.document())
-        except ImportError:  # the highlighter is optional
-            self.highlighter = None
+        self.highlighter = EditableCodeHighlighter(self.editor.document(), dark=colors() is DARK)
         self.note = QLineEdit()
         self.note.setPlaceholderText("What did you change? (kept with the new version)")
         self.status = QLabel()

@@ -325,3 +325,19 @@ class ConsoleHighlighter(QSyntaxHighlighter):
             i = text.find(":")
             if 0 < i < 10:
                 self.setFormat(0, i + 1, self.level)
+
+
+class EditableCodeHighlighter(QSyntaxHighlighter):
+    """The same colours as :class:`CodeHighlighter`, for an editable editor: Qt re-highlights the
+    lines a person changes (block state 1 = a ``/* … */`` comment is open at the line's end)."""
+
+    def __init__(self, document, dark: bool = True) -> None:
+        super().__init__(document)
+        pal = code_palette(dark)
+        self.formats = {k: _fmt(v, bold=k == "keyword", italic=k == "comment") for k, v in pal.items()}
+
+    def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt naming)
+        spans, still_open = code_spans(text, self.previousBlockState() == 1)
+        for start, length, kind in spans:
+            self.setFormat(start, length, self.formats[kind])
+        self.setCurrentBlockState(1 if still_open else 0)
