@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
         from ludeme.ui.compare import CompareView
         from ludeme.ui.inspector import Inspector
         from ludeme.ui.jobs_panel import JobsPanel
+        from ludeme.ui.plots import EvolutionPlots
         from ludeme.ui.worker_control import WorkerControl
 
         self.project = project
@@ -117,13 +118,7 @@ class MainWindow(QMainWindow):
         self.worker = WorkerControl(project.path, self)
         self.jobs = JobsPanel(project, self.worker)
         self.archive = ArchiveBrowser(project)
-        self.plots = None
-        try:
-            from ludeme.ui.plots import EvolutionPlots
-
-            self.plots = EvolutionPlots(project)
-        except ImportError:  # pragma: no cover - plots are part of the studio; kept optional for safety
-            pass
+        self.plots = EvolutionPlots(project)
         self.lineage_dock = self._dock("Lineages", self.lineages, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.inspector_dock = self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
         self.jobs_dock = self._dock("Jobs", self.jobs, Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -131,10 +126,9 @@ class MainWindow(QMainWindow):
         self.archive_dock = self._dock("Mechanics", self.archive, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.tabifyDockWidget(self.jobs_dock, self.console_dock)
         self.tabifyDockWidget(self.jobs_dock, self.archive_dock)
-        if self.plots is not None:
-            self.plots_dock = self._dock("Plots", self.plots, Qt.DockWidgetArea.BottomDockWidgetArea)
-            self.plots.version_clicked.connect(lambda vid: self.select_version(vid, play=False))
-            self.tabifyDockWidget(self.jobs_dock, self.plots_dock)
+        self.plots_dock = self._dock("Plots", self.plots, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.plots.version_clicked.connect(lambda vid: self.select_version(vid, play=False))
+        self.tabifyDockWidget(self.jobs_dock, self.plots_dock)
         self.console_dock.raise_()
         self._sized = False
 
@@ -367,7 +361,7 @@ class MainWindow(QMainWindow):
             self.inspector.refresh()
         elif current is None or current not in (self.tree.table.row_of if self.tree.table else {}):
             self.inspector.clear()
-        if self.plots is not None and current:
+        if current:
             self._plots_for(current)
         self._status()
         self._update_actions()
@@ -392,8 +386,7 @@ class MainWindow(QMainWindow):
     # -- selection and play -------------------------------------------------------------------------
     def _on_current(self, version_id: str) -> None:
         self.inspector.show_version(version_id)
-        if self.plots is not None:
-            self._plots_for(version_id)
+        self._plots_for(version_id)
         self.statusBar().showMessage(self.tree.describe(version_id), 4000)
         self._update_actions()
         self.play_version(version_id)
@@ -401,7 +394,7 @@ class MainWindow(QMainWindow):
     def _plots_for(self, version_id: str) -> None:
         t = self.tree.table
         row = t.row_of.get(version_id) if t is not None else None
-        if row is not None and self.plots is not None:
+        if row is not None:
             self.plots.show_lineage(t.lineage_ids[t.lineage[row]])
 
     def _on_lineage_pick(self, version_id: str, _title: str) -> None:
@@ -817,8 +810,7 @@ class MainWindow(QMainWindow):
             self._restyling = True
             try:
                 for widget in (self.tree, self.inspector, self.compare, self.plots):
-                    if widget is not None:
-                        widget.restyle()
+                    widget.restyle()
             finally:
                 self._restyling = False
 
@@ -829,13 +821,11 @@ class MainWindow(QMainWindow):
         super().keyPressEvent(event)
 
     def open_settings(self) -> None:
-        try:
-            from ludeme.ui.settings_dialog import SettingsDialog
-        except ImportError:
-            QMessageBox.information(self, "Settings", "Use `ludeme models` on the command line for now.")
-            return
+        from ludeme.ui.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(self.project, self)
-        dialog.exec()
+        if dialog.exec() == SettingsDialog.DialogCode.Accepted:
+            self._changed_here()
 
     def open_project_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open a Ludeme project", str(self.project.path.parent),
