@@ -259,3 +259,16 @@ def test_switching_theme_restyles_the_panels(qtbot, studio):
     finally:
         apply_theme(app, dark=True)
     qtbot.waitUntil(lambda: studio.tree._c is DARK, timeout=3000)
+
+
+def test_full_screen_keeps_the_page_you_are_on(qtbot, studio):
+    win = studio
+    win.full_screen_action.trigger()
+    assert win.isFullScreen() and not win.tree.isVisible() and not win.inspector_dock.isVisible()
+    qtbot.keyClick(win, Qt.Key.Key_Escape)
+    assert not win.isFullScreen() and win.tree.isVisible() and win.inspector_dock.isVisible()
+    win.pages.setCurrentIndex(1)
+    win.full_screen_action.trigger()
+    assert win.isFullScreen() and win.pages.currentIndex() == 1 and win.compare.isVisible()
+    win.full_screen_action.trigger()
+    assert not win.isFullScreen()

@@ -793,13 +793,13 @@ class MainWindow(QMainWindow):
         self._dock_state = {d: d.isVisible() for d in docks}
         for d in docks:
             d.hide()
-        self.tree.hide()
         self.toolbar.hide()
         self.menuBar().hide()
         self.statusBar().hide()
-        self.pages.setCurrentIndex(0)
         self.showFullScreen()
-        self.player.view.setFocus()
+        if self.pages.currentIndex() == 0:  # the player alone; on the Compare page, the players
+            self.tree.hide()
+            self.player.view.setFocus()
 
     def changeEvent(self, event) -> None:  # noqa: N802
         """A new theme (Settings ▸ Appearance, or the OS switching light/dark): panels that paint
