@@ -343,8 +343,7 @@ class MainWindow(QMainWindow):
     def reload(self) -> None:
         """Read the project again and redraw everything (F5). Polling does this on changes only."""
         self._counter = self._data_counter()
-        self.tree.reload(keep_view=self.tree.table is not None)
-        self.lineages.populate(lineage_summaries(self.project, self.tree.table))
+        self.tree.reload(keep_view=self.tree.table is not None)  # its `redrawn` refills the lineage list
         self._status()
         self._update_actions()
         self.project_loaded.emit()
@@ -361,9 +360,7 @@ class MainWindow(QMainWindow):
             self.inspector.refresh()
         elif current is None or current not in (self.tree.table.row_of if self.tree.table else {}):
             self.inspector.clear()
-        if current:
-            self._plots_for(current)
-        self._status()
+        self._status()  # the plots follow the project themselves
         self._update_actions()
         return True
 
