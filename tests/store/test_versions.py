@@ -208,3 +208,14 @@ def test_only_what_changed_since_a_counter(project, lineage):
         (a.id, b.id), (b.id, c.id), (a.id, c.id)]  # edges of every changed child
     now = project.change_counters()["version"]
     assert project.versions(changed_since=now) == []
+
+
+def test_lineages_named_by_id_or_title(project):
+    a = project.add_lineage("Sky Hopper")
+    b = project.add_lineage("sky hopper")
+    c = project.add_lineage("Dune Dash")
+    project.update_lineage(c.id, archived=True)
+    assert [x.id for x in project.lineages_named(a.id)] == [a.id]
+    assert {x.id for x in project.lineages_named("SKY HOPPER ")} == {a.id, b.id}  # ambiguous
+    assert [x.id for x in project.lineages_named("dune dash")] == [c.id]  # archived ones too
+    assert project.lineages_named("Orbit Toy") == []

@@ -11,8 +11,10 @@ title or a version id. No Qt here.
 """
 from __future__ import annotations
 
+import contextlib
 import importlib
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +39,25 @@ class ExportError(ExchangeError):
 
 class FormatUnavailable(ExchangeError):
     """An export format that is unknown, or whose module is not installed."""
+
+
+@contextlib.contextmanager
+def export_folder(out: Path) -> Iterator[Path]:
+    """For exports that write a folder (gallery, git): ``out`` must be new or empty, and if the
+    export fails, what it wrote is removed again (the folder too, when it made it)."""
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise ExportError(f"{out} exists and is not an empty folder; choose a new one")
+    created_here = not out.exists()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        yield out
+    except BaseException:
+        if created_here:
+            shutil.rmtree(out, ignore_errors=True)
+        else:
+            for child in out.iterdir():
+                shutil.rmtree(child, ignore_errors=True) if child.is_dir() else child.unlink()
+        raise
 
 
 # name -> (module, function): imported on first use.

@@ -22,11 +22,11 @@ Soft-deleted versions are left out. No Qt here; the page is rendered with jinja2
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from pathlib import Path
 
 from ludeme import paths
+from ludeme.exchange import export_folder
 from ludeme.exchange.clips import latest_recording
 from ludeme.exchange.gitexport import lineage_order
 from ludeme.exchange.itch import ExportError, _fmt, inline_page, package_game, resolve_lineage
@@ -134,11 +134,7 @@ def export_gallery(project, target_id: str, out: str | Path, *, media: bool = Tr
     if not versions:
         raise ExportError(f"lineage {lineage.title!r} has no versions to show")
     out = Path(out)
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise ExportError(f"{out} exists and is not an empty folder; choose a new one")
-    created_here = not out.exists()
-    try:
-        out.mkdir(parents=True, exist_ok=True)
+    with export_folder(out):
         scored = [v for v in versions if v.reward is not None]
         best = max(scored, key=lambda v: (v.reward, v.created)) if scored else None
         cards = []
@@ -199,11 +195,4 @@ def export_gallery(project, target_id: str, out: str | Path, *, media: bool = Tr
             best=best, exported=data["exported"])
         index = out / "index.html"
         index.write_text(page, encoding="utf-8")
-    except BaseException:
-        if created_here:
-            shutil.rmtree(out, ignore_errors=True)
-        else:
-            for child in out.iterdir():
-                shutil.rmtree(child, ignore_errors=True) if child.is_dir() else child.unlink()
-        raise
     return index

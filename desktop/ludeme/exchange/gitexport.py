@@ -19,11 +19,11 @@ way. The target is a lineage (id or title) or a version (→ its lineage). No Qt
 """
 from __future__ import annotations
 
-import shutil
 import stat
 from collections.abc import Iterable
 from pathlib import Path
 
+from ludeme.exchange import export_folder
 from ludeme.exchange.itch import ExportError, _fmt, best_version, resolve_lineage
 
 AUTHOR = b"Ludeme <ludeme@localhost>"
@@ -157,11 +157,7 @@ def export_git(project, target_id: str, out: str | Path) -> Path:
     if not versions:
         raise ExportError(f"lineage {lineage.title!r} has no versions to export")
     out = Path(out)
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise ExportError(f"{out} exists and is not an empty folder; choose a new one")
-    created_here = not out.exists()
-    out.mkdir(parents=True, exist_ok=True)
-    try:
+    with export_folder(out):
         repo = Repo.init(str(out))
         store = _Collector()  # every object goes into one pack at the end (fast, one file)
         commits: dict[str, bytes] = {}
@@ -195,11 +191,4 @@ def export_git(project, target_id: str, out: str | Path) -> Path:
         repo.refs.add_packed_refs(packed)  # one file: hundreds of loose refs each cost an fsync
         build_index_from_tree(repo.path, repo.index_path(), repo.object_store, store.objects[main].tree)
         repo.close()
-    except BaseException:
-        if created_here:
-            shutil.rmtree(out, ignore_errors=True)
-        else:
-            for child in out.iterdir():
-                shutil.rmtree(child, ignore_errors=True) if child.is_dir() else child.unlink()
-        raise
     return out

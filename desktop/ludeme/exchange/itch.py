@@ -75,12 +75,7 @@ def resolve_lineage(project, target: str, *, versions_too: bool = True):
     target = (target or "").strip()
     if not target:
         raise ExportError("name a lineage or a version to export")
-    try:
-        return project.lineage(target)
-    except KeyError:
-        pass
-    lineages = project.lineages(include_archived=True)
-    matches = [lin for lin in lineages if lin.title.casefold() == target.casefold()]
+    matches = project.lineages_named(target)
     if len(matches) == 1:
         return matches[0]
     if len(matches) > 1:

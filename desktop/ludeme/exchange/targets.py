@@ -25,32 +25,25 @@ def resolve_target(project, target_id: str) -> Target:
     if not isinstance(target_id, str) or not target_id.strip():
         raise ExportError("name a lineage (id or title) or a version id to export")
     wanted = target_id.strip()
-    lineages = project.lineages(include_archived=True)
-    by_id = {lin.id: lin for lin in lineages}
     parents = {}
     for edge in project.edges():
         parents.setdefault(edge.child, []).append(edge.parent)
-    if wanted in by_id:
-        lineage = by_id[wanted]
+    named = project.lineages_named(wanted)
+    if len(named) > 1:
+        raise ExportError(f"{len(named)} lineages are titled {wanted!r}; name one by id "
+                          f"({', '.join(lin.id for lin in named)})")
+    if named:
+        lineage = named[0]
         roots = [v.id for v in project.versions(lineage.id, include_deleted=True)]
         kind, tid = "lineage", lineage.id
     else:
-        titled = [lin for lin in lineages if lin.title.lower() == wanted.lower()]
-        if len(titled) > 1:
-            raise ExportError(f"{len(titled)} lineages are titled {wanted!r}; name one by id "
-                              f"({', '.join(lin.id for lin in titled)})")
-        if titled:
-            lineage = titled[0]
-            roots = [v.id for v in project.versions(lineage.id, include_deleted=True)]
-            kind, tid = "lineage", lineage.id
-        else:
-            try:
-                version = project.version(wanted)
-            except KeyError:
-                raise ExportError(f"no lineage or version {wanted!r} in {project.path.name}") from None
-            lineage = by_id[version.lineage_id]
-            roots = [version.id]
-            kind, tid = "version", version.id
+        try:
+            version = project.version(wanted)
+        except KeyError:
+            raise ExportError(f"no lineage or version {wanted!r} in {project.path.name}") from None
+        lineage = project.lineage(version.lineage_id)
+        roots = [version.id]
+        kind, tid = "version", version.id
     # Ancestors, then an order where every parent comes before its children.
     seen: dict[str, None] = {}
     stack = list(reversed(roots))

@@ -47,6 +47,16 @@ class LineagesMixin:
         cur = self.db.execute_sql(f"SELECT {_COLUMNS} FROM lineage{where} ORDER BY created, id")
         return [_lineage(row) for row in cur]
 
+    def lineages_named(self, name: str) -> list[Lineage]:
+        """What a person means by ``name``: the lineage with that id, else every lineage (archived
+        ones too) whose title matches ignoring case. Several means the title is ambiguous."""
+        name = name.strip()
+        try:
+            return [self.lineage(name)]
+        except KeyError:
+            wanted = name.casefold()
+            return [lin for lin in self.lineages(include_archived=True) if lin.title.casefold() == wanted]
+
     def update_lineage(self, lineage_id: str, *, title: str | None = None,
                        description: str | None = None, tags: Iterable[str] | None = None,
                        favourite: bool | None = None, archived: bool | None = None,
