@@ -10,29 +10,8 @@
       Object.defineProperty(obj, name, { value: value, writable: false, configurable: false, enumerable: false });
     } catch (e) { /* already locked (the evaluation harness got there first) */ }
   };
-  function splitmix32(a) {
-    return function () {
-      a = (a + 0x9e3779b9) | 0;
-      let t = a ^ (a >>> 16); t = Math.imul(t, 0x21f0aaad);
-      t = t ^ (t >>> 15); t = Math.imul(t, 0x735a2d97);
-      return (t ^ (t >>> 15)) >>> 0;
-    };
-  }
-  function sfc32(a, b, c, d) {
-    return function () {
-      a |= 0; b |= 0; c |= 0; d |= 0;
-      const t = (((a + b) | 0) + d) | 0;
-      d = (d + 1) | 0;
-      a = b ^ (b >>> 9);
-      b = (c + (c << 3)) | 0;
-      c = (c << 21) | (c >>> 11);
-      c = (c + t) | 0;
-      return t >>> 0;
-    };
-  }
-  const seedGen = splitmix32(seed);
-  const nextU32 = sfc32(seedGen(), seedGen(), seedGen(), seedGen());
-  for (let i = 0; i < 12; i++) nextU32();
+  // @include prng.js
+  const nextU32 = seededStream(seed);
   lock(Math, "random", function random() { return nextU32() / 4294967296; });
   if (window.Crypto && Crypto.prototype.getRandomValues) {
     const native = Crypto.prototype.getRandomValues;

@@ -1,6 +1,7 @@
 """What a game page may do: the content security policy and which URLs may load or navigate."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from ludeme import paths
@@ -45,9 +46,15 @@ def is_allowed_navigation(scheme: str, host: str, page_host: str | None) -> bool
     return scheme.lower() == "game" and page_host is not None and host.lower() == page_host.lower()
 
 
+_INCLUDE = re.compile(r"^[ \t]*// @include ([\w.-]+)[ \t]*$", re.M)
+
+
 @lru_cache(maxsize=None)
 def injected_script(name: str) -> str:
-    return (paths.harness_dir() / name).read_text(encoding="utf-8")
+    """A script of resources/harness, with its ``// @include FILE`` lines replaced by that file
+    (the seeded random stream is one file shared by the harness and the Compare view)."""
+    text = (paths.harness_dir() / name).read_text(encoding="utf-8")
+    return _INCLUDE.sub(lambda m: (paths.harness_dir() / m.group(1)).read_text(encoding="utf-8"), text)
 
 
 def guess_mime(path: str) -> bytes:
