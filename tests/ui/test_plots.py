@@ -67,7 +67,7 @@ def test_points_best_so_far_means_and_costs(lineage):
     assert "6 scored versions (1 broken)" in plots.summary.text() and "best 0.500" in plots.summary.text()
     assert series.failed[list(series.ids).index(v["e"].id)]  # the broken one is drawn apart
     # pens follow the theme in use
-    from ludeme.ui.plots import _colors
+    from ludeme.ui.theme import colors as _colors
 
     assert plots.best_line.opts["pen"].color().name() == _colors()["ok"]
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ludeme.ui.inspector_widgets import CodeHighlighter, ConsoleHighlighter, DiffHighlighter
-from ludeme.ui.theme import colors, is_dark
+from ludeme.ui.theme import DARK, colors
 
 CHECK, CROSS, DASH = "✓", "✗", "–"
 MAX_DIFF_LINES = 20000
@@ -433,7 +433,7 @@ class ConsoleTab(QWidget):
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.text.setFont(_mono())
         self.text.setPlaceholderText("The game wrote nothing to the console during its evaluation.")
-        self.highlighter = ConsoleHighlighter(self.text.document(), is_dark())
+        self.highlighter = ConsoleHighlighter(self.text.document(), colors() is DARK)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(8, 8, 8, 8)
         lay.setSpacing(6)
@@ -513,8 +513,8 @@ class CodeTab(QWidget):
         self.text.setFont(_mono())
         self.text.setTabStopDistance(self.text.fontMetrics().horizontalAdvance(" ") * 4)
         self.text.setPlaceholderText("No files.")
-        self.code_highlighter = CodeHighlighter(self.text, is_dark())
-        self.diff_highlighter = DiffHighlighter(None, is_dark())
+        self.code_highlighter = CodeHighlighter(self.text, colors() is DARK)
+        self.diff_highlighter = DiffHighlighter(None, colors() is DARK)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(8, 8, 8, 8)
         lay.setSpacing(6)

@@ -17,21 +17,15 @@ from pathlib import Path
 from PySide6.QtCore import (QAbstractTableModel, QItemSelectionModel, QModelIndex, QRectF, QSize,
                             QSortFilterProxyModel, Qt, QTimer, Signal)
 from PySide6.QtGui import (
-    QAction, QColor, QFontDatabase, QGuiApplication, QKeySequence, QPainter, QPalette, QPen,
+    QAction, QColor, QFontDatabase, QGuiApplication, QKeySequence, QPainter, QPen,
 )
 from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QHBoxLayout, QHeaderView, QLabel,
                                QPlainTextEdit, QPushButton, QSplitter, QStyle, QStyledItemDelegate, QTableView,
                                QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
 from ludeme.core.domain import Job, JobStatus
-from ludeme.ui.theme import colors as theme_colors, local_shortcut
+from ludeme.ui.theme import colors, local_shortcut  # the theme in use, forced light/dark included
 
-
-def colors() -> dict[str, str]:
-    """The theme's colours for the palette in use (a forced light or dark theme included)."""
-    app = QGuiApplication.instance()
-    dark = None if app is None else app.palette().color(QPalette.ColorRole.Window).lightness() < 128
-    return theme_colors(dark)
 
 POLL_MS = 500
 MAX_JOBS = 2000  # the newest jobs listed when the panel opens

@@ -13,19 +13,13 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ludeme.ui.theme import colors as theme_colors
 
 POLL_MS = 1000
 FAILED = ("broken", "rejected")
-
-
-def _colors() -> dict[str, str]:
-    app = QGuiApplication.instance()
-    dark = None if app is None else app.palette().color(QPalette.ColorRole.Window).lightness() < 128
-    return theme_colors(dark)
 
 
 def _qcolor(hex_color: str, alpha: int = 255) -> QColor:
@@ -103,7 +97,7 @@ class EvolutionPlots(QWidget):
         self.series: Series | None = None
         self._labels: dict[str, str] = {}
         self._version_counter = self._lineage_counter = -1
-        c = self.theme = _colors()
+        c = self.theme = theme_colors()
 
         title = QLabel("Evolution")
         title.setObjectName("PanelTitle")
@@ -191,7 +185,7 @@ class EvolutionPlots(QWidget):
     # -- public ----------------------------------------------------------------------------------
     def restyle(self) -> None:
         """Take the colours of the theme now in use (background, axes, points)."""
-        c = self.theme = _colors()
+        c = self.theme = theme_colors()
         self.view.setBackground(c["base"])
         for plot in (self.reward_plot, self.cost_plot):
             for name in ("left", "bottom"):
