@@ -58,19 +58,40 @@ def _with_rows(table: VersionTable, row_of: dict[str, int]) -> VersionTable:
     return table
 
 
+_SELECT = ("SELECT id, lineage_id, status, operator, generation, reward, rating, bt_score,"
+           " favourite, deleted_at IS NOT NULL, created")
+_CHANGEABLE = ("status", "reward", "rating", "bt_score", "favourite")  # what a version may change
+
+
+def _columns(rows, lineage_code: dict[str, int]) -> dict[str, np.ndarray]:
+    """The numpy columns of rows from ``_SELECT`` (extra trailing fields are ignored)."""
+    cols = list(zip(*rows)) if rows else [()] * 11
+    n = len(cols[0])
+    return {
+        "lineage": np.fromiter((lineage_code[x] for x in cols[1]), np.int32, n),
+        "status": np.fromiter((_STATUS_CODE[x] for x in cols[2]), np.int8, n),
+        "operator": np.fromiter((_OPERATOR_CODE[x] for x in cols[3]), np.int8, n),
+        "generation": np.array(cols[4], dtype=np.int32),
+        "reward": np.array(cols[5], dtype=np.float64),  # None → nan
+        "rating": np.array([-1 if r is None else r for r in cols[6]], dtype=np.int8),
+        "bt_score": np.array(cols[7], dtype=np.float64),
+        "favourite": np.array(cols[8], dtype=bool),
+        "deleted": np.array(cols[9], dtype=bool),
+        "created": np.array(cols[10], dtype=np.float64),
+    }
+
+
 class TableMixin:
     def version_table(self, lineage_id: str | None = None,
                       include_deleted: bool = False) -> VersionTable:
         clause, args = version_where(lineage_id=lineage_id, include_deleted=include_deleted)
-        sql = ("SELECT id, lineage_id, status, operator, generation, reward, rating, bt_score,"
-               f" favourite, deleted_at IS NOT NULL, created FROM version{clause} ORDER BY rowid")
+        sql = f"{_SELECT} FROM version{clause} ORDER BY rowid"
         with gc_paused():
             rows = self.db.execute_sql(sql, args).fetchall()
             edge_sql = "SELECT child_id, parent_id, position FROM version_parent"
             edges = self.db.execute_sql(edge_sql).fetchall()
-        cols = list(zip(*rows)) if rows else [()] * 11
-        ids = tuple(cols[0])
-        lineage_ids = tuple(dict.fromkeys(cols[1]))
+        ids = tuple(r[0] for r in rows)
+        lineage_ids = tuple(dict.fromkeys(r[1] for r in rows))
         lineage_code = {lid: i for i, lid in enumerate(lineage_ids)}
         row_of = {vid: i for i, vid in enumerate(ids)}
         parent = np.full(len(ids), -1, dtype=np.int32)
@@ -83,21 +104,9 @@ class TableMixin:
                 parent[c] = p
             else:
                 extra.append((p, c))
-        table = VersionTable(
-            ids=ids, lineage_ids=lineage_ids,
-            lineage=np.fromiter((lineage_code[x] for x in cols[1]), np.int32, len(ids)),
-            status=np.fromiter((_STATUS_CODE[x] for x in cols[2]), np.int8, len(ids)),
-            operator=np.fromiter((_OPERATOR_CODE[x] for x in cols[3]), np.int8, len(ids)),
-            generation=np.array(cols[4], dtype=np.int32),
-            parent=parent,
-            extra_edges=np.array(extra, dtype=np.int32).reshape(-1, 2),
-            reward=np.array(cols[5], dtype=np.float64),  # None → nan
-            rating=np.array([-1 if r is None else r for r in cols[6]], dtype=np.int8),
-            bt_score=np.array(cols[7], dtype=np.float64),
-            favourite=np.array(cols[8], dtype=bool),
-            deleted=np.array(cols[9], dtype=bool),
-            created=np.array(cols[10], dtype=np.float64),
-        )
+        table = VersionTable(ids=ids, lineage_ids=lineage_ids, parent=parent,
+                             extra_edges=np.array(extra, dtype=np.int32).reshape(-1, 2),
+                             **_columns(rows, lineage_code))
         table.__dict__["row_of"] = row_of
         return table
 
@@ -110,9 +119,7 @@ class TableMixin:
         or restored, a new lineage appeared, a parent is unknown, or too much changed)."""
         # Through the rev index (an ORDER BY rowid here made SQLite scan all 100,000 rows), then
         # sorted in Python: parents before children.
-        sql = ("SELECT id, lineage_id, status, operator, generation, reward, rating, bt_score,"
-               " favourite, deleted_at IS NOT NULL, created, rowid FROM version INDEXED BY version_rev"
-               " WHERE rev > ?")
+        sql = f"{_SELECT}, rowid FROM version INDEXED BY version_rev WHERE rev > ?"
         with gc_paused():
             rows = sorted(self.db.execute_sql(sql, (int(since_rev),)).fetchall(), key=lambda r: r[11])
         if not rows:
@@ -129,21 +136,16 @@ class TableMixin:
         new = [r for r in new if not r[9]]  # added and deleted in between: not shown
         if any(r[1] not in lineage_code for r in new):
             return None
-        reward, rating, bt = table.reward.copy(), table.rating.copy(), table.bt_score.copy()
-        favourite, status = table.favourite.copy(), table.status.copy()
-        for r in known:
-            i = row_of[r[0]]
-            status[i] = _STATUS_CODE[r[2]]
-            reward[i] = np.nan if r[5] is None else r[5]
-            rating[i] = -1 if r[6] is None else r[6]
-            bt[i] = np.nan if r[7] is None else r[7]
-            favourite[i] = bool(r[8])
+        changed = {name: getattr(table, name).copy() for name in _CHANGEABLE}
+        if known:
+            at = [row_of[r[0]] for r in known]
+            for name, values in _columns(known, lineage_code).items():
+                if name in changed:
+                    changed[name][at] = values
+        fields = {name: getattr(table, name) for name in ("lineage", "operator", "generation", "deleted", "created")}
         if not new:
-            return _with_rows(VersionTable(
-                ids=table.ids, lineage_ids=table.lineage_ids, lineage=table.lineage, status=status,
-                operator=table.operator, generation=table.generation, parent=table.parent,
-                extra_edges=table.extra_edges, reward=reward, rating=rating, bt_score=bt,
-                favourite=favourite, deleted=table.deleted, created=table.created), row_of)
+            return _with_rows(VersionTable(ids=table.ids, lineage_ids=table.lineage_ids, parent=table.parent,
+                                           extra_edges=table.extra_edges, **fields, **changed), row_of)
         n0 = len(table)
         ids = table.ids + tuple(r[0] for r in new)
         new_row_of = dict(row_of)
@@ -168,19 +170,8 @@ class TableMixin:
                 parent[c] = p
             else:
                 extra.append((p, c))
-        cols = list(zip(*new))
-        return _with_rows(VersionTable(
-            ids=ids, lineage_ids=table.lineage_ids,
-            lineage=np.concatenate([table.lineage, np.array([lineage_code[x] for x in cols[1]], np.int32)]),
-            status=np.concatenate([status, np.array([_STATUS_CODE[x] for x in cols[2]], np.int8)]),
-            operator=np.concatenate([table.operator, np.array([_OPERATOR_CODE[x] for x in cols[3]], np.int8)]),
-            generation=np.concatenate([table.generation, np.array(cols[4], dtype=np.int32)]),
-            parent=parent,
-            extra_edges=np.array(extra, dtype=np.int32).reshape(-1, 2),
-            reward=np.concatenate([reward, np.array(cols[5], dtype=np.float64)]),
-            rating=np.concatenate([rating, np.array([-1 if x is None else x for x in cols[6]], np.int8)]),
-            bt_score=np.concatenate([bt, np.array(cols[7], dtype=np.float64)]),
-            favourite=np.concatenate([favourite, np.array(cols[8], dtype=bool)]),
-            deleted=np.concatenate([table.deleted, np.zeros(len(new), dtype=bool)]),
-            created=np.concatenate([table.created, np.array(cols[10], dtype=np.float64)]),
-        ), new_row_of)
+        added = _columns(new, lineage_code)
+        merged = {name: np.concatenate([old, added[name]]) for name, old in {**fields, **changed}.items()}
+        return _with_rows(VersionTable(ids=ids, lineage_ids=table.lineage_ids, parent=parent,
+                                       extra_edges=np.array(extra, dtype=np.int32).reshape(-1, 2), **merged),
+                          new_row_of)
