@@ -8,14 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Signal
 
-from ludeme.ui.worker_control import worker_command, worker_environment
-
-
-def cli_command(args: list[str]) -> list[str]:
-    """``ludeme ARGS`` as a program + arguments, for a source checkout or a frozen build."""
-    base = worker_command("x")  # [python, -m, ludeme, worker, …] or [ludeme, worker, …]
-    program = base[: base.index("worker")]
-    return [*program, *args]
+from ludeme.ui.worker_control import ludeme_command, worker_environment
 
 
 class CliTask(QObject):
@@ -36,7 +29,7 @@ class CliTask(QObject):
         self._reported = False
 
     def start(self) -> None:
-        command = cli_command(self.args)
+        command = ludeme_command(self.args)
         self.process.start(command[0], command[1:])
 
     def running(self) -> bool:

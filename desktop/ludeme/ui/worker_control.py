@@ -56,6 +56,11 @@ def worker_command(project_path: str | Path, jobs: int = 1, worker_id: str | Non
         args += ["--worker-id", worker_id]
     if parent_pid:
         args += ["--parent-pid", str(parent_pid)]
+    return ludeme_command(args)
+
+
+def ludeme_command(args: list[str]) -> list[str]:
+    """``ludeme ARGS`` as a command line (program first), from a source checkout or a frozen build."""
     if getattr(sys, "frozen", False):  # a PyInstaller build: its executable is the ludeme CLI
         return [sys.executable, *args]
     return [sys.executable, "-m", "ludeme", *args]
