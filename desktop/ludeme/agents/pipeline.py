@@ -87,14 +87,6 @@ class _Spend:
 _SCRATCH: contextvars.ContextVar[list | None] = contextvars.ContextVar("ludeme_scratch", default=None)
 
 
-def project_reward(project):
-    """A context in which evaluations are scored with the project's own reward weights."""
-    from ludeme.core.settings import project_engine_settings
-    from ludeme.evaluation.evaluator import reward_settings
-
-    return reward_settings(project_engine_settings(project).reward if hasattr(project, "meta") else None)
-
-
 def _cleans_scratch(fn):
     """Scratch folders made during the call are removed after it; the project (first argument)'s
     reward weights score its evaluations."""
@@ -102,6 +94,8 @@ def _cleans_scratch(fn):
     def wrapper(*args, **kw):
         token = _SCRATCH.set([])
         try:
+            from ludeme.evaluation.evaluator import project_reward
+
             with project_reward(args[0] if args else None):
                 return fn(*args, **kw)
         finally:

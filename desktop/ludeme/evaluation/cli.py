@@ -5,7 +5,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -92,29 +91,15 @@ def run_evaluate(args, UsageError) -> int:
     try:
         files, version_id = _load_target(args.targets[0], project, UsageError)
         trace = _read_trace(args.trace, UsageError) if args.trace else None
-        record = args.record
-        tmp = None
-        if record is None and version_id is not None:  # evaluations of stored versions keep their recording
-            tmp = tempfile.TemporaryDirectory(prefix="ludeme-eval-")
-            record = Path(tmp.name) / "recording.webm"
-        from ludeme.evaluation.evaluator import evaluate
+        if version_id is not None:  # a stored version keeps its report and recording
+            from ludeme.evaluation.storing import evaluate_stored
 
-        parent_html = None
-        if version_id is not None:
-            v = project.version(version_id)
-            if v.parents:
-                parent_html = project.version_files(v.parents[0]).get("index.html", b"").decode("utf-8", "replace")
-        from ludeme.agents.pipeline import project_reward
+            report = evaluate_stored(project, version_id, settings, record_path=args.record, trace=trace)
+        else:
+            from ludeme.evaluation.evaluator import evaluate, project_reward
 
-        with project_reward(project):  # a project's own reward weights (Settings ▸ Reward)
-            report = evaluate(files, settings, record_path=record, parent_html=parent_html, trace=trace)
-        if version_id is not None:
-            from ludeme.evaluation.storing import store_report
-
-            store_report(project, version_id, report, record)
-        if tmp is not None:
-            tmp.cleanup()
-            report.recording = None if report.recording is None else {**report.recording, "path": "(stored in project)"}
+            with project_reward(project):  # with --project: its own reward weights (Settings ▸ Reward)
+                report = evaluate(files, settings, record_path=args.record, trace=trace)
         print(json.dumps(report.to_dict(), indent=2, default=str) if args.json else format_report(report))
         return 0
     finally:

@@ -510,6 +510,14 @@ def reward_settings(settings):
         _REWARD_SETTINGS.reset(token)
 
 
+def project_reward(project):
+    """A context in which evaluations are scored with ``project``'s own reward weights (Settings ▸
+    Reward); anything that is not a project: the defaults."""
+    from ludeme.core.settings import project_engine_settings
+
+    return reward_settings(project_engine_settings(project).reward if hasattr(project, "meta") else None)
+
+
 def _apply_reward(report: EvalReport, inputs) -> None:
     from ludeme.evaluation.reward import proxy_reward
 

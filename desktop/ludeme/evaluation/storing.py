@@ -28,3 +28,29 @@ def store_report(project, version_id: str, report, record_path: Path | None) -> 
             f"{c['level']}: {c['message']}" for c in report.console),
         metrics=report.metrics, duration=(report.recording or {}).get("seconds", 0.0),
         fps=(report.recording or {}).get("fps", 0), bot=report.settings.get("bot", ""))
+
+
+def evaluate_stored(project, version_id: str, settings, *, record_path: Path | None = None, trace=None,
+                    progress=None):
+    """Playtest a stored version (compared with its first parent) under the project's reward
+    weights and keep the report, recording and thumbnail with it. Without ``record_path`` the
+    recording goes through a temporary file and lives only in the project. Returns the report."""
+    import tempfile
+
+    from ludeme.evaluation.evaluator import evaluate, project_reward
+
+    progress = progress or (lambda fraction, message: None)
+    version = project.version(version_id)
+    files = project.version_files(version.id)
+    parent_html = None
+    if version.parents:
+        parent_html = project.version_files(version.parents[0]).get("index.html", b"").decode("utf-8", "replace")
+    progress(0.1, "playtesting")
+    with tempfile.TemporaryDirectory(prefix="ludeme-eval-") as tmp, project_reward(project):
+        record = Path(record_path) if record_path is not None else Path(tmp) / "recording.webm"
+        report = evaluate(files, settings, record_path=record, parent_html=parent_html, trace=trace)
+        progress(0.9, "keeping the report")
+        store_report(project, version.id, report, record)
+    if record_path is None and report.recording is not None:
+        report.recording = {**report.recording, "path": "(stored in project)"}
+    return report

@@ -295,7 +295,7 @@ def _with_project_reward(fn):
     """Children are scored with the project's own reward weights (Settings ▸ Reward)."""
     @functools.wraps(fn)
     def wrapper(project, *args, **kw):
-        from ludeme.agents.pipeline import project_reward
+        from ludeme.evaluation.evaluator import project_reward
 
         with project_reward(project):
             return fn(project, *args, **kw)

@@ -196,26 +196,11 @@ def evaluate_job(project, payload: Mapping[str, Any], *, job_id: int | None = No
                  progress: Progress | None = None) -> dict:
     """payload: version_id, seconds. Playtest a stored version again (or for the first time, as the
     seed games of a new project) and keep the report, recording and thumbnail with it."""
-    import tempfile
-    from pathlib import Path
+    from ludeme.evaluation.storing import evaluate_stored
 
-    from ludeme.agents.pipeline import project_reward
-    from ludeme.evaluation.evaluator import evaluate
-    from ludeme.evaluation.storing import store_report
-
-    progress = progress or (lambda fraction, message: None)
-    version = project.version(str(payload["version_id"]))
-    files = project.version_files(version.id)
-    parent_html = None
-    if version.parents:
-        parent_html = project.version_files(version.parents[0]).get("index.html", b"").decode("utf-8", "replace")
-    progress(0.1, "playtesting")
-    with tempfile.TemporaryDirectory(prefix="ludeme-eval-") as tmp, project_reward(project):
-        record = Path(tmp) / "recording.webm"
-        report = evaluate(files, _eval_settings(payload, project), record_path=record, parent_html=parent_html)
-        progress(0.9, "keeping the report")
-        store_report(project, version.id, report, record)
-    return {"ok": True, "version_id": version.id, "verdict": report.verdict, "reward": report.reward,
+    version_id = str(payload["version_id"])
+    report = evaluate_stored(project, version_id, _eval_settings(payload, project), progress=progress)
+    return {"ok": True, "version_id": version_id, "verdict": report.verdict, "reward": report.reward,
             "message": f"{report.verdict}, score {report.reward:.2f}"}
 
 
