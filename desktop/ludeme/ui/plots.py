@@ -267,8 +267,11 @@ class EvolutionPlots(QWidget):
         ok, failed = _qcolor(c["highlight"], 220), _qcolor(c["error"], 220)
         self.points.setData(x=s.x, y=s.reward, data=list(s.ids),
                             brush=[pg.mkBrush(failed if f else ok) for f in s.failed])
-        self.best_line.setData(s.gens, s.best)
-        self.mean_line.setData(s.gens, s.mean)
+        for line, values in ((self.best_line, s.best), (self.mean_line, s.mean)):
+            if np.isfinite(values).any():
+                line.setData(s.gens, values)
+            else:  # nothing scored yet: nothing to draw (all-NaN data makes pyqtgraph warn on stderr)
+                line.setData([], [])
         self.cost_bars.setOpts(x=s.cost_gens, height=s.cost, width=0.6)
         self.cost_line.setData(s.cost_gens, s.cumulative)
         total = float(s.cumulative[-1]) if len(s.cumulative) else 0.0
