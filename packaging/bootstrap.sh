@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sourced by packaging/studio.sh and packaging/test.sh: makes this checkout runnable on a fresh
 # Debian/Ubuntu machine. Finds a Python >= 3.12 (pyenv installs included), installs Qt's system
-# libraries when run as root (or prints the exact apt line), and creates .venv with the pinned
-# dependencies. Every step is skipped when already done, so a second run costs a second.
+# libraries when run as root (or prints the exact apt line), creates .venv with the pinned
+# dependencies and installs the pinned web libraries into resources/weblibs (packaging/fetch_weblibs.py).
+# Every step is skipped when already done, so a second run costs a second.
 set -euo pipefail
 
 LUDEME_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,6 +19,7 @@ QT_LIBS=(
   "libXcomposite.so.1 libxcomposite1" "libXdamage.so.1 libxdamage1" "libXrandr.so.2 libxrandr2"
   "libXtst.so.6 libxtst6" "libasound.so.2 libasound2" "libxkbfile.so.1 libxkbfile1"
   "libxkbcommon-x11.so.0 libxkbcommon-x11-0" "libxcb-cursor.so.0 libxcb-cursor0"
+  "libxcb-icccm.so.4 libxcb-icccm4" "libxcb-keysyms.so.1 libxcb-keysyms1"
 )
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo "$@"; else return 1; fi; }
@@ -79,7 +81,19 @@ ensure_venv() {
   echo "$want" > "$stamp_file"
 }
 
+# Pinned copies of the web libraries games load from CDNs (Phaser, three.js...: packaging/weblibs.lock.json),
+# served by the sandbox instead of the network. Without them the studio still runs (those games stay
+# blocked), so a failure is a loud warning; on CI (CI set) or with LUDEME_REQUIRE_WEBLIBS=1 it stops.
+ensure_weblibs() {
+  "$VENV/bin/python" "$LUDEME_ROOT/packaging/fetch_weblibs.py" --quiet && return 0
+  if [ -n "${CI:-}" ] || [ "${LUDEME_REQUIRE_WEBLIBS:-0}" = 1 ]; then
+    die "could not install the pinned web libraries (see above); the tests need them"
+  fi
+  printf '\033[1;33mludeme: WARNING:\033[0m %s\n' "could not install the pinned web libraries (see above): games that load Phaser, three.js... from a CDN will not play until 'python packaging/fetch_weblibs.py' succeeds" >&2
+}
+
 ensure_system_libs
 ensure_python
 ensure_venv
+ensure_weblibs
 export LITELLM_LOCAL_MODEL_COST_MAP=True

@@ -76,5 +76,15 @@ def harness_dir() -> Path:
     return resources_dir() / "harness"
 
 
+def weblibs_dir() -> Path:
+    """The local library store: pinned copies of well-known CDN libraries, one folder per
+    ``<package>@<version>`` (filled at set-up by packaging/fetch_weblibs.py; LUDEME_WEBLIBS_DIR
+    overrides it)."""
+    override = os.environ.get("LUDEME_WEBLIBS_DIR")
+    if override:
+        return Path(override)
+    return resources_dir() / "weblibs"
+
+
 def mechanics_archive_path() -> Path:
     return resources_dir() / "mechanics" / "archive.json"

@@ -8,8 +8,10 @@ result opens from anywhere (a mail attachment, a USB stick) with no folder besid
     ludeme.exchange.export(project, "v-…", "out/", format="html-single")   # → out/<title>-<id>.html
 
 The target is a version id, or a lineage (id or title): then its best evaluated version (highest
-reward, newest first on a tie). References to files the version lacks are left as they are and
-listed in a comment at the top; nothing is fetched from the network.
+reward, newest first on a tie). Well-known libraries it loads from CDNs (Phaser, three.js…, see
+``ludeme.core.weblibs``) are inlined from the pinned local copies, ES modules as ``data:`` URLs.
+References to files the version lacks are left as they are and listed in a comment at the top;
+nothing is fetched from the network.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ import re
 import tempfile
 from pathlib import Path
 
+from ludeme.core import weblibs
 from ludeme.plugin_api import Exporter, hookimpl
 
 _SCRIPT_SRC = re.compile(r"<script\b([^>]*?)\bsrc\s*=\s*([\"'])([^\"']+)\2([^>]*)>\s*</script\s*>", re.I)
@@ -120,7 +123,9 @@ def export_html_single(project, target_id: str, out: Path) -> Path:
     files = project.version_files(version.id)
     if "index.html" not in files:
         raise ValueError(f"version {version.id} has no index.html")
+    files = weblibs.bundle(files).all()  # CDN libraries it loads: the pinned local copies, inlined
     html, missing = inline_html(files)
+    html = weblibs.inline_modules(html, files)
     title = project.lineage(version.lineage_id).title
     note = f"<!-- Exported by Ludeme (html-single): {title}, version {version.id}"
     note += f"; not found in the version: {', '.join(sorted(missing))} -->" if missing else " -->"

@@ -545,10 +545,23 @@ def _init_on_load(html: str, stripped: str, braces: _Braces) -> tuple[bool, str]
     return False, "nothing starts the game when the page loads"
 
 
+def _served_locally(text: str, start: int) -> str | None:
+    """How the sandbox serves the remote URL at ``start`` without the network: a pinned copy of a
+    known CDN library (``served locally: phaser@3.90.0``) or local fonts for a web font; None
+    when it stays blocked (ludeme.core.weblibs)."""
+    from ludeme.core import weblibs
+
+    try:
+        return weblibs.describe(weblibs.url_at(text, start))
+    except Exception:  # a broken library store must not break the static checks
+        return None
+
+
 def _remote(html: str, code: str) -> Check:
     markup = _markup(html)
     hard: list[str] = []
     soft: list[str] = []
+    local: list[str] = []
     for text in (markup, code):
         for m in _URL.finditer(text):
             s = m.start()
@@ -557,14 +570,21 @@ def _remote(html: str, code: str) -> Check:
             before = text[max(0, start - 160):start]
             if not sch and not before.rstrip().endswith(("'", '"', "`", "=", "(")):
                 continue
+            served = _served_locally(text, start)
+            if served:
+                local.append(served)
+                continue
             url = text[start:m.end()]
             (hard if _CODE_CONTEXT.search(before) else soft).append(url)
+    libs = sorted({d.split(": ", 1)[1] for d in local if d.startswith("served locally: ")})
+    note = "; ".join((["served locally: " + ", ".join(libs)] if libs else [])
+                     + (["web fonts fall back to local fonts"] if len(libs) < len(set(local)) else []))
     if hard:
         return Check("no_remote_urls", False, "remote code: " + ", ".join(sorted(set(hard))[:4]), "error")
     if soft:
         return Check("no_remote_urls", False, "remote resources (the sandbox blocks them): "
-                     + ", ".join(sorted(set(soft))[:4]), "warning")
-    return Check("no_remote_urls", True, "", "warning")
+                     + ", ".join(sorted(set(soft))[:4]) + (f" ({note})" if note else ""), "warning")
+    return Check("no_remote_urls", True, note, "warning")
 
 
 def _forbidden(clean: str) -> Check:

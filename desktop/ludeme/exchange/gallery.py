@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 from ludeme import paths
+from ludeme.core.weblibs import LIB_PREFIX
 from ludeme.exchange import export_folder
 from ludeme.exchange.clips import latest_recording
 from ludeme.exchange.gitexport import lineage_order
@@ -146,6 +147,8 @@ def export_gallery(project, target_id: str, out: str | Path, *, media: bool = Tr
                 # a sandboxed frame's page has an opaque origin and may load no file:// resource
                 packaged["index.html"] = inline_page(packaged)
                 for rel, data in packaged.items():
+                    if rel.startswith(LIB_PREFIX):
+                        continue  # CDN libraries are inlined above; a sandboxed frame loads no file
                     target = out / "games" / v.id / rel
                     target.parent.mkdir(parents=True, exist_ok=True)
                     target.write_bytes(data)

@@ -7,6 +7,9 @@ HTML game. What goes in:
   own files rewritten as relative paths (a ``file://`` page has no ``game://`` origin);
 - kit scripts a version names (``kit/core.js``, ``kit/mechanics/<id>.js``) without storing
   them, copied from the bundled kit (seed games inline the kit, so usually there are none);
+- the well-known CDN libraries it loads (Phaser, three.js…: ``ludeme.core.weblibs``), copied
+  from the pinned local store into ``__ludeme_lib/`` with the references made relative, so the
+  game plays offline too (web-font links are made inert: local fonts are used);
 - anything the studio's harness could have left in a page removed (the harness is injected at run
   time and never stored, this is a guard), and a Content-Security-Policy ``<meta>`` that forbids
   network connections, so a generated game cannot phone home from a player's browser either;
@@ -27,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from ludeme import paths
+from ludeme.core import weblibs
 from ludeme.exchange import ExportError  # one error type for every export (the CLI reports it)
 from ludeme.runtime.policy import BASE_DIRECTIVES
 
@@ -172,13 +176,16 @@ def package_game(files: Mapping[str, bytes], version_id: str | None = None,
     """A version's files made self-contained for a plain folder or a web host.
 
     ``game://<version_id>/…`` and root-absolute references to the version's own files become
-    relative, kit scripts it references but does not store are copied in, harness leftovers go,
+    relative, kit scripts it references but does not store are copied in, so are the pinned
+    copies of the CDN libraries it loads (under ``__ludeme_lib/``), harness leftovers go,
     and every HTML page gets a no-network CSP. Raises :class:`ExportError` when there is no
     ``index.html``.
     """
     if "index.html" not in files:
         raise ExportError("the version has no index.html at its root: nothing would start the game")
     kit_root = Path(kit_dir) if kit_dir is not None else paths.kit_dir()
+    libraries = weblibs.bundle(files)  # CDN libraries: relative references, pinned copies carried
+    files = libraries.files
     texts = {p: bytes(d).decode("utf-8", "replace") for p, d in files.items() if _is_text(p)}
     out: dict[str, bytes] = {p: bytes(d) for p, d in files.items() if p not in texts}
     refs = {m.group(0) for t in texts.values() if "kit/" in t for m in _KIT_REF.finditer(t)
@@ -197,6 +204,8 @@ def package_game(files: Mapping[str, bytes], version_id: str | None = None,
                 text = _HARNESS_TAG.sub("", text)
             text = _add_csp(text)
         out[path] = _rewrite_text(path, text, names, version_id).encode("utf-8")
+    for path, data in libraries.libraries.items():
+        out.setdefault(path, data)
     return out
 
 
@@ -264,6 +273,7 @@ def inline_page(files: Mapping[str, bytes], page: str = "index.html") -> bytes:
         return f"{m.group(1)}{m.group(2)}{_data_uri(rel, files[rel])}{m.group(2)}"
 
     html = _SCRIPT_SRC.sub(script, html)
+    html = weblibs.inline_modules(html, files, page)  # ES-module libraries as data: URLs
     html = _STYLESHEET.sub(stylesheet, html)
     # what is left: images, media, icons (inline <script> bodies hold no src="…" worth touching)
     parts = re.split(r"(<script\b[^>]*>.*?</script\s*>|<style\b[^>]*>.*?</style\s*>)", html, flags=re.I | re.S)
