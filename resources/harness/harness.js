@@ -54,6 +54,7 @@
   const apply = Reflect.apply, construct = Reflect.construct, define = Object.defineProperty;
   const stringify = JSON.stringify, parse = JSON.parse;
   const realNow = performance.now.bind(performance);
+  const realRaf = window.requestAnimationFrame.bind(window);
   const realReportError = typeof window.reportError === "function" ? window.reportError.bind(window) : null;
   const consoleError = console.error.bind(console);
   const dispatch = EventTarget.prototype.dispatchEvent;
@@ -63,6 +64,9 @@
   const elementFromPoint = Document.prototype.elementFromPoint;
   const activeElementGet = Object.getOwnPropertyDescriptor(Document.prototype, "activeElement").get;
   const rectOf = Element.prototype.getBoundingClientRect;
+  const computedStyle = window.getComputedStyle.bind(window);
+  const clientRects = Element.prototype.getClientRects;
+  const MutationObserver_ = window.MutationObserver;
   const toDataURL = HTMLCanvasElement.prototype.toDataURL;
   const getContext = HTMLCanvasElement.prototype.getContext;
   const canvasW = Object.getOwnPropertyDescriptor(HTMLCanvasElement.prototype, "width");
@@ -107,6 +111,7 @@
     bridge: {},
     audio_contexts: 0, audio_contexts_refused: 0, audio_starts: 0, media_elements: 0,
     captures: 0, capture_errors: 0, telemetry_oversize: 0, reentrant_calls: 0,
+    input_listeners: 0,
   };
   let consoleReports = 0;
   const MAX_ERRORS_KEPT = 50, MAX_CONSOLE_REPORTS = 200;
@@ -328,6 +333,7 @@
       invoke(cb, window, [vnow]);
     }
     rafRunning = null;
+    frameDrawn();
   }
 
   function step(n, dt) {
@@ -668,12 +674,13 @@
   }
   const logical = Array.isArray(cfg.logicalSize) && cfg.logicalSize.length === 2 ? cfg.logicalSize : null;
   const pointerState = { buttons: 0, x: 0, y: 0, downTarget: null, compat: true };
-  function pointer(x, y, action) {
+  function pointer(x, y, action, space) {
     action = String(action || "move");
     const c = mainCanvas();
     let r = { left: 0, top: 0, width: window.innerWidth, height: window.innerHeight };
-    let lw = r.width, lh = r.height;
-    if (c) {
+    let lw = logical ? logical[0] : r.width, lh = logical ? logical[1] : r.height;
+    if (space === "client") { lw = r.width; lh = r.height; }
+    else if (c) {
       r = apply(rectOf, c, []);
       lw = logical ? logical[0] : apply(canvasW.get, c, []);
       lh = logical ? logical[1] : apply(canvasH.get, c, []);
@@ -708,7 +715,7 @@
       if (!mousePrevented) {
         let f = target;
         while (f && f.nodeType === 1 && !(f.tabIndex >= 0)) f = f.parentElement;
-        if (f && f.nodeType === 1) { try { apply(focusEl, f, [{ preventScroll: true }]); } catch (e) {} }
+        if (f && f.nodeType === 1) { try { apply(focusEl, f, [{ preventScroll: true, focusVisible: false }]); } catch (e) {} }
       }
     } else if (type === "up") {
       if (pointerState.downTarget) {
@@ -726,7 +733,7 @@
     if (!inp || typeof inp !== "object") return;
     try {
       if (inp.type === "key") key(inp.code || inp.key, inp.down);
-      else if (inp.type === "pointer") pointer(inp.x, inp.y, inp.action);
+      else if (inp.type === "pointer") pointer(inp.x, inp.y, inp.action, inp.space);
     } catch (e) { report(e); }
   }
 
@@ -784,6 +791,225 @@
   }
 
   // ------------------------------------------------------------------ capture and telemetry
+  // Whole page or canvas only? A capture reads the main canvas alone (fast: a JPEG made in the
+  // page) only when that is exactly what a person sees: the canvas is shown, and nothing else on
+  // the page paints (no visible text, image, control, SVG, other canvas, background, border or
+  // shadow outside the canvas's ancestors). Anything else (DOM overlays, score divs, DOM-grid
+  // games, pages without a canvas) is captured by the host from the composited page
+  // (HarnessSession.grab_page). The answer is recomputed only after the DOM changed.
+  const PAINTS = new Set(["IMG", "SVG", "VIDEO", "CANVAS", "INPUT", "BUTTON", "SELECT", "TEXTAREA", "IFRAME",
+    "OBJECT", "EMBED", "PROGRESS", "METER", "PICTURE", "svg"]);
+  const SKIP = new Set(["SCRIPT", "STYLE", "LINK", "META", "TITLE", "NOSCRIPT", "TEMPLATE", "BR", "HEAD", "HTML", "BODY"]);
+  const MAX_ELEMENTS = 4000;
+  let domDirty = true, canvasOnlyCache = false, observer = null;
+  function watchDom() {
+    if (observer || !MutationObserver_ || !document.documentElement) return;
+    try {
+      observer = new MutationObserver_(function () { domDirty = true; });
+      observer.observe(document.documentElement, { subtree: true, childList: true, attributes: true, characterData: true });
+    } catch (e) { observer = null; }
+  }
+  function transparent(colour) {
+    return !colour || colour === "transparent" || /^rgba\(.*,\s*0\)$/.test(colour);
+  }
+  function paintsItself(el, st) {
+    if (PAINTS.has(el.tagName)) return true;
+    if (st.backgroundImage && st.backgroundImage !== "none") return true;
+    if (!transparent(st.backgroundColor)) return true;
+    if (st.boxShadow && st.boxShadow !== "none") return true;
+    for (const side of ["Top", "Right", "Bottom", "Left"]) {
+      if (parseFloat(st["border" + side + "Width"]) > 0 && st["border" + side + "Style"] !== "none" &&
+          !transparent(st["border" + side + "Color"])) return true;
+    }
+    if (parseFloat(st.outlineWidth) > 0 && st.outlineStyle !== "none") return true;
+    for (let n = el.firstChild; n; n = n.nextSibling) {
+      if (n.nodeType === 3 && /\S/.test(n.data)) return true;
+    }
+    return false;
+  }
+  function shown(el, st) {
+    if (st.display === "none" || st.visibility === "hidden" || st.visibility === "collapse") return false;
+    if (Number(st.opacity) === 0) return false;
+    let rects;
+    try { rects = apply(clientRects, el, []); } catch (e) { return false; }
+    if (!rects.length) return false;
+    const r = apply(rectOf, el, []);
+    if (r.width <= 0 || r.height <= 0) return el.firstChild !== null && st.overflow === "visible";
+    return r.right > 0 && r.bottom > 0 && r.left < window.innerWidth && r.top < window.innerHeight;
+  }
+  function computeCanvasOnly() {
+    const c = mainCanvas();
+    if (!c || !document.body) return false;
+    let st;
+    try { st = computedStyle(c); } catch (e) { return false; }
+    if (!shown(c, st) || st.filter !== "none" || st.mixBlendMode !== "normal") return false;
+    for (let a = c.parentElement; a; a = a.parentElement) {
+      const s2 = computedStyle(a);
+      if (Number(s2.opacity) < 1 || s2.filter !== "none") return false;
+    }
+    const all = document.body.getElementsByTagName("*");
+    if (all.length > MAX_ELEMENTS) return false;
+    for (let i = 0; i < all.length; i++) {
+      const el = all[i];
+      if (el === c || SKIP.has(el.tagName)) continue;
+      if (el.contains(c)) {
+        // a wrapper of the canvas: only what it paints outside the canvas matters, and a plain
+        // background behind a canvas is the letterbox a capture draws anyway
+        const s3 = computedStyle(el);
+        if ((s3.backgroundImage && s3.backgroundImage !== "none") || (s3.boxShadow && s3.boxShadow !== "none")) return false;
+        for (let n = el.firstChild; n; n = n.nextSibling) if (n.nodeType === 3 && /\S/.test(n.data)) return false;
+        continue;
+      }
+      let s4;
+      try { s4 = computedStyle(el); } catch (e) { continue; }
+      if (shown(el, s4) && paintsItself(el, s4)) return false;
+    }
+    for (let n = document.body.firstChild; n; n = n.nextSibling) {
+      if (n.nodeType === 3 && /\S/.test(n.data)) return false;
+    }
+    return true;
+  }
+  function canvasOnly() {
+    watchDom();
+    if (observer) { if (observer.takeRecords().length) domDirty = true; } else domDirty = true;
+    if (domDirty) {
+      domDirty = false;
+      try { canvasOnlyCache = computeCanvasOnly(); } catch (e) { canvasOnlyCache = false; }
+    }
+    return canvasOnlyCache;
+  }
+  let pageCaptures = 0;
+
+  // ------------------------------------------------------------------ what the page shows (bots)
+  // Listeners for clicks are noted (the element, not the function) so a bot can find what is
+  // clickable; text drawn on canvases is noted with where it landed, so a bot can find a button
+  // drawn on a canvas. Both wrap the originals and change nothing else.
+  const clickListened = new WeakSet();
+  const CLICK_TYPES = new Set(["click", "mousedown", "mouseup", "pointerdown", "pointerup", "touchstart", "touchend", "dblclick"]);
+  const INPUT_TYPES = new Set([...CLICK_TYPES, "keydown", "keyup", "keypress", "mousemove", "pointermove", "touchmove", "wheel", "contextmenu"]);
+  try {
+    lock(EventTarget.prototype, "addEventListener", function addEventListener(type, fn, opts) {
+      try {
+        const t = String(type);
+        if (CLICK_TYPES.has(t) && this && this.nodeType === 1) clickListened.add(this);
+        if (INPUT_TYPES.has(t)) sig.input_listeners += 1;
+      } catch (e) {}
+      return apply(addListener, this, arguments);
+    });
+  } catch (e) { /* left alone */ }
+  let drawnNow = [], drawnLast = [];
+  const MAX_DRAWN = 64;
+  for (const name of ["fillText", "strokeText"]) {
+    const real = CanvasRenderingContext2D.prototype[name];
+    const tf = CanvasRenderingContext2D.prototype.getTransform, measure = CanvasRenderingContext2D.prototype.measureText;
+    lock(CanvasRenderingContext2D.prototype, name, function (text, x, y) {
+      try {
+        if (drawnNow.length < MAX_DRAWN) {
+          const str = String(text).slice(0, 60);
+          if (/\S/.test(str)) {
+            const m = apply(tf, this, []);
+            const w = apply(measure, this, [str]).width || 0;
+            const align = this.textAlign, h = parseFloat(this.font) || 16;
+            let x0 = Number(x) || 0;
+            if (align === "center") x0 -= w / 2; else if (align === "right" || align === "end") x0 -= w;
+            let y0 = Number(y) || 0;
+            const base = this.textBaseline;
+            if (base === "middle") y0 -= h / 2; else if (base === "alphabetic" || base === "bottom" || base === "ideographic") y0 -= h * 0.8;
+            const cx = x0 + w / 2, cy = y0 + h / 2;
+            drawnNow[drawnNow.length] = { text: str, canvas: this.canvas, x: m.a * cx + m.c * cy + m.e,
+              y: m.b * cx + m.d * cy + m.f, w: w * Math.abs(m.a), h: h * Math.abs(m.d) };
+          }
+        }
+      } catch (e) { /* never let the note break a draw */ }
+      return apply(real, this, arguments);
+    });
+  }
+  let drawnAt = 0;
+  function frameDrawn() { if (drawnNow.length) { drawnLast = drawnNow; drawnNow = []; drawnAt = vnow; } }
+  const START_NAME = /start|play|begin|restart|retry|again|continue|resume/i;
+  // Where the main canvas changed since the last look (page pixels, biggest change first): a bot
+  // aims its pointer at what moves or appears.
+  const MW = 32, MH = 24;
+  let motionCanvas = null, motionCtx = null, motionPrev = null;
+  function motionCells() {
+    const c = mainCanvas();
+    if (!c) return [];
+    const sw = apply(canvasW.get, c, []), sh = apply(canvasH.get, c, []);
+    if (!sw || !sh) return [];
+    try {
+      if (!motionCanvas) {
+        motionCanvas = apply(createElement, document, ["canvas"]);
+        apply(canvasW.set, motionCanvas, [MW]); apply(canvasH.set, motionCanvas, [MH]);
+        motionCtx = apply(getContext, motionCanvas, ["2d", { willReadFrequently: true }]);
+      }
+      apply(drawImage, motionCtx, [c, 0, 0, sw, sh, 0, 0, MW, MH]);
+      const data = motionCtx.getImageData(0, 0, MW, MH).data;
+      const prev = motionPrev;
+      motionPrev = data;
+      if (!prev || prev.length !== data.length) return [];
+      const r = apply(rectOf, c, []);
+      const cells = [];
+      for (let i = 0; i < MW * MH; i++) {
+        const k = i * 4;
+        const d = Math.abs(data[k] - prev[k]) + Math.abs(data[k + 1] - prev[k + 1]) + Math.abs(data[k + 2] - prev[k + 2]);
+        if (d > 60) cells[cells.length] = [d, i];
+      }
+      cells.sort((a, b) => b[0] - a[0]);
+      return cells.slice(0, 8).map(([d, i]) => ({ x: r.left + ((i % MW) + 0.5) * r.width / MW,
+        y: r.top + (Math.floor(i / MW) + 0.5) * r.height / MH }));
+    } catch (e) { return []; }
+  }
+  function observe() {
+    const vw = window.innerWidth, vh = window.innerHeight;
+    const targets = [];
+    const seen = new Set();
+    function add(el, clickable) {
+      if (seen.has(el) || targets.length >= 60) return;
+      seen.add(el);
+      let st;
+      try { st = computedStyle(el); } catch (e) { return; }
+      if (!shown(el, st) || st.pointerEvents === "none") return;
+      const r = apply(rectOf, el, []);
+      const x = r.left + r.width / 2, y = r.top + r.height / 2;
+      if (x < 0 || y < 0 || x > vw || y > vh) return;
+      let hit = null;
+      try { hit = apply(elementFromPoint, document, [x, y]); } catch (e) {}
+      if (hit && hit !== el && !el.contains(hit) && !hit.contains(el)) return; // covered by something else
+      const text = String(el.innerText || el.value || el.getAttribute("aria-label") || el.title || "").trim().slice(0, 60);
+      const name = String((el.id || "") + " " + (typeof el.className === "string" ? el.className : "")).slice(0, 80);
+      targets[targets.length] = { x, y, w: r.width, h: r.height, text, name, tag: el.tagName.toLowerCase(),
+        clickable: !!clickable };
+    }
+    if (document.body) {
+      const list = document.body.querySelectorAll("button, a[href], input[type=button], input[type=submit], [role=button], [onclick], [tabindex]");
+      for (let i = 0; i < list.length && i < 400; i++) add(list[i], true);
+      const all = document.body.getElementsByTagName("*");
+      for (let i = 0; i < all.length && i < MAX_ELEMENTS; i++) {
+        const el = all[i];
+        if (SKIP.has(el.tagName)) continue;
+        if (clickListened.has(el) || el.onclick || el.onmousedown || el.onpointerdown || el.ontouchstart) add(el, true);
+        else if (START_NAME.test(el.id || "") || (typeof el.className === "string" && START_NAME.test(el.className))) add(el, false);
+      }
+      if (document.body && (clickListened.has(document.body) || clickListened.has(document.documentElement))) {
+        targets[targets.length] = { x: vw / 2, y: vh / 2, w: vw, h: vh, text: "", name: "body", tag: "body", clickable: true };
+      }
+    }
+    const drawn = [];
+    for (const d of drawnLast) {
+      const c = d.canvas;
+      if (!c || !c.isConnected) continue;
+      const r = apply(rectOf, c, []);
+      const sx = r.width / (apply(canvasW.get, c, []) || 1), sy = r.height / (apply(canvasH.get, c, []) || 1);
+      drawn[drawn.length] = { text: d.text, x: r.left + d.x * sx, y: r.top + d.y * sy, w: d.w * sx, h: d.h * sy };
+    }
+    const motion = motionCells();
+    let text = "";
+    try { text = document.body ? String(document.body.innerText || "").slice(0, 3000) : ""; } catch (e) {}
+    text += "\n" + drawn.map(d => d.text).join("\n");
+    return stringify({ targets, drawn, drawnAge: (vnow - drawnAt) / 1000, motion, text, vw, vh, canvasOnly: canvasOnly() });
+  }
+
+
   let capCanvas = null, capCtx = null;
   function capture(w, h, q) {
     const src = mainCanvas();
@@ -839,25 +1065,54 @@
     inFrame = true;
     const frame0 = frames;
     const out = [];
+    let ran = 0, reachedEnd = false;
     try {
       for (let i = 0; i <= k; i++) {
         const list = inputs[i];
         if (list) { for (let j = 0; j < list.length; j++) applyInput(list[j]); }
-        if (i === k) break;
+        if (i === k) { reachedEnd = true; break; }
         const t0 = realNow();
         runFrame(dt);
+        ran = i + 1;
         const t1 = realNow();
-        let img = null, capMs = 0;
+        let img = null, capMs = 0, page = false;
         if (everyN > 0 && frames % everyN === 0) {
-          img = capture(w, h, q);
+          if (cfg.capture === "canvas" || (cfg.capture !== "page" && canvasOnly())) img = capture(w, h, q);
+          else page = true;
           capMs = realNow() - t1;
         }
         const tel = telemetryText();
         out[out.length] = '{"f":' + frames + ',"t":' + stringify(vnow / 1000) + ',"cost":' + stringify(t1 - t0) +
-          ',"cap":' + stringify(capMs) + ',"img":' + (img ? '"' + img + '"' : "null") + ',"tel":' + tel + "}";
+          ',"cap":' + stringify(capMs) + ',"img":' + (img ? '"' + img + '"' : "null") + ',"tel":' + tel +
+          (page ? ',"page":1' : "") + "}";
+        if (page) { pageCaptures += 1; break; } // the host grabs the composited page, then goes on
       }
     } finally { inFrame = false; }
-    return '{"frame0":' + frame0 + ',"frame":' + frames + ',"errors":' + sig.errors + ',"steps":[' + out.join(",") + "]}";
+    return '{"frame0":' + frame0 + ',"frame":' + frames + ',"ran":' + ran + ',"end":' + reachedEnd + ',"errors":' + sig.errors + ',"steps":[' + out.join(",") + "]}";
+  }
+
+  // The part of the window the game's page uses (the union of what body's children cover), so a
+  // whole-page capture of a 640×480 game in a larger window is the game, not mostly margin.
+  function contentRect() {
+    if (!document.body) return null;
+    let l = Infinity, t = Infinity, r = -Infinity, b = -Infinity;
+    const kids = document.body.children;
+    for (let i = 0; i < kids.length && i < 500; i++) {
+      const el = kids[i];
+      if (SKIP.has(el.tagName)) continue;
+      let st;
+      try { st = computedStyle(el); } catch (e) { continue; }
+      if (!shown(el, st)) continue;
+      const q = apply(rectOf, el, []);
+      if (q.width <= 0 || q.height <= 0) continue;
+      l = mathMin(l, q.left); t = mathMin(t, q.top); r = mathMax(r, q.right); b = mathMax(b, q.bottom);
+    }
+    for (let n = document.body.firstChild; n; n = n.nextSibling) {
+      if (n.nodeType === 3 && /\S/.test(n.data)) return null; // loose text: keep the whole window
+    }
+    if (!(r > l && b > t)) return null;
+    l = mathMax(0, l); t = mathMax(0, t); r = mathMin(window.innerWidth, r); b = mathMin(window.innerHeight, b);
+    return r > l && b > t ? [l, t, r - l, b - t] : null;
   }
 
   function info() {
@@ -869,7 +1124,25 @@
         rect: [r.left, r.top, r.width, r.height], id: c.id || "" };
     }
     return stringify({ frame: frames, time: vnow / 1000, readyState: document.readyState,
-      host: location.host, canvas, dt: clockDt, seed: Number(cfg.seed) || 0, nonce: String(cfg.nonce || "") });
+      host: location.host, canvas, content: contentRect(), viewport: [window.innerWidth, window.innerHeight], dt: clockDt, seed: Number(cfg.seed) || 0, nonce: String(cfg.nonce || "") });
+  }
+
+  // Presentation: a real (not virtual) double requestAnimationFrame. The first callback runs as
+  // the compositor starts a frame that holds every change made before it; the second runs as the
+  // next frame starts, by when that one has been produced. The host polls presented() before it
+  // grabs the whole page (see HarnessSession.grab_page).
+  let presentedMark = 0;
+  const consoleDebug = console.debug.bind(console);
+  function markPresent(mark, depth) {
+    mark = Number(mark) || 0;
+    let left = mathMax(1, mathTrunc(Number(depth) || 2));
+    const tick = function () {
+      if (--left > 0) { realRaf(tick); return; }
+      if (mark > presentedMark) presentedMark = mark;
+      consoleDebug("__ludeme_presented " + String(cfg.nonce || "") + " " + mark);
+    };
+    realRaf(tick);
+    return mark;
   }
 
   const api = Object.freeze({
@@ -881,7 +1154,18 @@
     pointer,
     capture,
     telemetry: telemetryText,
-    signals: () => stringify(sig),
+    signals: () => {
+      let props = 0;
+      try {
+        for (const t of [window, document, document.body, document.documentElement]) {
+          if (!t) continue;
+          for (const n of ["onkeydown", "onkeyup", "onkeypress", "onclick", "onmousedown", "onpointerdown", "ontouchstart", "onmousemove"]) if (t[n]) props += 1;
+        }
+        if (document.body) props += document.body.querySelectorAll("[onclick],[onmousedown],[onkeydown],[onpointerdown],[ontouchstart]").length;
+      } catch (e) {}
+      return stringify(Object.assign({}, sig, { input_handlers: sig.input_listeners + props,
+        raf_pending: rafPending.size, timers_live: timers.size }));
+    },
     audioEvents: () => stringify(audioEvents),
     renderAudio,
     startAudio,
@@ -889,6 +1173,11 @@
     info,
     frame: () => frames,
     now: () => vnow,
+    markPresent,
+    canvasOnly,
+    observe,
+    pageCaptures: () => pageCaptures,
+    presented: () => presentedMark,
   });
   define(window, "__ludemeHarness", { value: api, writable: false, configurable: false, enumerable: false });
 })();

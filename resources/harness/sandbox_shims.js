@@ -9,9 +9,12 @@
     console.warn("[ludeme-sandbox] blocked: " + what);
     throw new DOMException(what + " is not available in the Ludeme sandbox", "SecurityError");
   };
+  // Locked as an accessor whose setter ignores writes: code that assigns its own version (p5.js
+  // puts its print() on window in global mode) must not throw in strict mode, and cannot put the
+  // original back either.
   const lock = (obj, name, value) => {
     try {
-      Object.defineProperty(obj, name, { value: value, writable: false, configurable: false, enumerable: false });
+      Object.defineProperty(obj, name, { get: () => value, set: () => {}, configurable: false, enumerable: false });
     } catch (e) { /* already locked */ }
   };
   for (const name of ["WebSocket", "WebSocketStream", "EventSource", "WebTransport",
@@ -34,7 +37,15 @@
   lock(window, "prompt", function (msg) { console.info("[ludeme-sandbox] prompt: " + String(msg).slice(0, 200)); return null; });
   lock(window, "print", function () { console.info("[ludeme-sandbox] print ignored"); });
   if (navigator.mediaDevices) {
-    lock(navigator, "mediaDevices", undefined);
+    // No camera or microphone. An accessor, not a read-only value: libraries such as p5.js assign
+    // a polyfill object in strict code (a throw there would stop the game), and read it back.
+    let devices;
+    try {
+      Object.defineProperty(navigator, "mediaDevices", {
+        get: () => devices, set: (v) => { devices = v && typeof v === "object" ? v : undefined; },
+        configurable: false, enumerable: true,
+      });
+    } catch (e) { /* already locked */ }
   }
   for (const name of ["geolocation", "serviceWorker", "bluetooth", "usb", "hid", "serial", "credentials"]) {
     try { Object.defineProperty(Navigator.prototype, name, { get: () => undefined, configurable: false }); } catch (e) {}

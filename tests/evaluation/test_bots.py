@@ -156,3 +156,90 @@ def test_idle_sends_nothing_and_replay_plays_a_trace_back():
 
 def test_avoided_keys_are_browser_or_pause_keys():
     assert {"Escape", "Tab", "KeyM", "KeyP", "F5"} <= AVOID and "Space" not in AVOID
+
+
+def test_a_tap_lasts_as_long_as_a_quick_press():
+    bot = make_bot("monkey", seed=2, fps=60, sim_hz=60, controls=Controls(["Space"], False, False))
+    downs, shortest = {}, 10 ** 9
+    for f, e in run(bot, 600):
+        if e["type"] == "key":
+            if e["down"]:
+                downs[e["code"]] = f
+            elif f < 600:  # not the releases of finish() at the end of the run
+                shortest = min(shortest, f - downs.pop(e["code"]))
+    assert shortest >= 5, "0.08 s at 60 steps a second"
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("addEventListener('keydown', e => keys[e.key] = true); if (keyPressed('q')) fire();", {"KeyQ"}),
+    ("onkeydown = e => justPressed[e.code] = true; if (justPressed['KeyW']) hop();", {"KeyW"}),
+    ("onkeydown = e => p[e.key] = 1; if (wasJustPressed('ArrowUp')) up(); if (input.held('x')) dash();",
+     {"ArrowUp", "KeyX"}),
+])
+def test_keys_read_through_helper_calls_are_found(source, expected):
+    keys = set(discover_controls(f"<html><body><canvas></canvas><script>{source}</script></body></html>").keys)
+    assert expected <= keys
+
+
+def test_labels_and_alignments_are_not_keys():
+    src = ("addEventListener('keydown', e => { if (e.key === 'a') go(); }); ctx.fillText('Left', 10, 10);"
+           " ctx.textAlign = 'left'; button('Up'); const dir = 'Right';")
+    keys = discover_controls(f"<html><body><canvas></canvas><script>{src}</script></body></html>").keys
+    assert keys == ["KeyA"]
+
+
+def _explorer(**kw):
+    return make_bot("explorer", seed=1, fps=60, sim_hz=60,
+                    controls=kw.pop("controls", Controls(["ArrowLeft", "Space"], True, False)), **kw)
+
+
+def test_the_explorer_clicks_what_says_start_on_the_page():
+    bot = _explorer()
+    bot.observe(0, {"targets": [{"x": 700, "y": 500, "w": 120, "h": 40, "text": "Start Game", "clickable": True},
+                                {"x": 50, "y": 50, "w": 60, "h": 20, "text": "Settings", "clickable": True}],
+                    "text": "Asteroid Dodge\nStart Game\nSettings"})
+    events = [e for f in range(10) for e in bot.inputs_for(f)]
+    assert {"type": "pointer", "x": 700, "y": 500, "action": "down", "space": "client"} in events
+    assert not any(e.get("x") == 50 for e in events)
+
+
+def test_the_explorer_clicks_a_button_drawn_on_a_canvas_and_answers_press_prompts():
+    bot = _explorer()
+    bot.observe(0, {"drawn": [{"text": "PLAY", "x": 200, "y": 380, "w": 80, "h": 30}], "drawnAge": 0.0, "text": ""})
+    assert {"type": "pointer", "x": 200, "y": 380, "action": "down", "space": "client"} in \
+        [e for f in range(10) for e in bot.inputs_for(f)]
+    other = _explorer(controls=Controls(["ArrowLeft"], False, False))
+    other.observe(0, {"text": "SPACE INVADERS\nPress ENTER to start"})
+    assert {"type": "key", "code": "Enter", "down": True} in [e for f in range(5) for e in other.inputs_for(f)]
+
+
+def test_the_explorer_probes_a_still_title_screen_and_keeps_the_point_that_worked():
+    bot = _explorer()
+    clicks = []
+    for f in range(0, 240, 15):
+        still = 0.0 if clicks and f > clicks[0] + 30 else f / 60
+        bot.observe(f, {"text": "", "still_s": still})
+        for g in range(f, f + 15):
+            clicks += [g for e in bot.inputs_for(g) if e["type"] == "pointer" and e["action"] == "down"]
+    assert clicks, "a still screen gets clicked"
+    assert bot.start_point is not None
+
+
+def test_a_replayed_trace_lands_on_its_timestamps(qapp):
+    """Bot time is game time: a key pressed at t = 4.0 s in a trace reaches the game at 4.0 s."""
+    from ludeme.core.settings import EvaluationSettings
+    from ludeme.evaluation.evaluator import evaluate
+
+    html = ("<html><body><canvas width=64 height=64></canvas><script>"
+            "const c = document.querySelector('canvas').getContext('2d'); let n = 0;"
+            "addEventListener('keydown', e => { n++; console.log('down ' + e.code + ' at ' + performance.now()); });"
+            "(function f() { c.fillStyle = n ? '#fff' : '#000'; c.fillRect(0, 0, 64, 64); requestAnimationFrame(f); })();"
+            "</script></body></html>")
+    trace = [{"t": 1.5, "type": "key", "code": "KeyA", "down": True}, {"t": 1.6, "type": "key", "code": "KeyA", "down": False},
+             {"t": 4.0, "type": "key", "code": "Space", "down": True}, {"t": 4.25, "type": "key", "code": "Space", "down": False}]
+    report = evaluate({"index.html": html.encode()}, EvaluationSettings(seconds=5, idle_seconds=5, bot="replay"),
+                      trace=trace)
+    logged = [c["message"].split() for c in report.console if c["message"].startswith("down ")]
+    assert [(code, round(float(ms), 6)) for _, code, _, ms in logged] == [("KeyA", 1500.0), ("Space", 4000.0)], logged
+    sent = [(round(t["t"], 3), t["code"], t["down"]) for t in report.input_trace]
+    assert sent == [(1.5, "KeyA", True), (1.6, "KeyA", False), (4.0, "Space", True), (4.25, "Space", False)]

@@ -437,11 +437,13 @@ def test_bridge_probes_are_recorded(open_session):
         assert bridge.get(name, 0) >= 1, (name, bridge)
 
 
-def test_no_canvas_means_no_capture(open_session):
-    session = open_session("<p>hello</p>", "ffff000000001501")
+def test_a_page_without_a_canvas_is_captured_whole(open_session):
+    session = open_session("<p style='font-size:40px'>hello</p>", "ffff000000001501")
     caps = session.step(4, capture_every=1)
     assert [c.jpeg for c in caps] == [None] * 4 and all(c.telemetry is None for c in caps)
-    assert session.capture() is None
+    assert all(c.rgb is not None and c.rgb.shape == (480, 640, 3) for c in caps)
+    assert caps[-1].rgb.min() < 100 < caps[-1].rgb.max(), "the dark text on the white page is in the picture"
+    assert session.capture() is None, "the in-page canvas capture has nothing to read"
 
 
 def test_a_missing_version_does_not_load(open_session):

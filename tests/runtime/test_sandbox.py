@@ -85,19 +85,33 @@ def open_page(qtbot, sandbox, html: str, version_id: str = "a1b2c3d4e5f60718", t
     return view, page, loaded
 
 
-def test_canary_is_reachable_without_the_sandbox(qtbot, canary):
-    """Control: the same hostile page in an ordinary page does reach the canary (so the test can fail)."""
-    profile = QWebEngineProfile()
-    page = QWebEnginePage(profile)
-    view = QWebEngineView()
-    view.setPage(page)
-    page.setHtml(hostile_page(canary), QUrl(canary.url + "/"))
-    qtbot.waitUntil(lambda: len(canary.hits) >= 3, timeout=10000)
-    assert len(canary.hits) >= 3
-    view.setPage(None)
-    del page
-    view.deleteLater()
-    qtbot.wait(50)
+CONTROL = """
+import os, sys, time
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = "--no-sandbox"   # Chromium as it comes: no Ludeme flags
+from PySide6.QtCore import QEventLoop, QTimer, QUrl
+from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+profile = QWebEngineProfile()
+page = QWebEnginePage(profile)
+page.setHtml(sys.argv[1], QUrl(sys.argv[2]))
+loop = QEventLoop(); QTimer.singleShot(4000, loop.quit); loop.exec()
+os._exit(0)
+"""
+
+
+def test_canary_is_reachable_without_the_sandbox(canary):
+    """Control: the same hostile page in an ordinary Chromium (another process, without Ludeme's
+    sandbox or its network backstop) does reach the canary, so the tests that count nothing can fail."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "QTWEBENGINE_CHROMIUM_FLAGS"}
+    subprocess.run([sys.executable, "-c", CONTROL, hostile_page(canary), canary.url + "/"], env=env,
+                   timeout=60, capture_output=True)
+    assert len(canary.hits) >= 3, canary.hits
 
 
 def test_hostile_page_reaches_nothing(qtbot, canary, sandbox):

@@ -64,7 +64,9 @@ class EvaluationSettings(_Settings):
     height: int = Field(480, ge=16, le=4096)
     load_timeout: float = Field(5.0, gt=0, le=120, description="seconds to wait for the first paint")
     step_timeout: float = Field(3.0, gt=0, le=120, description="seconds one stepping call may take")
-    idle_seconds: float = Field(3.0, ge=0, le=600, description="length of the idle run (0: none)")
+    idle_seconds: float = Field(3.0, ge=0, le=600,
+                                description="0: no idle run; otherwise a no-input run as long as the play run "
+                                            "(same seed) measures whether input matters")
 
 
 class Settings(_Settings):

@@ -7,14 +7,26 @@ capture frame ``frame``, in the harness format::
     {"type": "key", "code": "ArrowLeft", "down": True}
     {"type": "pointer", "x": 400, "y": 300, "action": "down" | "move" | "up"}   # logical canvas px
 
-A bot is pure: the same name, seed, controls and size give the same events, however the caller
-paces its calls (events of skipped frames are delivered late, never dropped). Every key pressed is
-released again — by the schedule itself, or by ``finish(frame)`` at the end of a run — and
-``trace`` keeps everything sent as ``{"frame": f, **event}``, which ``replay`` plays back.
+Bot frames are simulation steps (``fps`` is the stepping rate, 60 in the evaluator), so a bot's
+seconds are game seconds: a trace event at ``t`` = 4.0 s is dispatched before the step that starts
+at 4.0 s of virtual time. A tap lasts at least ``MIN_TAP_S`` (a person's quick press), and never
+less than two steps.
+
+A bot is deterministic: the same name, seed, controls, size and observations give the same events,
+however the caller paces its calls (events of skipped frames are delivered late, never dropped).
+Every key pressed is released again — by the schedule itself, or by ``finish(frame)`` at the end of
+a run — and ``trace`` keeps everything sent as ``{"frame": f, "t": seconds, **event}``, which
+``replay`` plays back. ``observe(frame, obs)`` hands a bot what the page shows (see
+``HarnessSession.observe``): visible buttons and clickable elements, text on the page and drawn on
+canvases, and how long the picture has stood still; pointer events aimed at a DOM element carry
+``"space": "client"`` (page pixels) instead of canvas pixels.
 
 Bots: ``idle`` (nothing), ``monkey`` (random taps, holds, mashes, clicks and drags),
-``explorer`` (starts the game with Space, Enter and a click, then tries each control in turn — taps,
-holds, mashes, move+action combos, clicks, drags — cycling, with R rarely), ``replay``.
+``explorer`` (plays like a curious person: clicks what says Start / Play / Restart — DOM buttons,
+links, text drawn on a canvas —, answers "press Space / Enter / any key / click to start", probes a
+still title screen with clicks where a button would be and keeps the point that worked, tries each
+control in turn — taps, holds, mashes, move+action combos, clicks on what is clickable, drags —
+through the whole run, and starts again after a game over), ``replay``.
 """
 from __future__ import annotations
 
@@ -52,10 +64,18 @@ _CHAR_CONTEXT = [
     re.compile(r"(?:\bkey|\bcode|\bk|\bch|\bc)(?:\.toLowerCase\(\)|\.toUpperCase\(\))?\s*(?:===?|!==?)\s*"
                r"([\"'])([A-Za-z0-9 ])\1"),
     re.compile(r"([\"'])([A-Za-z0-9 ])\1\s*(?:===?|!==?)\s*\w+\.key\b"),
-    re.compile(r"\b\w*(?:keys|Keys|pressed|held|down|Down|input|state)\w*\s*\[\s*([\"'])([A-Za-z0-9 ])\1\s*\]"),
+    re.compile(r"\b\w*(?:keys|Keys|pressed|Pressed|held|Held|down|Down|input|Input|state|State)\w*\s*\[\s*"
+               r"([\"'])([A-Za-z0-9 ])\1\s*\]"),
     re.compile(r"\bcase\s*([\"'])([A-Za-z0-9 ])\1\s*:"),
     re.compile(r"\.(?:includes|has|indexOf)\(\s*\w+\.key"),
 ]
+# Helpers that ask about one key: keyPressed('q'), isDown("ArrowUp"), wasJustPressed('Space'),
+# input.held('x'), btn("z"). Their argument is a key even when it is one letter or a key name.
+_KEY_HELPER = re.compile(r"\b\w*(?:[kK]ey|[pP]ress|[dD]own|[hH]eld|[hH]old|[rR]elease|[bB]tn)\w*\s*\(\s*"
+                         r"([\"'])([A-Za-z0-9 ]{1,12})\1\s*\)")
+# Key names that are also ordinary words ('Left', 'Up' are old `e.key` values, but also labels and
+# text alignments): keys only when compared with a key or used as one.
+_KEY_WORD_CONTEXT = re.compile(r"(?:\.key|\bkey|\bcode)\s*(?:===?|!==?)\s*$|\bcase\s*$|\[\s*$")
 _LIST_OF_CHARS = re.compile(r"\[\s*([\"'])([A-Za-z ])\1(?:\s*,\s*([\"'])[A-Za-z ]\3)+\s*\]")
 _NUMERIC = [
     re.compile(r"(?:keyCode|which)\s*(?:===?|!==?)\s*(\d{1,3})\b"),
@@ -114,11 +134,22 @@ def _keys_in(text: str) -> list[str]:
         if _CODE.match(word):
             found.append(word)
         elif word in _KEY_NAMES and (len(word) > 1 or word == " "):
-            if word != " " or any(p.search(text) for p in _CHAR_CONTEXT[:4]):
+            if word == " ":
+                if any(p.search(text) for p in _CHAR_CONTEXT[:4]):
+                    found.append("Space")
+            elif word in ("Left", "Right", "Up", "Down", "Esc", "Spacebar") and \
+                    not _KEY_WORD_CONTEXT.search(text[max(0, m.start() - 24):m.start()]):
+                continue  # a label or an alignment, not a key
+            else:
                 found.append(_KEY_NAMES[word])
         elif re.fullmatch(r"Arrow(?:Left|Right|Up|Down)", word):
             found.append(word)
     found += [m.group(1) for m in _CODE_PROPERTY.finditer(text)]        # keys.ArrowLeft, held.KeyW
+    for m in _KEY_HELPER.finditer(text):                                 # keyPressed('q')
+        word = m.group(2)
+        code = word if _CODE.match(word) else _KEY_NAMES.get(word) or _char_code(word.lower() if len(word) == 1 else "")
+        if code:
+            found.append(code)
     for p in _CHAR_CONTEXT[:4]:
         for m in p.finditer(text):
             code = _char_code(m.group(2))
@@ -182,8 +213,14 @@ def key(code: str, down: bool) -> dict[str, Any]:
     return {"type": "key", "code": code, "down": bool(down)}
 
 
-def pointer(x: float, y: float, action: str) -> dict[str, Any]:
-    return {"type": "pointer", "x": int(round(x)), "y": int(round(y)), "action": action}
+def pointer(x: float, y: float, action: str, space: str | None = None) -> dict[str, Any]:
+    ev = {"type": "pointer", "x": int(round(x)), "y": int(round(y)), "action": action}
+    if space:
+        ev["space"] = space
+    return ev
+
+
+MIN_TAP_S = 0.08
 
 
 class Bot:
@@ -199,8 +236,9 @@ class Bot:
         self.controls = controls or Controls(list(FALLBACK_KEYS), True, True)
         self.width, self.height = int(width), int(height)
         self.rng = random.Random(f"ludeme-bot:{self.name}:{seed}")
-        # a tap must span at least two simulation steps so polled input sees it
-        self.tap = max(1, math.ceil(2 * self.fps / self.sim_hz))
+        # a tap lasts as long as a person's quick press, and at least two simulation steps so
+        # polled input sees it
+        self.tap = max(1, math.ceil(2 * self.fps / self.sim_hz), int(round(MIN_TAP_S * self.fps)))
         self.trace: list[dict[str, Any]] = []
         self._timeline: dict[int, list[dict[str, Any]]] = {}
         self._generated = 0              # the schedule is complete for frames < _generated
@@ -222,10 +260,10 @@ class Bot:
         self.at(f + hold, key(code, False))
         return f + hold + 1
 
-    def click(self, f: int, x: float, y: float) -> int:
-        self.at(f, pointer(x, y, "move"))
-        self.at(f, pointer(x, y, "down"))
-        self.at(f + self.tap, pointer(x, y, "up"))
+    def click(self, f: int, x: float, y: float, space: str | None = None) -> int:
+        self.at(f, pointer(x, y, "move", space))
+        self.at(f, pointer(x, y, "down", space))
+        self.at(f + self.tap, pointer(x, y, "up", space))
         return f + self.tap + 1
 
     def drag(self, f: int, x0: float, y0: float, x1: float, y1: float, steps: int) -> int:
@@ -263,9 +301,12 @@ class Bot:
                 if not self._accept(ev):
                     continue
                 out.append(ev)
-                self.trace.append({"frame": frame, **ev})
+                self.trace.append({"frame": frame, "t": round(frame / self.fps, 4), **ev})
         self._next = frame + 1
         return out
+
+    def observe(self, frame: int, obs: Mapping[str, Any]) -> None:
+        """What the page shows at ``frame`` (see the module docstring); most bots ignore it."""
 
     def _accept(self, ev: Mapping[str, Any]) -> bool:
         if ev["type"] == "key":
@@ -293,10 +334,10 @@ class Bot:
         out = [key(c, False) for c in sorted(self._held)]
         if self._pointer_down:
             last = next((e for e in reversed(self.trace) if e["type"] == "pointer"), None)
-            out.append(pointer(last["x"] if last else 0, last["y"] if last else 0, "up"))
+            out.append(pointer(last["x"] if last else 0, last["y"] if last else 0, "up", last.get("space") if last else None))
         for ev in out:
             self._accept(ev)
-            self.trace.append({"frame": frame, **ev})
+            self.trace.append({"frame": frame, "t": round(frame / self.fps, 4), **ev})
         self._next = max(self._next, frame + 1)
         return out
 
@@ -352,8 +393,23 @@ _MOVES = {"ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "KeyA", "KeyD", "Ke
 _ACTIONS = ("Space", "KeyZ", "Enter", "KeyX", "ShiftLeft", "KeyJ", "KeyK")
 
 
+_START_WORDS = re.compile(r"\b(?:start|play|begin|continue|restart|retry|again|new game|resume|go!?|tap|click|"
+                          r"let'?s go|ok|next|ready|launch|enter)\b", re.I)
+_RESTART_WORDS = re.compile(r"\b(?:restart|retry|again|new game|play again|try again|replay|reset)\b", re.I)
+_OVER_WORDS = re.compile(r"\b(?:game\s*over|you (?:lose|lost|died|win|won)|crashed|final score|the end|"
+                         r"try again|play again|wasted)\b", re.I)
+_PRESS = re.compile(r"\b(?:press|hit|tap|push)\s+(?:the\s+)?(?:\[\s*)?(space(?:bar)?|enter|return|any key|a key|"
+                    r"[a-z0-9]\b|up|arrow keys?|r)\b", re.I)
+_CLICK_TO = re.compile(r"\b(?:click|tap|touch)\b[^.!\n]{0,20}\b(?:start|play|begin|continue|restart|shoot|fly|jump)\b",
+                       re.I)
+# Where a button drawn on a canvas usually is (fractions of the canvas): centre, lower middle...
+_PROBE_POINTS = ((0.5, 0.5), (0.5, 0.62), (0.5, 0.72), (0.5, 0.4), (0.5, 0.82), (0.35, 0.6), (0.65, 0.6),
+                 (0.5, 0.3))
+
+
 class ExplorerBot(Bot):
-    """Start the game, then try every control: a quick pass first, deeper passes after."""
+    """Start the game as a person would, then try every control: a quick pass first, deeper
+    passes after, through the whole run; start again after a game over."""
 
     name = "explorer"
 
@@ -362,10 +418,94 @@ class ExplorerBot(Bot):
         self._plan: list[tuple] = []
         self._cycle = 0
         self._started = False
+        self._obs: Mapping[str, Any] = {}
+        self._clicked: dict[tuple, int] = {}   # target key -> frame it was last clicked
+        self._pressed_prompt: dict[str, int] = {}
+        self._probe = 0                        # next probe point for a still title screen
+        self._probe_at: tuple | None = None    # the last probe click (point, frame)
+        self.start_point: tuple[float, float] | None = None  # a probe click that got the game going
+        self._over_since: int | None = None
 
     def _keys(self) -> list[str]:
         return [k for k in self.controls.keys if k not in AVOID and k != RESTART]
 
+    # -- what the page shows -------------------------------------------------------------------
+    def observe(self, frame: int, obs: Mapping[str, Any]) -> None:
+        self._obs = obs or {}
+        f = max(frame + 1, self._next)
+        still = float(self._obs.get("still_s") or 0.0)
+        if self._probe_at is not None and still < 0.2 and frame - self._probe_at[1] <= self.frames(0.6):
+            self.start_point = self.start_point or self._probe_at[0]   # that click changed the picture
+            self._probe_at = None
+        text = str(self._obs.get("text") or "")
+        over = bool(_OVER_WORDS.search(text))
+        self._over_since = (self._over_since if self._over_since is not None else frame) if over else None
+        # 1. something that says start / play / restart: click it (not the same one twice a second)
+        for t in self._start_targets(over):
+            tk = (round(t["x"] / 24), round(t["y"] / 24), str(t.get("text", ""))[:20])
+            if frame - self._clicked.get(tk, -10 ** 9) < self.frames(1.0):
+                continue
+            self._clicked[tk] = frame
+            self.click(f, t["x"], t["y"], "client")
+            return
+        # 2. "press space / enter / any key / click to start"
+        prompt = _PRESS.search(text)
+        if prompt:
+            word = prompt.group(1).lower()
+            code = {"space": "Space", "spacebar": "Space", "enter": "Enter", "return": "Enter", "any key": "Space",
+                    "a key": "Space", "up": "ArrowUp", "arrow keys": "ArrowUp", "arrow key": "ArrowUp"}.get(word)
+            code = code or _char_code(word) or "Space"
+            if frame - self._pressed_prompt.get(code, -10 ** 9) >= self.frames(1.0):
+                self._pressed_prompt[code] = frame
+                self.press(f, code, self.frames(0.1))
+                return
+        if _CLICK_TO.search(text) and frame - self._clicked.get(("click-to",), -10 ** 9) >= self.frames(1.0):
+            self._clicked[("click-to",)] = frame
+            self.click(f, *self._point_for((0.5, 0.5)))
+            return
+        # 3. after a game over: the usual ways to play again
+        if over and frame - self._over_since >= self.frames(0.5) and \
+                frame - self._clicked.get(("over",), -10 ** 9) >= self.frames(1.0):
+            self._clicked[("over",)] = frame
+            g = self.press(f, RESTART if RESTART in self.controls.keys else "Space", self.frames(0.1))
+            self.press(g + self.frames(0.2), "Enter" if RESTART in self.controls.keys else "KeyR", self.frames(0.1))
+            if self.start_point:
+                self.click(g + self.frames(0.4), *self._point_for(self.start_point))
+            return
+        # 4. a title screen that stands still: click where a button would be, then carry on
+        if still >= 0.8 and self._probe < len(_PROBE_POINTS) * 2 and \
+                frame - self._clicked.get(("probe",), -10 ** 9) >= self.frames(0.4):
+            self._clicked[("probe",)] = frame
+            point = _PROBE_POINTS[self._probe % len(_PROBE_POINTS)]
+            self._probe += 1
+            self._probe_at = (point, frame)
+            self.click(f, *self._point_for(point))
+
+    def _start_targets(self, over: bool) -> list[Mapping[str, Any]]:
+        out = []
+        for t in self._obs.get("targets") or ():
+            words = str(t.get("text") or "") + " " + str(t.get("name") or "")
+            if _START_WORDS.search(words) and (not _OVER_WORDS.search(words) or _RESTART_WORDS.search(words)):
+                out.append(t)
+        # text drawn on a canvas: a drawn button — while it is what the canvas shows (drawn in the
+        # last frames, or nothing has changed since it was drawn)
+        age, still = float(self._obs.get("drawnAge") or 0.0), float(self._obs.get("still_s") or 0.0)
+        drawn = self._obs.get("drawn") or () if age <= 0.5 or still + 0.1 >= age else ()
+        for t in drawn:
+            words = str(t.get("text") or "")
+            if len(words) <= 30 and _START_WORDS.search(words) and not _PRESS.search(words):
+                out.append(t)
+        if over:
+            out.sort(key=lambda t: not _RESTART_WORDS.search(str(t.get("text") or "")))
+        return out
+
+    def _point_for(self, frac: tuple[float, float]) -> tuple[float, float]:
+        return frac[0] * self.width, frac[1] * self.height
+
+    def _clickables(self) -> list[Mapping[str, Any]]:
+        return [t for t in self._obs.get("targets") or () if t.get("clickable")]
+
+    # -- the plan ------------------------------------------------------------------------------
     def _start(self) -> list[tuple]:
         steps: list[tuple] = [("wait", self.frames(0.4)), ("tap", "Space"), ("wait", self.frames(0.25))]
         if "Enter" in self.controls.keys or not self.controls.keys:
@@ -373,6 +513,23 @@ class ExplorerBot(Bot):
         if self.controls.pointer:
             steps += [("click", self.width / 2, self.height / 2), ("wait", self.frames(0.3))]
         return steps
+
+    def _click_step(self) -> tuple:
+        return ("aim",)   # where to click is decided when the click happens, from the latest look
+
+    def _aim(self) -> tuple:
+        targets = self._clickables()
+        motion = list(self._obs.get("motion") or ())
+        if motion and self.rng.random() < (0.35 if targets else 0.6):   # aim at what moves
+            m = self.rng.choice(motion[:4])
+            return ("click", float(m["x"]), float(m["y"]), "client")
+        if targets and self.rng.random() < 0.7:
+            t = self.rng.choice(targets)
+            w, h = float(t.get("w") or 0), float(t.get("h") or 0)
+            x = float(t["x"]) + self.rng.uniform(-0.3, 0.3) * w
+            y = float(t["y"]) + self.rng.uniform(-0.3, 0.3) * h
+            return ("click", x, y, "client")
+        return ("click", *self.point())
 
     def _cycle_plan(self) -> list[tuple]:
         r = self.rng
@@ -394,9 +551,14 @@ class ExplorerBot(Bot):
             else:
                 steps += [("mash", k, r.randint(4, 7))]
             steps += [("wait", self.frames(r.uniform(0.1, 0.4)))]
+            if self.controls.pointer and r.random() < 0.3:   # people mix mouse and keys
+                steps += [self._click_step(), ("wait", self.frames(0.15))]
         if self.controls.pointer:
-            for _ in range(2 if deep else 3):
-                steps += [("click", *self.point()), ("wait", self.frames(0.2))]
+            for _ in range(3 if deep or not keys else 3):
+                steps += [self._click_step(), ("wait", self.frames(0.2))]
+            if not keys:   # a pointer game: click more, and sweep the pointer around
+                for _ in range(6):
+                    steps += [self._click_step(), ("wait", self.frames(r.uniform(0.1, 0.35)))]
             if self.controls.drag or not keys:
                 (x0, y0), (x1, y1) = self.point(), self.point()
                 steps += [("drag", x0, y0, x1, y1, r.randint(6, 14)), ("wait", self.frames(0.3))]
@@ -433,8 +595,10 @@ class ExplorerBot(Bot):
                 g = self.press(g, action) + max(2, self.frames(0.2))
             self.at(f + length, key(move, False))
             return f + length + 1
-        if kind == "click":
-            return self.click(f, step[1], step[2])
+        if kind == "aim":
+            step = self._aim()
+        if step[0] == "click":
+            return self.click(f, step[1], step[2], step[3] if len(step) > 3 else None)
         if kind == "drag":
             return self.drag(f, step[1], step[2], step[3], step[4], step[5])
         return f + 1
@@ -449,7 +613,7 @@ class ReplayBot(Bot):
         super().__init__(**kw)
         for item in trace or ():
             frame = item.get("frame")
-            if frame is None:
+            if frame is None:  # a trace in seconds (recorded by a person): exact to the step
                 frame = int(round(float(item.get("t", 0.0)) * self.fps))
             typ = item.get("type")
             if typ == "key" and item.get("code"):
@@ -458,7 +622,8 @@ class ReplayBot(Bot):
                     down = item.get("action") == "down"
                 self.at(int(frame), key(str(item["code"]), bool(down)))
             elif typ == "pointer" and item.get("action") in ("down", "move", "up"):
-                self.at(int(frame), pointer(float(item.get("x", 0)), float(item.get("y", 0)), item["action"]))
+                space = item.get("space") if item.get("space") == "client" else None
+                self.at(int(frame), pointer(float(item.get("x", 0)), float(item.get("y", 0)), item["action"], space))
         self._generated = 10 ** 9
 
 

@@ -1,7 +1,9 @@
 """The evaluation cascade (DESIGN.md §5, stages 1–4) for one version, in this process.
 
-static checks → load → play (bot, recorded with sound) + an idle run for responsiveness →
-mechanic probes → metrics → verdict → proxy reward. Each stage records what it saw and can stop
+static checks → load → play (bot, recorded with sound) + an idle run of the same length and seed
+for responsiveness → mechanic probes → metrics → verdict → proxy reward. Frames are the page as a
+person sees it: the main canvas alone when nothing else on the page paints (the fast path), the
+composited page otherwise (DOM and CSS games, overlays; captured at ``PAGE_FPS``). Each stage records what it saw and can stop
 the cascade; whatever the game does, this function returns a report (the page is killed, never
 the evaluator). Qt is imported lazily: callers without a display get an offscreen application.
 """
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import re
 
 import queue
 import threading
@@ -22,10 +25,14 @@ import numpy as np
 from ludeme.evaluation.verdict import Findings, decide
 
 SIM_HZ = 60
+PAGE_FPS = 15             # capture rate of runs that start on a page the canvas alone does not show
+OBSERVE_EVERY = 15        # steps between two looks at the page for the bot (a quarter second)
 METRIC_SIZE = (160, 120)  # frames kept for metrics are downsampled: 300 frames ≈ 17 MB
 SHEET_EVERY_S = 0.5       # full-size frames kept for the contact sheet and thumbnail
 IDLE_SPARSE = 3           # the idle run is sampled at a third of the recording's frame rate
 RENDERER_CAP_MB = 1500    # beyond the JS heap cap: typed arrays, canvases, audio buffers
+ASSET_FLOOD = 200         # remote asset requests beyond which a page is flooding, not loading
+DIALOG_FLOOD = 20         # alert/confirm/prompt calls beyond which a page is flooding
 EVAL_HOST = "e0a1b2c3d4e5f601"
 PROBE_HOST = "e0a1b2c3d4e5f602"
 
@@ -92,6 +99,18 @@ class JpegDecoder:
         """The decoded frame (a PyAV VideoFrame, still in YUV)."""
         return self._codec.decode(self._av.Packet(jpeg))[0]
 
+    def from_rgb(self, rgb: np.ndarray):
+        """A whole-page capture as a VideoFrame, for the same scaler as decoded JPEGs."""
+        return self._av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")
+
+    def any(self, cap):
+        """The frame of a harness capture (a canvas JPEG or a page grab), or None."""
+        if cap.jpeg is not None:
+            return self(cap.jpeg)
+        if cap.rgb is not None:
+            return self.from_rgb(cap.rgb)
+        return None
+
     @staticmethod
     def small(frame) -> np.ndarray:
         """The frame scaled down for metrics, by the same scaler for every run."""
@@ -122,6 +141,11 @@ class FrameSink:
         if self.error is None:
             self._queue.put(("frame", jpeg))
 
+    def put_rgb(self, rgb: np.ndarray) -> None:
+        """A whole-page capture (H×W×3 uint8 at the capture size)."""
+        if self.error is None:
+            self._queue.put(("rgb", rgb))
+
     def add_audio(self, samples: np.ndarray, rate: int) -> None:
         self._queue.put(("audio", (samples, rate)))
 
@@ -133,8 +157,8 @@ class FrameSink:
             if self.error is not None:
                 continue
             try:
-                if kind == "frame":
-                    frame = self._decode(item)
+                if kind in ("frame", "rgb"):
+                    frame = self._decode(item) if kind == "frame" else self._decode.from_rgb(item)
                     if len(self.small) % self.sheet_every == 0:
                         self.sheet.append(self._decode.rgb(frame))
                     self.small.append(self._decode.small(frame))
@@ -175,6 +199,9 @@ class Evaluation:
         self.controls = discover_controls(self.html)
         self.console: list = []
         self.blocked = 0
+        self.blocked_assets: list[str] = []
+        self.dialogs = 0
+        self.page_captures = 0
         self.signals: dict = {}
 
     # -- the cascade ------------------------------------------------------------------------
@@ -240,29 +267,53 @@ class Evaluation:
         from ludeme.evaluation.bots import make_bot
         from ludeme.runtime.harness import HarnessCrashed, HarnessTimeout
 
-        seconds, fps = float(self.s.seconds), int(self.s.fps)
-        every = max(1, SIM_HZ // fps)
+        seconds = float(self.s.seconds)
         total = int(round(seconds * SIM_HZ))
-        bot = make_bot(self.s.bot, seed=self.s.seed, fps=fps, sim_hz=SIM_HZ, controls=self.controls,
+        # Bot frames are simulation steps: its seconds are the game's seconds.
+        bot = make_bot(self.s.bot, seed=self.s.seed, fps=SIM_HZ, sim_hz=SIM_HZ, controls=self.controls,
                        width=self.s.width, height=self.s.height, trace=self.trace)
         session = self._session(seconds)
-        sink = FrameSink(self._writer(fps), sheet_every=max(1, int(SHEET_EVERY_S * fps)))
+        fps = int(self.s.fps)
+        sink = None
         telemetry, costs = [], []
         phase = "load"
+        last_change, last_pic, first_input = 0, None, None
+        self._observations: list[dict] = []
         try:
             if not session.load(EVAL_HOST, timeout=self.s.load_timeout):
                 self.findings.broken.append("the page did not load")
                 return False, "load failed"
             phase = "play"
+            first = session.observe()
+            if not first.get("canvasOnly"):
+                fps = min(fps, PAGE_FPS)  # each capture waits for the compositor: fewer of them
+            every = max(1, SIM_HZ // fps)
+            fps = SIM_HZ // every
+            self._fps = fps
+            sink = FrameSink(self._writer(fps), sheet_every=max(1, int(SHEET_EVERY_S * fps)))
             done = 0
             while done < total:
-                n = min(SIM_HZ, total - done)
+                obs = first if done == 0 else session.observe()
+                obs["still_s"] = (done - last_change) / SIM_HZ
+                self._observations.append({"frame": done, "text": str(obs.get("text") or "")[:400]})
+                bot.observe(done, obs)
+                n = min(OBSERVE_EVERY, total - done)
                 inputs = {f: bot.inputs_for(done + f) for f in range(n)}
                 inputs = {f: evs for f, evs in inputs.items() if evs}
+                if inputs and first_input is None:
+                    first_input = done + min(inputs)
                 for cap in session.step(n, inputs=inputs, capture_every=every):
-                    if cap.jpeg is None:
+                    if cap.jpeg is not None:
+                        sink.put(cap.jpeg)  # decoded and encoded on the sink's thread meanwhile
+                        pic = cap.jpeg
+                    elif cap.rgb is not None:
+                        sink.put_rgb(cap.rgb)
+                        pic = cap.rgb.tobytes()
+                    else:
                         continue
-                    sink.put(cap.jpeg)  # decoded and encoded on the sink's thread meanwhile
+                    if last_pic is not None and pic != last_pic:
+                        last_change = cap.frame
+                    last_pic = pic
                     telemetry.append(cap.telemetry)
                     costs.append(cap.cost_ms)
                 done += n
@@ -271,6 +322,7 @@ class Evaluation:
                 rss = _renderer_rss_mb(session.page)
                 if rss > RENDERER_CAP_MB:
                     raise HarnessCrashed(f"its renderer grew to {rss:.0f} MB (cap {RENDERER_CAP_MB} MB) and was stopped")
+            self._final_text = str(session.observe().get("text") or "")
             audio, sr = session.audio()
             sink.add_audio(audio, sr)
         except HarnessTimeout as exc:
@@ -284,26 +336,32 @@ class Evaluation:
                                          f"its memory allowance")
             audio, sr = np.zeros(0, np.float32), 48000
         finally:
+            self.page_captures = getattr(session, "page_captures", 0)
             self._collect(session)
             session.close()
-            small, sheet = self._close_sink(sink, fps)
+            small, sheet = self._close_sink(sink, fps) if sink is not None else ([], [])
         self.report.input_trace = list(getattr(bot, "trace", []))
+        self._first_input_s = None if first_input is None else first_input / SIM_HZ
+        self._start_point = getattr(bot, "start_point", None)
         self._last_play = dict(small=small, sheet=sheet, telemetry=telemetry, costs=costs,
                                audio=audio, sr=sr, audio_events=self._audio_events, fps=fps)
         if self.findings.timeout or self.findings.hostile and not small:
             return False, self.findings.timeout or self.findings.hostile[0]
         if not small:
-            self.findings.broken.append("no canvas to play: nothing was drawn")
-            return False, "no canvas"
-        return True, f"played {len(small) / fps:.1f} s with the {self.s.bot} bot"
+            self.findings.broken.append("nothing was captured: the page showed nothing")
+            return False, "nothing captured"
+        mode = "the whole page" if self.page_captures else "the canvas"
+        return True, f"played {len(small) / fps:.1f} s with the {self.s.bot} bot (captured {mode} at {fps} fps)"
 
     def _idle(self):
-        """Same seed, no input: what the game does on its own (for responsiveness)."""
+        """Same seed and length, no input: what the game does on its own (for responsiveness)."""
         from ludeme.runtime.harness import HarnessCrashed, HarnessTimeout
 
-        fps = int(self.s.fps)
+        if not self.s.idle_seconds:
+            return True, "no idle run (idle_seconds = 0)"
+        fps = getattr(self, "_fps", int(self.s.fps))
         every = max(1, SIM_HZ // fps) * IDLE_SPARSE
-        n = int(round(min(self.s.idle_seconds, self.s.seconds) * SIM_HZ))
+        n = int(round(float(self.s.seconds) * SIM_HZ))
         session = self._session(max(1.0, n / SIM_HZ))
         decode = JpegDecoder()
         frames, telemetry = [], []
@@ -314,8 +372,9 @@ class Evaluation:
             while done < n:
                 k = min(SIM_HZ, n - done)
                 for cap in session.step(k, capture_every=every):
-                    if cap.jpeg is not None:
-                        frames.append(decode.small(decode(cap.jpeg)))
+                    frame = decode.any(cap)
+                    if frame is not None:
+                        frames.append(decode.small(frame))
                         telemetry.append(cap.telemetry)
                 done += k
         except (HarnessTimeout, HarnessCrashed) as exc:
@@ -324,7 +383,7 @@ class Evaluation:
             session.close()
         self._idle_frames = frames
         self._idle_telemetry = telemetry
-        return True, f"{len(frames)} idle frames"
+        return True, f"{len(frames)} idle frames over {n / SIM_HZ:.1f} s"
 
     def _probes(self):
         from ludeme.evaluation.static_checks import kit_modules
@@ -361,19 +420,29 @@ class Evaluation:
         self.blocked += page.blocked_count
         self.console += list(page.console)
         errors = [c for c in page.console if c.level == "error"]
-        if page.blocked_count:
-            what = [c.message.replace("[ludeme-sandbox] blocked ", "") for c in page.console
-                    if c.message.startswith("[ludeme-sandbox] blocked")]
-            self.findings.hostile.append(f"blocked {page.blocked_count} attempt(s) to leave the sandbox"
-                                         + (f": {what[0][:120]}" if what else ""))
+        # Behaviour is hostility: reaching out (requests, connections, beacons, sockets),
+        # navigating away, opening windows, probing for a bridge, flooding. Remote assets the game
+        # asked for (fonts, stylesheets, scripts, images) are only reported: the game runs without.
+        reaching = [c.message.replace("[ludeme-sandbox] blocked ", "").lstrip(": ") for c in page.console
+                    if c.message.startswith("[ludeme-sandbox] blocked") and
+                    not c.message.startswith("[ludeme-sandbox] blocked remote ")]
+        if reaching:
+            self.findings.hostile.append(f"blocked {len(reaching)} attempt(s) to leave the sandbox: {reaching[0][:120]}")
         csp = [c for c in page.console if "Content Security Policy" in c.message]
-        if csp:
-            self.findings.hostile.append(f"{len(csp)} request(s) refused by the content security policy: "
-                                         f"{csp[0].message[:120]}")
+        csp_out = [c for c in csp if _csp_is_behaviour(c.message)]
+        if csp_out:
+            self.findings.hostile.append(f"{len(csp_out)} connection(s) refused by the content security policy: "
+                                         f"{csp_out[0].message[:120]}")
+        assets = [url for _, url in page.blocked_assets] + [_csp_url(c.message) for c in csp if c not in csp_out]
+        self.blocked_assets += assets
+        if len(self.blocked_assets) > ASSET_FLOOD:
+            self.findings.hostile.append(f"flooded the sandbox with {len(self.blocked_assets)} remote requests")
         dialogs = [c for c in page.console if c.message.startswith("[ludeme-sandbox] ")
                    and c.message.split(": ")[0].endswith(("alert", "confirm", "prompt"))]
-        if dialogs:
-            self.findings.hostile.append(f"opened {len(dialogs)} dialog(s); none was shown")
+        if len(dialogs) > DIALOG_FLOOD:
+            self.findings.hostile.append(f"opened {len(dialogs)} dialogs (none was shown)")
+        elif dialogs:
+            self.dialogs = max(self.dialogs, len(dialogs))
         if self.signals.get("bridge_probes"):
             self.findings.hostile.append(f"looked for a native bridge: {', '.join(self.signals['bridge_probes'][:4])}")
         if self.signals.get("storage_refused"):
@@ -441,25 +510,56 @@ class Evaluation:
         self.report.reasons += [f"plugin {p}" for p in problems]
 
     def _judge_play(self, play, errors) -> None:
+        """Broken needs evidence a person would accept: nothing ever drawn, an uncaught error that
+        stops play, or a picture that froze once the game had started. Each reason says which."""
         m = self.report.metrics
         f = self.findings
+        fps = play["fps"]
+        frames = play["small"]
+        duration = len(frames) / fps if fps else 0.0
+        first_input = getattr(self, "_first_input_s", None)
+        over_text = bool(_OVER_TEXT.search(getattr(self, "_final_text", "") or ""))
+        changes = _change_times(frames, fps)
         if m.get("blank"):
-            f.broken.append("the canvas stayed blank")
-        if errors:
+            f.broken.append("nothing was ever drawn: the page stayed blank")
+        elif errors:
             first = errors[0].message[:160]
-            stopped_at = _last_change_s(play["small"], play["fps"])
-            duration = len(play["small"]) / play["fps"]
-            if m.get("frozen") or (stopped_at < duration - 0.5 and not m.get("game_over_seen")):
+            load_error = any(e.message.startswith(("Uncaught SyntaxError", "SyntaxError")) for e in errors)
+            stopped_at = changes[-1] if changes else 0.0
+            if load_error and not changes:
+                f.broken.append(f"the script failed at load and nothing on the page ever moved: {first}")
+            elif m.get("frozen") or (stopped_at < duration - 0.5 and not (m.get("game_over_seen") or over_text)):
                 f.broken.append(f"stopped after {stopped_at:.1f} s with an error: {first}")
             else:
                 f.notes.append(f"{len(errors)} console error(s), first: {first}")
+        handlers = (self.signals or {}).get("input_handlers")
+        if not f.broken and not changes and handlers == 0 and not _change_times(getattr(self, "_idle_frames", None) or [], fps):
+            f.broken.append(f"the game never ran: nothing on the page changed in {duration:.0f} s, with or without "
+                            f"input, and it listens for no input")
+        if not f.broken and first_input is not None and not over_text and not m.get("game_over_seen"):
+            # Started, then froze: the picture changed after the first input, then stood still for
+            # the rest of the run (at least FROZEN_TAIL_S and a third of it) while the bot kept playing.
+            # Only a game whose loop ran and then stopped counts: an event-driven game (a puzzle,
+            # minesweeper) stands still between moves by design.
+            sig = self.signals or {}
+            loop_died = sig.get("raf_calls", 0) >= 1 and not sig.get("raf_pending") and not sig.get("timers_live")
+            after = [t for t in changes if t > first_input]
+            tail = duration - (changes[-1] if changes else 0.0)
+            if after and loop_died and tail >= max(FROZEN_TAIL_S, duration / 3):
+                f.broken.append(f"froze after it started: nothing on screen changed after {changes[-1]:.1f} s "
+                                f"while the bot kept playing for {tail:.1f} s")
         f.responsiveness = m.get("responsiveness")
         idle_t = (getattr(self, "_idle_telemetry", None) or [None])[-1]
         n_idle = len(getattr(self, "_idle_frames", []) or [])
-        bot_t = play["telemetry"][n_idle - 1] if n_idle and len(play["telemetry"]) >= n_idle else None
+        bot_t = play["telemetry"][n_idle * IDLE_SPARSE - 1] if n_idle and len(play["telemetry"]) >= n_idle * IDLE_SPARSE else None
         if isinstance(idle_t, dict) and isinstance(bot_t, dict):
             ie, be = idle_t.get("events", {}) or {}, bot_t.get("events", {}) or {}
             f.telemetry_reacted = any(v > ie.get(k, 0) for k, v in be.items())
+        if self.blocked_assets:
+            f.notes.append(f"{len(self.blocked_assets)} remote asset(s) blocked, the game ran without them: "
+                           f"{_hosts(self.blocked_assets)}")
+        if self.dialogs:
+            f.notes.append(f"opened {self.dialogs} dialog(s) (alert/confirm/prompt); none was shown")
 
     def _reward(self) -> None:
         from ludeme.evaluation.reward import RewardInputs, structural_change
@@ -538,13 +638,19 @@ def rescore(report: EvalReport, *, creativity: float) -> EvalReport:
     return report
 
 
-def _last_change_s(frames: list[np.ndarray], fps: int) -> float:
-    """Seconds until the picture last changed (the whole run if it never settles)."""
-    last = 0
+FROZEN_TAIL_S = 3.0
+_OVER_TEXT = re.compile(r"\b(?:game\s*over|you (?:lose|lost|died|win|won)|final score|try again|play again|"
+                        r"the end|wasted|crashed)\b", re.I)
+
+
+def _change_times(frames: list[np.ndarray], fps: int) -> list[float]:
+    """Seconds at which the picture visibly changed (more than a few pixels by more than noise)."""
+    out = []
     for i in range(1, len(frames)):
-        if np.any(frames[i] != frames[i - 1]):
-            last = i
-    return (last + 1) / max(fps, 1) if len(frames) > 1 else 0.0
+        d = np.abs(frames[i].astype(np.int16) - frames[i - 1].astype(np.int16)).max(axis=2)
+        if int((d > 12).sum()) >= 3:
+            out.append(i / max(fps, 1))
+    return out
 
 
 def _renderer_rss_mb(page) -> float:
@@ -583,3 +689,32 @@ def evaluate(files: dict[str, bytes], settings=None, **kw) -> EvalReport:
 
         settings = EvaluationSettings()
     return Evaluation(files, settings, **kw).run()
+
+
+_CSP_URL = re.compile(r"(?:load|connect to|frame|create a worker from|send form data to|load the \w+)\s+'([^']+)'")
+
+
+def _csp_is_behaviour(message: str) -> bool:
+    """A CSP refusal of the page reaching out (connect-src, form-action) rather than of an asset."""
+    m = message.lower()
+    return "refused to connect" in m or "form data" in m or "form-action" in m
+
+
+def _csp_url(message: str) -> str:
+    m = _CSP_URL.search(message)
+    return m.group(1) if m else message[:120]
+
+
+def _hosts(urls: list[str], limit: int = 4) -> str:
+    """'fonts.googleapis.com, cdn.example.com …' for a note."""
+    import urllib.parse
+
+    hosts: list[str] = []
+    for u in urls:
+        try:
+            h = urllib.parse.urlsplit(u).hostname or u[:40]
+        except ValueError:
+            h = u[:40]
+        if h not in hosts:
+            hosts.append(h)
+    return ", ".join(hosts[:limit]) + (" …" if len(hosts) > limit else "")

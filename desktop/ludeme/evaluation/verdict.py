@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 
 VERDICTS = ("playable", "not-interactive", "broken", "hostile-contained", "timeout")
 
-# Below this divergence between play with input and play without (same seed), a game is taken to
-# ignore its player; kit games score well above 0.1 once started.
-RESPONSIVE_MIN = 0.02
+# Below this divergence between play with input and play without (same seed, same length), a game
+# is taken to ignore its player: input changed a few frames at most (a restart that dies at once, a
+# flicker). Games that react score far above it (kit games and the calibration corpus: 0.5–1.0).
+RESPONSIVE_MIN = 0.1
 
 
 @dataclass

@@ -63,10 +63,15 @@ class HarnessCrashed(HarnessError):
 class Captured:
     frame: int                 # frames stepped so far, after this step (1-based)
     time: float                # virtual seconds after this step
-    jpeg: bytes | None         # JPEG of the main canvas at capture size, when captured
+    jpeg: bytes | None         # JPEG of the main canvas at capture size (canvas-only pages)
     telemetry: dict | None     # window.ludeme after this step, when the game publishes it
     cost_ms: float             # JS wall time of this step (timers + rAF callbacks)
-    capture_ms: float = 0.0    # JS wall time of the capture
+    capture_ms: float = 0.0    # wall time of the capture (JS, or the page grab)
+    rgb: np.ndarray | None = None  # the whole composited page at capture size (H×W×3), otherwise
+
+    @property
+    def captured(self) -> bool:
+        return self.jpeg is not None or self.rgb is not None
 
 
 class HarnessSession:
@@ -87,6 +92,8 @@ class HarnessSession:
         storage_limit: int = 1 << 20,
         cpu_canvas: bool = False,
         overdraw_hint: bool = True,
+        capture_mode: str = "auto",
+        viewport: tuple[int, int] | None = None,
     ) -> None:
         self.sandbox = sandbox
         self.seed = int(seed)
@@ -100,6 +107,17 @@ class HarnessSession:
         self.storage_limit = int(storage_limit)
         self.cpu_canvas = bool(cpu_canvas)
         self.overdraw_hint = bool(overdraw_hint)
+        if capture_mode not in ("auto", "canvas", "page"):
+            raise ValueError(f"capture_mode must be auto, canvas or page, not {capture_mode!r}")
+        self.capture_mode = capture_mode
+        # The page is laid out in a window of a common size (a person's browser window, not a
+        # thumbnail); whole-page captures are scaled down to the capture size.
+        self.viewport = tuple(viewport) if viewport else _default_viewport(self.capture_size)
+        self.page_captures = 0
+        self._presented = 0
+        self._present_mark = 0
+        self._last_grab = None
+        self._crop = None  # the part of the window the page uses, found at load
         self.frame = 0
         self.last_audio_info: dict = {}
         self._clock_tampered = 0
@@ -119,9 +137,11 @@ class HarnessSession:
         self.view.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
         self.page = SandboxPage(self.sandbox, self.view, watchdog_timeout=max(self.call_timeout, 1.0))
         self.view.setPage(self.page)
-        self.view.resize(QSize(*self.capture_size))
+        self.view.resize(QSize(*self.viewport))
         self.view.show()
         self.page.renderProcessTerminated.connect(self._on_renderer_gone)
+        self.page.presented.connect(self._on_presented)
+        self._last_grab = None
         self._terminated = False
 
     def _drop_page(self) -> None:
@@ -140,7 +160,7 @@ class HarnessSession:
         return {
             "seed": self.seed, "simHz": self.sim_hz, "audioSeconds": self.audio_seconds,
             "sampleRate": self.sample_rate, "storageLimit": self.storage_limit, "cpuCanvas": self.cpu_canvas,
-            "overdraw": self.overdraw_hint,
+            "overdraw": self.overdraw_hint, "capture": self.capture_mode,
             "logicalSize": list(self.logical_size) if self.logical_size else None,
         }
 
@@ -163,6 +183,11 @@ class HarnessSession:
         self._terminated = True
         self._crashed = self.page.stopped_reason or f"the game's process ended ({status.name})"
         self._wake()
+
+    def _on_presented(self, nonce: str, mark: int) -> None:
+        if nonce == self._nonce and mark > self._presented:
+            self._presented = mark
+            self._wake()
 
     def _wake(self) -> None:
         if self._loops:
@@ -279,6 +304,9 @@ class HarnessSession:
 
     def _navigate(self, version: str, timeout: float) -> str:
         nonce = secrets.token_hex(8)  # tells the new document from the one it replaces
+        self._nonce = nonce
+        self._presented = self._present_mark = 0
+        self._last_grab = None
         config = dict(self._config(), nonce=nonce)
         query = urllib.parse.quote(json.dumps(config, separators=(",", ":")), safe="")
         self._crashed = None
@@ -343,6 +371,7 @@ class HarnessSession:
         if details.get("nonce") != nonce:
             return "no-harness"
         self.frame = int(details.get("frame", 0))
+        self._crop = _crop_for(details.get("content"), details.get("viewport"), self.capture_size)
         return "ok"
 
     def run_json(self, expression: str, timeout: float | None = None) -> Any:
@@ -350,6 +379,15 @@ class HarnessSession:
 
         Runs under the same timeout and kill as every harness call."""
         return self._js_json(expression, timeout, what="a script")
+
+    def observe(self) -> dict:
+        """What the page shows now, for bots: visible buttons, links and clickable elements
+        (``targets``: centre ``x``/``y`` in page pixels, ``w``/``h``, ``text``, ``name`` = id and
+        classes, ``clickable``), text drawn on canvases in the last frame that drew text
+        (``drawn``, with where it landed, and ``drawnAge`` seconds since), the page's visible text
+        (``text``) and whether a capture reads the canvas alone (``canvasOnly``)."""
+        value = self._js_json("__ludemeHarness.observe()", what="observe")
+        return value if isinstance(value, dict) else {}
 
     def info(self) -> dict | None:
         return self._js_json("window.__ludemeHarness ? __ludemeHarness.info() : ''", what="info")
@@ -382,7 +420,8 @@ class HarnessSession:
         done = 0
         while True:
             k = min(BATCH_FRAMES, frames - done)
-            batch = {str(o - done): v for o, v in by_offset.items() if done <= o < done + k or (o == frames and done + k == frames)}
+            end = done + k
+            batch = {str(o - done): v for o, v in by_offset.items() if done <= o < end or o == end == frames}
             if k == 0 and not batch:
                 break
             expression = "__ludemeHarness.stepAndCapture(%d, %d, %d, %d, %s, %s, %s)" % (
@@ -394,12 +433,60 @@ class HarnessSession:
             if int(result.get("frame0", -1)) != self.frame:
                 self._clock_tampered += 1  # something else stepped the clock
             for s in result["steps"]:
-                out.append(self._captured(s))
-            self.frame = int(result.get("frame", self.frame + k))
-            done += k
-            if done >= frames:
+                cap = self._captured(s)
+                if s.get("page"):
+                    t0 = time.perf_counter()
+                    cap.rgb = self.grab_page((width, height))
+                    cap.capture_ms += (time.perf_counter() - t0) * 1000
+                out.append(cap)
+            ran = max(0, min(k, int(result.get("ran", k))))
+            self.frame = int(result.get("frame", self.frame + ran))
+            done += ran
+            # A batch stops early after a frame whose page must be grabbed before anything else
+            # happens; the inputs of the offsets it did not reach go with the next call.
+            reached_end = bool(result.get("end", ran == k))
+            applied_end = reached_end and done == frames  # offset == frames is sent only with the last frames
+            by_offset = {o: v for o, v in by_offset.items() if o > done or (o == done and not applied_end)}
+            if done >= frames and not by_offset:
                 break
+            if ran == 0 and k > 0 and not reached_end:
+                raise HarnessError("the harness made no progress")
         return out
+
+    def grab_page(self, size: tuple[int, int] | None = None, timeout: float = 1.0) -> np.ndarray:
+        """The whole composited page (canvas, DOM, CSS, SVG) as H×W×3 RGB at ``size``.
+
+        Waits until the compositor has shown what the last step changed: a grab that differs from
+        the previous one, or (when the step changed nothing) the page's real double
+        requestAnimationFrame (three frames deep: two were not always enough), announced on the console. The view's frame rate bounds this (about
+        60 grabs a second here), so canvas-only pages keep the in-page JPEG capture."""
+        self._check_alive()
+        width, height = size or self.capture_size
+        self._present_mark += 1
+        mark = self._present_mark
+        self.page.runJavaScript("__ludemeHarness.markPresent(%d, 3)" % mark, 0)
+        prev = self._last_grab
+        box: dict[str, Any] = {}
+
+        def poll() -> None:
+            image = self.view.grab().toImage()
+            if self._presented >= mark or (prev is not None and image != prev):
+                box["img"] = image
+                self._wake()
+
+        try:
+            self._wait(lambda: "img" in box or self._presented >= mark, timeout, "a page capture",
+                       tick=poll, tick_ms=2)
+        except HarnessTimeout:
+            raise
+        image = box.get("img") or self.view.grab().toImage()
+        self._last_grab = image
+        self.page_captures += 1
+        if self._crop is not None:
+            x, y, w, h = self._crop
+            dpr = image.devicePixelRatio() or 1.0
+            image = image.copy(int(x * dpr), int(y * dpr), int(w * dpr), int(h * dpr))
+        return _qimage_rgb(image, (int(width), int(height)))
 
     @staticmethod
     def _captured(s: dict) -> Captured:
@@ -509,3 +596,54 @@ class HarnessSession:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _default_viewport(capture: tuple[int, int]) -> tuple[int, int]:
+    """A window of about 960×720 with the capture's aspect (never smaller than the capture)."""
+    w, h = capture
+    scale = max(1.0, 960 / max(1, w), 720 / max(1, h)) if w * h < 960 * 720 else 1.0
+    return (int(round(w * scale)), int(round(h * scale)))
+
+
+def _qimage_rgb(image: QImage, size: tuple[int, int]) -> np.ndarray:
+    """A QImage scaled to fit ``size`` (letterboxed on black, like a canvas capture) as RGB."""
+    w, h = size
+    if image.isNull():
+        return np.zeros((h, w, 3), np.uint8)
+    scaled = image.scaled(w, h, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+    scaled = scaled.convertToFormat(QImage.Format.Format_RGB888)  # kept alive while its bits are read
+    sw, sh, bpl = scaled.width(), scaled.height(), scaled.bytesPerLine()
+    raw = np.frombuffer(scaled.constBits(), dtype=np.uint8, count=bpl * sh).reshape(sh, bpl)[:, : sw * 3]
+    out = np.zeros((h, w, 3), np.uint8)
+    y0, x0 = (h - sh) // 2, (w - sw) // 2
+    out[y0:y0 + sh, x0:x0 + sw] = raw.reshape(sh, sw, 3)
+    return out
+
+
+def _crop_for(content, viewport, capture: tuple[int, int]) -> tuple[int, int, int, int] | None:
+    """The window region to capture: the page's content with a small margin, grown to the
+    capture's aspect; None (the whole window) when the content fills most of it or is unknown."""
+    try:
+        x, y, w, h = (float(v) for v in content)
+        vw, vh = (float(v) for v in viewport)
+    except (TypeError, ValueError):
+        return None
+    if vw <= 0 or vh <= 0 or w * h >= 0.7 * vw * vh:
+        return None
+    margin = 8.0
+    x0, y0, x1, y1 = max(0.0, x - margin), max(0.0, y - margin), min(vw, x + w + margin), min(vh, y + h + margin)
+    aspect = capture[0] / max(1, capture[1])
+    cw, ch = x1 - x0, y1 - y0
+    if cw / ch < aspect:   # too tall: widen around the centre
+        grow = ch * aspect - cw
+        x0, x1 = x0 - grow / 2, x1 + grow / 2
+    else:
+        grow = cw / aspect - ch
+        y0, y1 = y0 - grow / 2, y1 + grow / 2
+    # keep it inside the window (shift, then clip)
+    if x0 < 0:
+        x1, x0 = x1 - x0, 0.0
+    if y0 < 0:
+        y1, y0 = y1 - y0, 0.0
+    x1, y1 = min(vw, x1), min(vh, y1)
+    return (int(x0), int(y0), max(1, int(x1 - x0)), max(1, int(y1 - y0)))

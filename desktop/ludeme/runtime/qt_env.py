@@ -19,6 +19,13 @@ _FLAGS = (
     "--js-flags=--max-old-space-size=512",
     # WebRTC's UDP never passes the request interceptor or the CSP: with no proxy, this disables it.
     "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
+    # The network backstop: every connection Chromium makes goes to a proxy that cannot exist
+    # (port 0 refuses at once, without a packet leaving the machine), loopback included — Chromium
+    # bypasses proxies for loopback unless told not to. Games never need the network (their files
+    # come from the game:// handler), and a preconnect hint or anything else that slips past the
+    # request interceptor and the CSP opens no socket to anywhere.
+    "--proxy-server=http://127.0.0.1:0",
+    "--proxy-bypass-list=<-loopback>",
 )
 
 _registered = False
@@ -30,13 +37,19 @@ def configure_environment(offscreen: bool = False) -> None:
     wanted = list(_FLAGS)
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         wanted.append("--no-sandbox")  # Chromium refuses to start its own sandbox as root
+    headless = offscreen or os.environ.get("QT_QPA_PLATFORM") == "offscreen" or (
+        sys.platform.startswith("linux") and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"))
+    # WebGL games (three.js, PixiJS, Kaboom...) need a GL: without a GPU Chromium may use its CPU
+    # renderer (SwiftShader) only when asked, and offscreen it blocklists every GPU path.
+    wanted.append("--enable-unsafe-swiftshader")
+    if headless:
+        wanted.append("--ignore-gpu-blocklist")
     for flag in wanted:
         key = flag.split("=", 1)[0]
         if not any(f.split("=", 1)[0] == key for f in flags):
             flags.append(flag)
     os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join(flags)
-    if offscreen or (sys.platform.startswith("linux") and not os.environ.get("DISPLAY")
-                     and not os.environ.get("WAYLAND_DISPLAY")):
+    if headless:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 

@@ -27,6 +27,7 @@ from ludeme.runtime.qt_env import GAME_SCHEME
 from ludeme.runtime.scheme import GameSchemeHandler, Resolver
 
 INJECTED = ("sandbox_shims.js", "audio_tap.js")
+PRESENTED_PREFIX = "__ludeme_presented "
 
 
 @dataclass(frozen=True)
@@ -38,13 +39,31 @@ class ConsoleEntry:
     at: float
 
 
+# Resource types of a blocked request that are the page loading an asset (a remote font, stylesheet,
+# script or image the game asked for): reported, but not hostility. Everything else — XHR/fetch,
+# beacons and pings, navigations, frames, workers, CSP reports — is the page reaching out.
+_ASSET_TYPES = {
+    "ResourceTypeStylesheet": "stylesheet", "ResourceTypeScript": "script", "ResourceTypeImage": "image",
+    "ResourceTypeFontResource": "font", "ResourceTypeSubResource": "resource", "ResourceTypeMedia": "media",
+    "ResourceTypeFavicon": "icon", "ResourceTypePrefetch": "prefetch",
+}
+
+
+def _resource_kind(info) -> str:
+    try:
+        name = info.resourceType().name
+    except Exception:
+        return "request"
+    return _ASSET_TYPES.get(name, "request")
+
+
 class RequestGuard(QWebEngineUrlRequestInterceptor):
     """Blocks every request that is not from the page's own game origin (or data:/blob:)."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.blocked: list[tuple[str, str]] = []  # (first-party host, url)
-        self.on_blocked = None  # callable(first_party_host, url) set by the profile
+        self.blocked: list[tuple[str, str, str]] = []  # (first-party host, url, kind)
+        self.on_blocked = None  # callable(first_party_host, url, kind) set by the profile
 
     def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:  # noqa: N802
         url = info.requestUrl()
@@ -53,7 +72,7 @@ class RequestGuard(QWebEngineUrlRequestInterceptor):
         if is_allowed_request(url.scheme(), url.host(), page_host):
             return
         info.block(True)
-        record = (page_host or "", url.toString()[:300])
+        record = (page_host or "", url.toString()[:300], _resource_kind(info))
         self.blocked.append(record)
         if self.on_blocked:
             self.on_blocked(*record)
@@ -62,7 +81,7 @@ class RequestGuard(QWebEngineUrlRequestInterceptor):
 class SandboxProfile(QObject):
     """One off-the-record profile per process (or per test) that all game pages share."""
 
-    request_blocked = Signal(str, str)  # page host, url
+    request_blocked = Signal(str, str, str)  # page host, url, kind ("request" or an asset kind)
 
     def __init__(self, resolver: Resolver, parent=None) -> None:
         super().__init__(parent)
@@ -111,6 +130,7 @@ class SandboxPage(QWebEnginePage):
     console_message = Signal(object)  # ConsoleEntry
     game_stopped = Signal(str)  # reason, after the watchdog killed it or its renderer died
     blocked = Signal(str)  # what was blocked (request, navigation, window)
+    presented = Signal(str, int)  # harness nonce, mark: the page showed a frame (harness.grab_page)
 
     def __init__(self, sandbox: SandboxProfile, parent=None, watchdog_timeout: float = 3.0) -> None:
         super().__init__(sandbox.profile, parent)
@@ -118,6 +138,7 @@ class SandboxPage(QWebEnginePage):
         self.version_id: str | None = None
         self.console: list[ConsoleEntry] = []
         self.blocked_count = 0
+        self.blocked_assets: list[tuple[str, str]] = []  # (kind, url) of remote assets refused
         self.stopped_reason: str | None = None
         self.watchdog = Watchdog(self, watchdog_timeout)
         sandbox.request_blocked.connect(self._on_request_blocked)
@@ -130,6 +151,7 @@ class SandboxPage(QWebEnginePage):
         self.version_id = version_id.lower()
         self.console.clear()
         self.blocked_count = 0
+        self.blocked_assets = []
         self.stopped_reason = None
         self.setUrl(QUrl(f"game://{self.version_id}/{path}"))
         self.watchdog.start()
@@ -168,6 +190,11 @@ class SandboxPage(QWebEnginePage):
         return []
 
     def javaScriptConsoleMessage(self, level, message, line, source) -> None:  # noqa: N802
+        if message.startswith(PRESENTED_PREFIX):  # the harness's frame signal, not the game's log
+            parts = message.split(" ")
+            if len(parts) == 3 and parts[2].isdigit():
+                self.presented.emit(parts[1], int(parts[2]))
+                return
         name = {0: "info", 1: "warning", 2: "error"}.get(int(level.value), "info")
         self._add_console(name, message, line, source)
 
@@ -198,9 +225,14 @@ class SandboxPage(QWebEnginePage):
         self._add_console("warning", f"[ludeme-sandbox] blocked {what}", 0, "")
         self.blocked.emit(what)
 
-    def _on_request_blocked(self, page_host: str, url: str) -> None:
-        if self.version_id and page_host == self.version_id:
+    def _on_request_blocked(self, page_host: str, url: str, kind: str = "request") -> None:
+        if not (self.version_id and page_host == self.version_id):
+            return
+        if kind == "request":
             self._note_blocked(f"request to {url}")
+        else:  # the game asked for a remote asset: it loads without it (fonts fall back to local ones)
+            self.blocked_assets.append((kind, url))
+            self._add_console("warning", f"[ludeme-sandbox] blocked remote {kind} {url}", 0, "")
 
     def _on_renderer_gone(self, status, exit_code) -> None:
         self.watchdog.stop()

@@ -1,0 +1,109 @@
+"""Frames are the page as a person sees it: the canvas alone where that is exact (fast, in the page),
+the composited page where anything else paints (DOM games, overlays, score divs), exact per step."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
+
+from ludeme.runtime.harness import HarnessSession, _crop_for
+from ludeme.runtime.sandbox import SandboxProfile
+from ludeme.runtime.scheme import MemoryResolver
+
+# A DOM grid: cell t % 60 is white after t frames; nothing else moves. The grid fills the window.
+GRID = """<!DOCTYPE html><html><body style='margin:0;background:#123'>
+<div id=g style='display:grid;grid-template-columns:repeat(10,96px)'></div>
+<script>const g = document.getElementById('g');
+for (let i = 0; i < 60; i++) { const d = document.createElement('div'); d.style.height = '120px'; g.appendChild(d); }
+let t = 0;
+function f() { t++; for (let i = 0; i < 60; i++) g.children[i].style.background = i === t % 60 ? '#fff' : '#333';
+  requestAnimationFrame(f); }
+requestAnimationFrame(f);</script></body></html>"""
+
+CANVAS = """<!DOCTYPE html><html><body style='margin:0;background:#000'>
+<canvas id=c width=640 height=480></canvas>
+<div id=o style='position:absolute;left:200px;top:200px;padding:20px;background:#fff;font-size:30px'>START</div>
+<script>const c = document.getElementById('c').getContext('2d'); let x = 0;
+addEventListener('keydown', () => document.getElementById('o').remove());
+function f() { x = (x + 4) % 640; c.fillStyle = '#222'; c.fillRect(0, 0, 640, 480); c.fillStyle = '#f00';
+  c.fillRect(x, 100, 40, 40); requestAnimationFrame(f); }
+requestAnimationFrame(f);</script></body></html>"""
+
+
+@pytest.fixture(scope="module")
+def sandbox(qapp):
+    resolver = MemoryResolver()
+    profile = SandboxProfile(resolver)
+    yield profile, resolver
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    profile.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def _session(sandbox, html, vid):
+    profile, resolver = sandbox
+    resolver.put(vid, "index.html", html)
+    session = HarnessSession(profile, capture_size=(640, 480))
+    assert session.load(vid)
+    return session
+
+
+def test_a_dom_game_is_captured_exactly_at_every_step(sandbox):
+    session = _session(sandbox, GRID, "dddd000000000001")
+    try:
+        caps = session.step(240, capture_every=2)
+        frames = [c for c in caps if c.rgb is not None]
+        assert len(frames) == 120 and not any(c.jpeg for c in caps)
+        exact = 0
+        for c in frames:
+            cell = c.frame % 60
+            # the window is 960×720, captured at 640×480: a cell is 64×80 in the capture
+            y, x = (cell // 10) * 80 + 40, (cell % 10) * 64 + 32
+            hit = c.rgb[y, x].mean() > 200
+            exact += hit
+            if not hit:
+                lit = [i for i in range(60) if c.rgb[(i // 10) * 80 + 40, (i % 10) * 64 + 32].mean() > 200]
+                print("frame", c.frame, "wants cell", cell, "shows", lit)
+        print(f"\\nwhole-page captures showing their own step: {exact}/{len(frames)}")
+        assert exact >= 0.97 * len(frames)
+    finally:
+        session.close()
+
+
+def test_an_overlay_is_seen_and_the_fast_path_returns_once_it_is_gone(sandbox):
+    session = _session(sandbox, CANVAS, "dddd000000000002")
+    try:
+        before = session.step(10, capture_every=5)
+        assert [c.rgb is not None for c in before if c.frame % 5 == 0] == [True, True], "the overlay needs the page"
+        white = before[-1].rgb.reshape(-1, 3).min(axis=1) > 240
+        assert white.mean() > 0.01, "the START overlay is in the picture"
+        after = session.step(10, capture_every=5, inputs={0: {"type": "key", "code": "Space", "down": True},
+                                                          1: {"type": "key", "code": "Space", "down": False}})
+        shots = [c for c in after if c.frame % 5 == 0]
+        assert all(c.jpeg is not None and c.rgb is None for c in shots), "canvas alone again: the fast path"
+    finally:
+        session.close()
+
+
+def test_inputs_after_a_page_capture_keep_their_frames(sandbox):
+    """A batch stops at a whole-page capture; the inputs of the frames it did not reach still land
+    on their own frames."""
+    page = GRID.replace("requestAnimationFrame(f);</script>", "requestAnimationFrame(f);"
+                        "window.downs = []; addEventListener('keydown', () => downs.push(performance.now()));</script>")
+    session = _session(sandbox, page, "dddd000000000003")
+    try:
+        inputs = {f: [{"type": "key", "code": "KeyA", "down": True}, {"type": "key", "code": "KeyA", "down": False}]
+                  for f in (3, 7, 30, 59)}
+        session.step(60, inputs=inputs, capture_every=2)
+        times = session.run_json("JSON.stringify(window.downs)")
+        assert times == pytest.approx([f * 1000 / 60 for f in (3, 7, 30, 59)], abs=0.01)
+    finally:
+        session.close()
+
+
+def test_the_capture_frames_the_part_of_the_window_the_page_uses():
+    assert _crop_for([0, 0, 640, 480], [960, 720], (640, 480)) == (0, 0, 650, 488)
+    assert _crop_for([0, 0, 960, 700], [960, 720], (640, 480)) is None, "a page that fills the window"
+    assert _crop_for(None, [960, 720], (640, 480)) is None
+    x, y, w, h = _crop_for([400, 100, 160, 400], [960, 720], (640, 480))
+    assert abs(w / h - 4 / 3) < 0.02 and x < 400 and x + w > 560
