@@ -26,10 +26,10 @@ from ludeme.evaluation.verdict import Findings, decide
 
 SIM_HZ = 60
 PAGE_FPS = 15             # capture rate of runs that start on a page the canvas alone does not show
-OBSERVE_EVERY = 15        # steps between two looks at the page for the bot (a quarter second)
+OBSERVE_EVERY = 30        # steps between two looks at the page for the bot (half a second)
 METRIC_SIZE = (160, 120)  # frames kept for metrics are downsampled: 300 frames ≈ 17 MB
 SHEET_EVERY_S = 0.5       # full-size frames kept for the contact sheet and thumbnail
-IDLE_SPARSE = 3           # the idle run is sampled at a third of the recording's frame rate
+IDLE_SPARSE = 6           # the idle run is sampled at a sixth of the recording's frame rate
 RENDERER_CAP_MB = 1500    # beyond the JS heap cap: typed arrays, canvases, audio buffers
 ASSET_FLOOD = 200         # remote asset requests beyond which a page is flooding, not loading
 DIALOG_FLOOD = 20         # alert/confirm/prompt calls beyond which a page is flooding

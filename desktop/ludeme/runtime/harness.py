@@ -476,7 +476,7 @@ class HarnessSession:
 
         try:
             self._wait(lambda: "img" in box or self._presented >= mark, timeout, "a page capture",
-                       tick=poll, tick_ms=2)
+                       tick=poll, tick_ms=5)
         except HarnessTimeout:
             raise
         image = box.get("img") or self.view.grab().toImage()
