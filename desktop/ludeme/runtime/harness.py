@@ -474,11 +474,8 @@ class HarnessSession:
                 box["img"] = image
                 self._wake()
 
-        try:
-            self._wait(lambda: "img" in box or self._presented >= mark, timeout, "a page capture",
-                       tick=poll, tick_ms=5)
-        except HarnessTimeout:
-            raise
+        self._wait(lambda: "img" in box or self._presented >= mark, timeout, "a page capture",
+                   tick=poll, tick_ms=5)
         image = box.get("img") or self.view.grab().toImage()
         self._last_grab = image
         self.page_captures += 1
