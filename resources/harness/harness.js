@@ -631,6 +631,7 @@
     return ev;
   }
   function key(code, down) {
+    inputSinceGrab = true;
     code = String(code);
     down = down === undefined ? true : !!down;
     if (!(code in KEY_TABLE) && code in CHAR_TO_CODE) code = CHAR_TO_CODE[code];
@@ -675,6 +676,7 @@
   const logical = Array.isArray(cfg.logicalSize) && cfg.logicalSize.length === 2 ? cfg.logicalSize : null;
   const pointerState = { buttons: 0, x: 0, y: 0, downTarget: null, compat: true };
   function pointer(x, y, action, space) {
+    inputSinceGrab = true;
     action = String(action || "move");
     const c = mainCanvas();
     let r = { left: 0, top: 0, width: window.innerWidth, height: window.innerHeight };
@@ -878,7 +880,79 @@
     }
     return canvasOnlyCache;
   }
-  let pageCaptures = 0;
+  let pageCaptures = 0, pageReused = 0;
+
+  // A whole-page grab waits for the compositor (tens of milliseconds). When nothing that paints
+  // has changed since the last grab, the host reuses that grab instead: exact, because with no
+  // DOM mutation, input or scroll since, and nothing that paints on real time on the page
+  // (running CSS or Web animations, SMIL, canvases, video, iframes, animated images, a text caret,
+  // fonts or images still loading), the composited page is the same one. DOM games that redraw
+  // a few times a second capture several times faster.
+  let inputSinceGrab = true, paintTouched = true, grabbedOnce = false, pageObserver = null, scrollSeen = false, scrollAt = "";
+  const REALTIME = "canvas,video,iframe,embed,object,marquee,animate,animateMotion,animateTransform,set," +
+    "img[src$='.gif' i],img[src^='data:image/gif' i],img[src$='.webp' i],img[src$='.apng' i]";
+  const querySelector = Element.prototype.querySelector;
+  function scrollKey() { return window.scrollX + "," + window.scrollY; }
+  // What paints differently without a DOM mutation: form values and checks set by script,
+  // element scrolling, style sheets edited through the CSSOM. (A style rule's properties set
+  // one by one, rule.style.color = ..., are not seen: no game here does that every frame.)
+  function touches(proto, name) {
+    const d = proto && Object.getOwnPropertyDescriptor(proto, name);
+    if (!d) return;
+    try {
+      if (typeof d.value === "function") {
+        const f = d.value;
+        lock(proto, name, function () { paintTouched = true; return apply(f, this, arguments); });
+      } else if (d.set) {
+        const set = d.set;
+        define(proto, name, { get: d.get, set: function (v) { paintTouched = true; apply(set, this, [v]); },
+          enumerable: d.enumerable, configurable: false });
+      }
+    } catch (e) { /* left as it was */ }
+  }
+  for (const [proto, names] of [
+    [HTMLInputElement.prototype, ["value", "checked", "indeterminate", "valueAsNumber"]],
+    [HTMLTextAreaElement.prototype, ["value"]],
+    [HTMLSelectElement.prototype, ["value", "selectedIndex"]],
+    [HTMLOptionElement.prototype, ["selected"]],
+    [Element.prototype, ["scrollTop", "scrollLeft", "scrollTo", "scrollBy", "scrollIntoView"]],
+    [window.CSSStyleSheet && CSSStyleSheet.prototype, ["insertRule", "deleteRule", "addRule", "removeRule", "replace", "replaceSync"]],
+    [Document.prototype, ["adoptedStyleSheets"]],
+    [CSSStyleDeclaration.prototype, ["setProperty", "removeProperty", "cssText"]],
+  ]) for (const n of names) touches(proto, n);
+  function watchPage() {
+    if (pageObserver || !MutationObserver_ || !document.documentElement) return;
+    try {
+      pageObserver = new MutationObserver_(function () {});
+      pageObserver.observe(document.documentElement, { subtree: true, childList: true, attributes: true, characterData: true });
+      apply(addListener, document, ["scroll", function () { scrollSeen = true; }, { capture: true, passive: true }]);
+    } catch (e) { pageObserver = null; }
+  }
+  function paintsOnRealTime() {
+    const root = document.documentElement;
+    if (!root) return true;
+    if (apply(querySelector, root, [REALTIME])) return true;
+    const anims = typeof document.getAnimations === "function" ? document.getAnimations() : [];
+    for (let i = 0; i < anims.length; i++) if (anims[i].playState === "running") return true;
+    const imgs = apply(getByTag, document, ["img"]);
+    for (let i = 0; i < imgs.length; i++) if (!imgs[i].complete) return true;
+    if (document.fonts && document.fonts.status !== "loaded") return true;
+    const a = apply(activeElementGet, document, []);
+    if (a && (a.isContentEditable || a.tagName === "INPUT" || a.tagName === "TEXTAREA")) return true;
+    return false;
+  }
+  function pageUnchanged() {
+    watchPage();
+    if (!pageObserver || !grabbedOnce || inputSinceGrab || paintTouched || scrollSeen) return false;
+    if (pageObserver.takeRecords().length) return false;
+    if (scrollKey() !== scrollAt) return false;
+    try { return !paintsOnRealTime(); } catch (e) { return false; }
+  }
+  function pageGrabbed() {
+    watchPage();
+    if (pageObserver) pageObserver.takeRecords();
+    inputSinceGrab = false; paintTouched = false; scrollSeen = false; scrollAt = scrollKey(); grabbedOnce = true;
+  }
 
   // ------------------------------------------------------------------ what the page shows (bots)
   // Listeners for clicks are noted (the element, not the function) so a bot can find what is
@@ -1076,17 +1150,19 @@
         runFrame(dt);
         ran = i + 1;
         const t1 = realNow();
-        let img = null, capMs = 0, page = false;
+        let img = null, capMs = 0, page = 0;
         if (everyN > 0 && frames % everyN === 0) {
           if (cfg.capture === "canvas" || (cfg.capture !== "page" && canvasOnly())) img = capture(w, h, q);
-          else page = true;
+          else if (pageUnchanged()) { page = 2; pageReused += 1; }
+          else page = 1;
           capMs = realNow() - t1;
         }
         const tel = telemetryText();
         out[out.length] = '{"f":' + frames + ',"t":' + stringify(vnow / 1000) + ',"cost":' + stringify(t1 - t0) +
           ',"cap":' + stringify(capMs) + ',"img":' + (img ? '"' + img + '"' : "null") + ',"tel":' + tel +
-          (page ? ',"page":1' : "") + "}";
-        if (page) { pageCaptures += 1; break; } // the host grabs the composited page, then goes on
+          (page ? ',"page":' + page : "") + "}";
+        // page 1: the host grabs the composited page, then goes on; page 2: it reuses its last grab
+        if (page === 1) { pageCaptures += 1; pageGrabbed(); break; }
       }
     } finally { inFrame = false; }
     return '{"frame0":' + frame0 + ',"frame":' + frames + ',"ran":' + ran + ',"end":' + reachedEnd + ',"errors":' + sig.errors + ',"steps":[' + out.join(",") + "]}";
@@ -1178,6 +1254,7 @@
     canvasOnly,
     observe,
     pageCaptures: () => pageCaptures,
+    pageReused: () => pageReused,
     presented: () => presentedMark,
   });
   define(window, "__ludemeHarness", { value: api, writable: false, configurable: false, enumerable: false });

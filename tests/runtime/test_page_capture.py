@@ -107,3 +107,49 @@ def test_the_capture_frames_the_part_of_the_window_the_page_uses():
     assert _crop_for(None, [960, 720], (640, 480)) is None
     x, y, w, h = _crop_for([400, 100, 160, 400], [960, 720], (640, 480))
     assert abs(w / h - 4 / 3) < 0.02 and x < 400 and x + w > 560
+
+
+# A DOM page that changes only every 10 frames: cell (t // 10) % 60 is lit.
+SLOW_GRID = GRID.replace("i === t % 60", "i === Math.floor(t / 10) % 60")
+
+
+def test_an_unchanged_page_reuses_its_last_grab_and_stays_exact(sandbox):
+    """Nothing that paints changed since the last grab: the capture is that grab (no compositor
+    wait), and every capture still shows its own step."""
+    session = _session(sandbox, SLOW_GRID, "dddd000000000004")
+    try:
+        caps = [c for c in session.step(200, capture_every=2) if c.rgb is not None]
+        assert len(caps) == 100
+        wrong = [c.frame for c in caps
+                 if c.rgb[((c.frame // 10) % 60 // 10) * 80 + 40, ((c.frame // 10) % 60 % 10) * 64 + 32].mean() <= 200]
+        assert len(wrong) <= 3, f"captures that missed their step: {wrong}"
+        assert session.page_reused >= 60, f"only {session.page_reused} of 100 captures reused the last grab"
+    finally:
+        session.close()
+
+
+def test_what_paints_on_real_time_or_answers_input_is_grabbed_again(sandbox):
+    # a running CSS animation paints without a DOM change: no capture may be reused
+    spinner = SLOW_GRID.replace("</body>", "<div style='width:40px;height:40px;background:#f0f;"
+                                "animation:spin 1s linear infinite'></div><style>@keyframes spin"
+                                "{to{transform:rotate(360deg)}}</style></body>")
+    session = _session(sandbox, spinner, "dddd000000000005")
+    try:
+        session.step(40, capture_every=2)
+        assert session.page_reused == 0
+    finally:
+        session.close()
+    # a checkbox checked by script paints a :checked style without a DOM change: the capture
+    # after it is fresh
+    checked = ("<!DOCTYPE html><html><body style='margin:0;background:#000'><style>#b{width:960px;height:720px;"
+               "background:#000}#c:checked+#b{background:#fff}#c{position:absolute;opacity:0}</style>"
+               "<input type=checkbox id=c><div id=b></div><script>"
+               "setTimeout(() => { document.getElementById('c').checked = true; }, 250);</script></body></html>")
+    session = _session(sandbox, checked, "dddd000000000006")
+    try:
+        caps = [c for c in session.step(30, capture_every=2) if c.rgb is not None]
+        assert caps[0].rgb.mean() < 20 and session.page_reused >= 3
+        late = [c for c in caps if c.time >= 0.27]
+        assert late and all(c.rgb.mean() > 235 for c in late), "the checked style is white in every capture after it"
+    finally:
+        session.close()

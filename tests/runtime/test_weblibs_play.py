@@ -87,9 +87,8 @@ function draw() { background(20, 30, 60); fill(250, 200, 0); ellipse(100, 75, 60
 </script></body></html>"""
 
 
-@pytest.mark.xfail(reason="p5 1.x assigns navigator.mediaDevices at load, which the sandbox shim "
-                          "(resources/harness/sandbox_shims.js) locks read-only: p5's strict code throws", strict=False)
 def test_p5_from_cdnjs_draws(qtbot, sandbox, canary):
+    """p5 1.x assigns navigator.mediaDevices in strict code at load: the shim's accessor takes it."""
     page = _play(qtbot, sandbox, P5, "window.drawn > 2")
     assert js_value(qtbot, page, "JSON.stringify(p5.prototype.VERSION || p5.VERSION)").startswith("1.")
     assert js_value(qtbot, page, f"JSON.stringify({INK})") >= 2

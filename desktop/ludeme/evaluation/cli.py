@@ -11,7 +11,7 @@ from pathlib import Path
 RECORD_SUFFIXES = (".webm", ".mp4")
 # Peak memory of one evaluation (Python + browser processes), measured by tests/bench; the number
 # of evaluations run at once is bounded so that they fit in the memory that is free.
-EVAL_PEAK_MB = 750
+EVAL_PEAK_MB = 950
 
 
 def memory_bound_jobs(wanted: int) -> int:

@@ -217,11 +217,14 @@ class Evaluation:
         self.sandbox = SandboxProfile(self.resolver)
         play = None
         try:
-            if self._stage("static", self._static) and self._stage("load+play", self._play):
-                play = self._last_play
-                self._stage("idle", self._idle)
-                self._stage("probes", self._probes)
+            if self._stage("static", self._static):
+                self._start_idle()  # the no-input run goes on alongside the play run
+                if self._stage("load+play", self._play):
+                    play = self._last_play
+                    self._stage("idle", self._idle)
+                    self._stage("probes", self._probes)
         finally:
+            self._stop_idle()
             self._finish(play)
             self.sandbox.deleteLater()
             self.app.processEvents()
@@ -285,10 +288,8 @@ class Evaluation:
                 return False, "load failed"
             phase = "play"
             first = session.observe()
-            if not first.get("canvasOnly"):
-                fps = min(fps, PAGE_FPS)  # each capture waits for the compositor: fewer of them
-            every = max(1, SIM_HZ // fps)
-            fps = SIM_HZ // every
+            fps = self._capture_fps(first)
+            every = SIM_HZ // fps
             self._fps = fps
             sink = FrameSink(self._writer(fps), sheet_every=max(1, int(SHEET_EVERY_S * fps)))
             done = 0
@@ -353,37 +354,71 @@ class Evaluation:
         mode = "the whole page" if self.page_captures else "the canvas"
         return True, f"played {len(small) / fps:.1f} s with the {self.s.bot} bot (captured {mode} at {fps} fps)"
 
+    def _capture_fps(self, first: dict) -> int:
+        """Frames captured per second: a page grab waits for the compositor, so fewer of them."""
+        fps = int(self.s.fps) if first.get("canvasOnly") else min(int(self.s.fps), PAGE_FPS)
+        return SIM_HZ // max(1, SIM_HZ // fps)
+
+    def _start_idle(self) -> None:
+        """Load the no-input run (same seed and length) and let it step in the background while
+        the play run is driven: the play session's waits spin the event loop that moves it."""
+        from ludeme.runtime.background import BackgroundRun
+        from ludeme.runtime.harness import HarnessError
+
+        self._idle_run = None
+        self._idle_error = None
+        if not self.s.idle_seconds:
+            return
+        n = int(round(float(self.s.seconds) * SIM_HZ))
+        session = self._session(max(1.0, n / SIM_HZ))
+        self._idle_session = session
+        decode = JpegDecoder()
+        frames, telemetry = [], []
+        self._idle_frames, self._idle_telemetry = frames, telemetry
+
+        def got(cap) -> None:
+            frame = decode.any(cap)
+            if frame is not None:
+                frames.append(decode.small(frame))
+                telemetry.append(cap.telemetry)
+
+        try:
+            if not session.load(EVAL_HOST, timeout=self.s.load_timeout):
+                self._idle_error = "idle run did not load"
+                return
+            every = (SIM_HZ // self._capture_fps(session.observe())) * IDLE_SPARSE
+            self._idle_run = BackgroundRun(session, n, every, got).start()
+        except HarnessError as exc:
+            self._idle_error = f"idle run stopped: {exc}"
+
+    def _stop_idle(self) -> None:
+        run, session = getattr(self, "_idle_run", None), getattr(self, "_idle_session", None)
+        if run is not None:
+            run.cancel()
+        if session is not None:
+            session.close()
+            self._idle_session = None
+
     def _idle(self):
         """Same seed and length, no input: what the game does on its own (for responsiveness)."""
-        from ludeme.runtime.harness import HarnessCrashed, HarnessTimeout
+        from ludeme.runtime.harness import HarnessError
 
         if not self.s.idle_seconds:
             return True, "no idle run (idle_seconds = 0)"
-        fps = getattr(self, "_fps", int(self.s.fps))
-        every = max(1, SIM_HZ // fps) * IDLE_SPARSE
-        n = int(round(float(self.s.seconds) * SIM_HZ))
-        session = self._session(max(1.0, n / SIM_HZ))
-        decode = JpegDecoder()
-        frames, telemetry = [], []
+        run = self._idle_run
+        if run is None:
+            self._idle_frames, self._idle_telemetry = [], []
+            return False, self._idle_error or "idle run did not start"
         try:
-            if not session.load(EVAL_HOST, timeout=self.s.load_timeout):
-                return False, "idle run did not load"
-            done = 0
-            while done < n:
-                k = min(SIM_HZ, n - done)
-                for cap in session.step(k, capture_every=every):
-                    frame = decode.any(cap)
-                    if frame is not None:
-                        frames.append(decode.small(frame))
-                        telemetry.append(cap.telemetry)
-                done += k
-        except (HarnessTimeout, HarnessCrashed) as exc:
+            run.wait(timeout=max(10.0, 4 * float(self.s.seconds)))
+        except HarnessError as exc:
+            self._idle_frames, self._idle_telemetry = [], []
             return False, f"idle run stopped: {exc}"
         finally:
-            session.close()
-        self._idle_frames = frames
-        self._idle_telemetry = telemetry
-        return True, f"{len(frames)} idle frames over {n / SIM_HZ:.1f} s"
+            self._stop_idle()
+        n = int(round(float(self.s.seconds) * SIM_HZ))
+        return True, (f"{len(self._idle_frames)} idle frames over {n / SIM_HZ:.1f} s "
+                      f"(run alongside the play run, {run.seconds:.1f} s)")
 
     def _probes(self):
         from ludeme.evaluation.static_checks import kit_modules
@@ -544,9 +579,14 @@ class Evaluation:
             sig = self.signals or {}
             loop_died = sig.get("raf_calls", 0) >= 1 and not sig.get("raf_pending") and not sig.get("timers_live")
             after = [t for t in changes if t > first_input]
+            # An input before the first capture can start the game and freeze it at once: the
+            # play run then never changes, but it shows something the no-input run does not.
+            idle = getattr(self, "_idle_frames", None) or []
+            if not after and idle and len(frames) >= IDLE_SPARSE and _change_times([idle[0], frames[IDLE_SPARSE - 1]], 1):
+                after = [first_input]
             tail = duration - (changes[-1] if changes else 0.0)
             if after and loop_died and tail >= max(FROZEN_TAIL_S, duration / 3):
-                f.broken.append(f"froze after it started: nothing on screen changed after {changes[-1]:.1f} s "
+                f.broken.append(f"froze after it started: nothing on screen changed after {max(after[-1], changes[-1] if changes else 0):.1f} s "
                                 f"while the bot kept playing for {tail:.1f} s")
         f.responsiveness = m.get("responsiveness")
         idle_t = (getattr(self, "_idle_telemetry", None) or [None])[-1]

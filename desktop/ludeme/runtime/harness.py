@@ -18,8 +18,16 @@ coordinates are in the main canvas's backing-store pixels, or in ``logical_size`
 Limits (see harness.js): ``<audio>``/``<video>`` elements and ``createMediaElementSource`` are
 not recorded; CSS/Web animations, ``document.timeline``, MessageChannel/postMessage loops and
 about:blank iframes (the CSP allows them) run on real time; promise jobs run at the end of each
-batch (≤ 30 frames), not between frames; captures read the main canvas only (no DOM overlays); a
-game can see and call the harness, and what it reports (telemetry, counters) is a hint, not proof.
+batch (≤ 30 frames), not between frames; events are synthetic (``isTrusted`` is false, and no
+``:hover``/``:focus`` styles follow them); a game can see and call the harness, and what it
+reports (telemetry, counters) is a hint, not proof.
+
+Captures: the main canvas as an in-page JPEG when nothing else on the page paints; otherwise the
+whole composited page, grabbed from the view once the compositor has shown the step
+(``grab_page``), or the previous grab again when the page says nothing that paints has changed
+since (no DOM mutation, input, scroll, CSSOM or form-value change, and nothing on the page that
+paints on real time). ``runtime/background.py`` steps a session from the event loop while the
+caller waits on another one.
 """
 from __future__ import annotations
 
@@ -114,6 +122,8 @@ class HarnessSession:
         # thumbnail); whole-page captures are scaled down to the capture size.
         self.viewport = tuple(viewport) if viewport else _default_viewport(self.capture_size)
         self.page_captures = 0
+        self.page_reused = 0     # page captures answered with the last grab (nothing had changed)
+        self._last_rgb = None
         self._presented = 0
         self._present_mark = 0
         self._last_grab = None
@@ -142,6 +152,7 @@ class HarnessSession:
         self.page.renderProcessTerminated.connect(self._on_renderer_gone)
         self.page.presented.connect(self._on_presented)
         self._last_grab = None
+        self._last_rgb = None
         self._terminated = False
 
     def _drop_page(self) -> None:
@@ -424,9 +435,7 @@ class HarnessSession:
             batch = {str(o - done): v for o, v in by_offset.items() if done <= o < end or o == end == frames}
             if k == 0 and not batch:
                 break
-            expression = "__ludemeHarness.stepAndCapture(%d, %d, %d, %d, %s, %s, %s)" % (
-                k, int(capture_every), int(width), int(height), json.dumps(self.jpeg_quality),
-                json.dumps(json.dumps(batch)), json.dumps(dt))
+            expression = self._step_expression(k, capture_every, (width, height), batch, dt)
             result = self._js_json(expression, what=f"stepping frames {self.frame}..{self.frame + k}")
             if not isinstance(result, dict) or not isinstance(result.get("steps"), list):
                 raise HarnessError("the harness returned no step result (was the page replaced?)")
@@ -434,7 +443,9 @@ class HarnessSession:
                 self._clock_tampered += 1  # something else stepped the clock
             for s in result["steps"]:
                 cap = self._captured(s)
-                if s.get("page"):
+                if s.get("page") == 2 and (reused := self.reused_grab((width, height))) is not None:
+                    cap.rgb = reused  # nothing that paints changed since the last grab
+                elif s.get("page"):
                     t0 = time.perf_counter()
                     cap.rgb = self.grab_page((width, height))
                     cap.capture_ms += (time.perf_counter() - t0) * 1000
@@ -453,6 +464,11 @@ class HarnessSession:
                 raise HarnessError("the harness made no progress")
         return out
 
+    def _step_expression(self, k: int, capture_every: int, size: tuple[int, int], batch: dict, dt: float) -> str:
+        return "__ludemeHarness.stepAndCapture(%d, %d, %d, %d, %s, %s, %s)" % (
+            int(k), int(capture_every), int(size[0]), int(size[1]), json.dumps(self.jpeg_quality),
+            json.dumps(json.dumps(batch)), json.dumps(dt))
+
     def grab_page(self, size: tuple[int, int] | None = None, timeout: float = 1.0) -> np.ndarray:
         """The whole composited page (canvas, DOM, CSS, SVG) as H×W×3 RGB at ``size``.
 
@@ -461,29 +477,51 @@ class HarnessSession:
         requestAnimationFrame (three frames deep: two were not always enough), announced on the console. The view's frame rate bounds this (about
         60 grabs a second here), so canvas-only pages keep the in-page JPEG capture."""
         self._check_alive()
-        width, height = size or self.capture_size
-        self._present_mark += 1
-        mark = self._present_mark
-        self.page.runJavaScript("__ludemeHarness.markPresent(%d, 3)" % mark, 0)
-        prev = self._last_grab
+        mark = self._ask_presented()
         box: dict[str, Any] = {}
 
         def poll() -> None:
-            image = self.view.grab().toImage()
-            if self._presented >= mark or (prev is not None and image != prev):
+            image = self._grab_if_presented(mark)
+            if image is not None:
                 box["img"] = image
                 self._wake()
 
         self._wait(lambda: "img" in box or self._presented >= mark, timeout, "a page capture",
                    tick=poll, tick_ms=5)
-        image = box.get("img") or self.view.grab().toImage()
+        return self._framed(box.get("img") or self.view.grab().toImage(), size)
+
+    def _ask_presented(self) -> int:
+        """Ask the page to announce when the compositor has shown what it has now."""
+        self._present_mark += 1
+        self.page.runJavaScript("__ludemeHarness.markPresent(%d, 3)" % self._present_mark, 0)
+        return self._present_mark
+
+    def _grab_if_presented(self, mark: int):
+        """A grab of the view once it shows the step: it changed, or the page announced ``mark``."""
+        image = self.view.grab().toImage()
+        if self._presented >= mark or (self._last_grab is not None and image != self._last_grab):
+            return image
+        return None
+
+    def _framed(self, image, size: tuple[int, int] | None) -> np.ndarray:
+        """A finished grab: kept for the next comparison, cropped to the page, scaled to ``size``."""
+        width, height = size or self.capture_size
         self._last_grab = image
         self.page_captures += 1
         if self._crop is not None:
             x, y, w, h = self._crop
             dpr = image.devicePixelRatio() or 1.0
             image = image.copy(int(x * dpr), int(y * dpr), int(w * dpr), int(h * dpr))
-        return _qimage_rgb(image, (int(width), int(height)))
+        self._last_rgb = _qimage_rgb(image, (int(width), int(height)))
+        return self._last_rgb
+
+    def reused_grab(self, size: tuple[int, int] | None = None) -> np.ndarray | None:
+        """The last grab, for a capture the page says nothing has changed since (None: none fits)."""
+        width, height = size or self.capture_size
+        if self._last_rgb is None or self._last_rgb.shape[:2] != (int(height), int(width)):
+            return None
+        self.page_reused += 1
+        return self._last_rgb
 
     @staticmethod
     def _captured(s: dict) -> Captured:
