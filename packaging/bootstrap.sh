@@ -36,6 +36,9 @@ ensure_system_libs() {
     ldconfig -p 2>/dev/null | grep -q "$lib" || missing+=("$pkg")
   done
   if ! command -v fc-list >/dev/null || [ -z "$(fc-list 2>/dev/null | head -n 1)" ]; then missing+=(fonts-dejavu-core fontconfig); fi
+  # LLM-written games draw their sprites with emoji (a snake's apple, a frog): without a colour
+  # emoji font they are empty boxes, in the player and in every capture the judge sees
+  if ! fc-list 2>/dev/null | grep -qi "emoji"; then missing+=(fonts-noto-color-emoji); fi
   [ ${#missing[@]} -eq 0 ] && return 0
   if ! command -v apt-get >/dev/null; then
     say "missing system libraries for Qt WebEngine: ${missing[*]} (install them with your package manager)"; return 0

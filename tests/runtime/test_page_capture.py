@@ -153,3 +153,21 @@ def test_what_paints_on_real_time_or_answers_input_is_grabbed_again(sandbox):
         assert late and all(c.rgb.mean() > 235 for c in late), "the checked style is white in every capture after it"
     finally:
         session.close()
+
+
+def test_emoji_sprites_are_drawn_in_colour(sandbox):
+    """LLM-written games draw sprites with emoji: the set-up installs a colour emoji font, so an
+    apple is red in the capture, not an empty box."""
+    page = ("<!DOCTYPE html><html><body style='margin:0;background:#000'><canvas id=c width=640 height=480>"
+            "</canvas><script>const x = document.getElementById('c').getContext('2d');"
+            "function f() { x.fillStyle = '#000'; x.fillRect(0, 0, 640, 480); x.font = '200px sans-serif';"
+            "x.fillText('\\u{1F34E}', 200, 300); requestAnimationFrame(f); } requestAnimationFrame(f);"
+            "</script></body></html>")
+    session = _session(sandbox, page, "dddd000000000007")
+    try:
+        cap = [c for c in session.step(4, capture_every=2) if c.jpeg][-1]
+        rgb = session.decode(cap.jpeg).astype(int)
+        red = (rgb[..., 0] > 150) & (rgb[..., 1] < 90) & (rgb[..., 2] < 90)
+        assert red.mean() > 0.02, f"only {red.mean():.3%} of the picture is apple red"
+    finally:
+        session.close()

@@ -126,6 +126,8 @@ def test_ok_stores_where_the_command_line_reads(qtbot, dialog, project, path, ca
     dialog.eval_seconds.setValue(6)
     dialog.eval_bot.setCurrentIndex(dialog.eval_bot.findData("monkey"))
     dialog.eval_fps.setValue(20)
+    assert dialog.eval_idle.isChecked(), "the no-input run is on by default"
+    dialog.eval_idle.setChecked(False)
     dialog.weights["novelty"].slider.setValue(35)  # the slider drives the spin box
     assert dialog.weights["novelty"].value() == pytest.approx(0.35)
     dialog.theme_buttons["light"].setChecked(True)
@@ -142,6 +144,7 @@ def test_ok_stores_where_the_command_line_reads(qtbot, dialog, project, path, ca
     assert agent.budget_usd == 12.5 and agent.run_budget_usd == 2
     assert agent.prices["ollama/llama3.1"].output_per_mtok == pytest.approx(0.4)
     assert engine.evaluation.seconds == 6 and engine.evaluation.bot == "monkey" and engine.evaluation.fps == 20
+    assert engine.evaluation.idle_seconds == 0, "no no-input run"
     assert engine.reward.weights.novelty == pytest.approx(0.35)
     assert engine.reward.weights.structural == pytest.approx(0.25)  # untouched values kept
     assert AppPrefs().theme == "light"

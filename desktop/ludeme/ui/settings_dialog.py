@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QButtonGroup, QComboBox, QDialog,
+from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QButtonGroup, QCheckBox, QComboBox, QDialog,
                                QDialogButtonBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QRadioButton, QSlider,
                                QSpinBox, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
@@ -492,8 +492,10 @@ class SettingsDialog(QDialog):
         form = _form(run)
         self.eval_seconds = _dspin(0.5, 600, e.seconds, 1.0, 1, " s")
         self.eval_seconds.setToolTip("How long the bot plays each new version (longer: surer scores, slower runs)")
-        self.eval_idle = _dspin(0.0, 600, e.idle_seconds, 1.0, 1, " s")
-        self.eval_idle.setToolTip("A run with no input first, to see the game animate on its own (0: none)")
+        self.eval_idle = QCheckBox("Compare with a run without input, as long")
+        self.eval_idle.setChecked(bool(e.idle_seconds))
+        self.eval_idle.setToolTip("The same game, seed and length with no input, run alongside the play run: "
+                                  "what the game does on its own, so the score counts only what input changes")
         self.eval_bot = QComboBox()
         for name in [n for n in ("explorer", "monkey", "idle") if n in BOTS] + sorted(
                 n for n in BOTS if n not in ("explorer", "monkey", "idle", "replay")):
@@ -514,7 +516,7 @@ class SettingsDialog(QDialog):
         size.addWidget(self.eval_height)
         size.addStretch(1)
         form.addRow("Play for", self.eval_seconds)
-        form.addRow("Idle run", self.eval_idle)
+        form.addRow("No-input run", self.eval_idle)
         form.addRow("Bot", self.eval_bot)
         form.addRow("Capture", self.eval_fps)
         form.addRow("Viewport", size)
@@ -540,7 +542,7 @@ class SettingsDialog(QDialog):
 
     def _set_evaluation(self, e) -> None:
         self.eval_seconds.setValue(e.seconds)
-        self.eval_idle.setValue(e.idle_seconds)
+        self.eval_idle.setChecked(bool(e.idle_seconds))
         self.eval_bot.setCurrentIndex(max(self.eval_bot.findData(e.bot), 0))
         self.eval_fps.setValue(e.fps)
         self.eval_seed.setValue(e.seed)
@@ -713,7 +715,7 @@ class SettingsDialog(QDialog):
             raise ValueError("At least one of the positive reward weights must be above zero.")
         data = self.engine.to_dict()
         data["evaluation"].update({
-            "seconds": self.eval_seconds.value(), "idle_seconds": self.eval_idle.value(),
+            "seconds": self.eval_seconds.value(), "idle_seconds": 3.0 if self.eval_idle.isChecked() else 0.0,
             "bot": self.eval_bot.currentData(), "fps": self.eval_fps.value(), "seed": self.eval_seed.value(),
             "width": self.eval_width.value(), "height": self.eval_height.value(),
             "load_timeout": self.eval_load.value(), "step_timeout": self.eval_step.value()})
@@ -747,8 +749,6 @@ class SettingsDialog(QDialog):
             out.append("The run budget is above the project budget; the project budget stops it first.")
         if b and b <= self.spent:
             out.append(f"The project has already spent ${self.spent:,.2f}: no paid model call will run.")
-        if self.eval_idle.value() > self.eval_seconds.value():
-            out.append("The idle run is longer than the play run.")
         return out
 
     def errors(self) -> list[str]:
