@@ -121,9 +121,18 @@ class FakeLLM:
         return len(self.requests)
 
     # ---- serving -----------------------------------------------------------------------------
-    def _next(self) -> Scripted:
+    def respond_with(self, fn) -> "FakeLLM":
+        """Answer with ``fn(messages) -> Scripted`` whenever nothing is scripted (for runs whose
+        calls cannot be scripted in order, such as a worker killed and restarted at random)."""
+        self.responder = fn
+        return self
+
+    def _next(self, messages=None) -> Scripted:
         with self._lock:
-            return self.queue.popleft() if self.queue else Scripted()
+            if self.queue:
+                return self.queue.popleft()
+        responder = getattr(self, "responder", None)
+        return responder(messages or []) if responder is not None else Scripted()
 
 
 def _handler(fake: FakeLLM):
@@ -162,7 +171,7 @@ def _handler(fake: FakeLLM):
                 max_tokens=body.get("max_tokens", body.get("max_completion_tokens")),
                 temperature=body.get("temperature"), stream=bool(body.get("stream")),
                 images=_has_images(messages), authorization=self.headers.get("Authorization"), body=body))
-            item = fake._next()
+            item = fake._next(messages)
             if item.delay_s:
                 time.sleep(item.delay_s)
             if item.status != 200:

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from ludeme.agents.pipeline import mutate
+from ludeme.evolution.operators import mutate
 from ludeme.agents.settings import AgentSettings
 from ludeme.core.settings import EvaluationSettings
 from ludeme.store import create_default_project

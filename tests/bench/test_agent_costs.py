@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ludeme.agents import roles
 from ludeme.agents.llm import LLMClient
-from ludeme.agents.pipeline import mutate
+from ludeme.evolution.operators import mutate
 from ludeme.agents.schemas import MechanicPlan
 from ludeme.agents.settings import AgentSettings
 from ludeme.core.settings import EvaluationSettings

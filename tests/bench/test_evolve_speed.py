@@ -26,7 +26,7 @@ def test_evolve_acceptance_run(tmp_path, rounds):
     eval_time = [0.0, 0]
 
     def timed_evaluate(files, settings, **kw):
-        from ludeme.agents.pipeline import _default_evaluate
+        from ludeme.evolution.operators.mutate import _default_evaluate
 
         t = time.perf_counter()
         try:

@@ -18,7 +18,7 @@ ERROR_TEXT = "inspector-test: the boom"
 def evaluated(qapp, tmp_path_factory):
     """A project with a mutated child (plan, breakdown, recording) and an edited child whose game
     logs an error; evaluated once for the whole module."""
-    from ludeme.agents.pipeline import mutate, save_evaluated
+    from ludeme.evolution.operators import mutate, save_evaluated
     from ludeme.core.settings import EvaluationSettings
 
     base = tmp_path_factory.mktemp("inspector")

@@ -43,7 +43,7 @@ def _print(result, as_json: bool) -> int:
 
 
 def run_mutate(args, UsageError) -> int:
-    from ludeme.agents.pipeline import mutate
+    from ludeme.evolution.operators import mutate
     from ludeme.cli import _open
 
     _eval_settings(args, UsageError)  # bad arguments are refused before the project opens
@@ -67,7 +67,7 @@ def run_mutate(args, UsageError) -> int:
 def _plugin_operator(project, args, eval_settings, UsageError):
     """``ludeme mutate --operator NAME``: a plugin operator writes the child, which is playtested and
     saved like any other (operator ``mutate``, model ``plugin:NAME``)."""
-    from ludeme.agents.pipeline import save_evaluated
+    from ludeme.evolution.operators import save_evaluated
     from ludeme.plugin_api import PluginError, get_host
 
     if args.model:
@@ -84,7 +84,7 @@ def _plugin_operator(project, args, eval_settings, UsageError):
 
 
 def run_new(args, UsageError) -> int:
-    from ludeme.agents.pipeline import import_game, new_from_idea
+    from ludeme.evolution.operators import import_game, new_from_idea
     from ludeme.cli import _open
 
     _eval_settings(args, UsageError)  # bad arguments are refused before the project opens

@@ -28,6 +28,7 @@ from pathlib import Path
 from ludeme.core.domain import new_id
 from ludeme.evolution.dedup import RESAMPLES, THRESHOLD, DedupIndex
 from ludeme.evolution.elites import Grid, describe_html
+from ludeme.evolution.operators.save import NewVersion, save_version
 from ludeme.evolution.selection import Cand, choose_parents
 
 # How much people's verdicts move a version's score for parent choice: a version rated 1400 (10:1
@@ -184,7 +185,7 @@ def _make_child(project, lineage_id: str, parents: list, *, seed: int, note: str
                 eval_settings, evaluate_fn, archive, others) -> _Child:
     """One offline child: generate, reject near-duplicates (resample), evaluate, save."""
     from ludeme.agents.offline import crossover, generate
-    from ludeme.agents.pipeline import MutationResult, _evaluate, _learn
+    from ludeme.evolution.operators.mutate import MutationResult, _evaluate
 
     started = time.perf_counter()
     htmls = [_html(project, p.id) for p in parents]
@@ -218,27 +219,14 @@ def _make_child(project, lineage_id: str, parents: list, *, seed: int, note: str
     op = "crossover" if is_cross else "mutate"
     # One transaction: a kill at any moment leaves either no child or a child with its report,
     # recording and lesson, so a resumed run never meets a half-saved version.
-    with project.db.atomic():
-        v = _save_child(project, lineage_id, parents, child, op, report, planned, s, started, note)
-        _learn(project, lineage_id, child.plan.get("intent", op), report, child.realised)
+    v = save_version(project, NewVersion(
+        lineage_id, {"index.html": child.html.encode("utf-8")}, [p.id for p in parents], op, report, plan=child.plan,
+        realised=list(child.realised), planned=planned, seed=s, model=OFFLINE, note=note, started=started,
+        lesson=child.plan.get("intent", op)))
     _drop_recording(report)
     dedup.add(v.id, child.html)
     out.version_id, out.reward, out.verdict = v.id, float(report.reward), report.verdict
     return out
-
-
-def _save_child(project, lineage_id, parents, child, op, report, planned, s, started, note):
-    from ludeme.agents.pipeline import _known
-    from ludeme.evaluation.storing import STATUS_FOR, store_report
-
-    v = project.add_version(
-        lineage_id, {"index.html": child.html.encode("utf-8")}, parents=[p.id for p in parents], operator=op,
-        status=STATUS_FOR.get(report.verdict, "broken"), plan=child.plan, mechanics=_known(project, child.realised),
-        planned=_known(project, planned), reward=report.reward, seed=s, model=OFFLINE,
-        wall_time=round(time.perf_counter() - started, 3), note=note)
-    rec = report.recording and Path(report.recording["path"])
-    store_report(project, v.id, report, rec)
-    return v
 
 
 def _drop_recording(report) -> None:
@@ -249,14 +237,13 @@ def _drop_recording(report) -> None:
 
 def _llm_child(project, lineage_id, parent, *, seed, note, model, eval_settings) -> _Child:
     """With a real model, the pipeline makes the child (no pre-evaluation dedup there yet)."""
-    from ludeme.agents.pipeline import mutate
     from ludeme.evolution.jobs import _agent_settings
+    from ludeme.evolution.operators.mutate import mutate
 
     r = mutate(project, parent.id, model=model, seed=seed, eval_settings=eval_settings,
-               settings=_agent_settings(project))
+               settings=_agent_settings(project), note=note)
     if not r.ok:
         return _Child(note=r.error or "failed")
-    project.update_version(r.version_id, note=note)
     return _Child(version_id=r.version_id, reward=r.reward, verdict=r.verdict)
 
 
@@ -319,7 +306,7 @@ def evolve(project, lineage_id: str, *, generations: int, population: int, budge
     progress = progress or (lambda fraction, message: None)
     model = model or OFFLINE
     if evaluate_fn is None:
-        from ludeme.agents.pipeline import _default_evaluate as evaluate_fn
+        from ludeme.evolution.operators.mutate import _default_evaluate as evaluate_fn
     eval_settings = eval_settings or _eval_settings(seconds, project)
 
     record = load_run(project, run_id) if run_id else None

@@ -41,7 +41,7 @@ def _agent_settings(project):
 def mutate_job(project, payload: Mapping[str, Any], *, job_id: int | None = None,
                progress: Progress | None = None) -> dict:
     """payload: version_id, direction, model, api_base, seed, seconds (all but version_id optional)."""
-    from ludeme.agents.pipeline import mutate
+    from ludeme.evolution.operators import mutate
 
     seed = payload.get("seed")
     result = mutate(project, str(payload["version_id"]), direction=str(payload.get("direction") or ""),
@@ -56,19 +56,16 @@ def fork_job(project, payload: Mapping[str, Any], *, job_id: int | None = None,
              progress: Progress | None = None) -> dict:
     """payload: version_id, note (optional). A copy of the version as its child (operator fork),
     with its evaluation copied rather than re-run."""
+    from ludeme.evolution.operators import fork
+
     progress = progress or (lambda fraction, message: None)
     source_id = str(payload["version_id"])
     progress(0.1, f"reading {source_id}")
-    source = project.version(source_id)
-    files = project.version_files(source_id)
+    project.version(source_id)
     progress(COMMIT_FRACTION, "saving the fork")
-    child = project.add_version(
-        source.lineage_id, files, parents=[source_id], operator="fork", status=source.status,
-        plan=dict(source.plan) if source.plan is not None else None, mechanics=source.mechanics,
-        reward=source.reward, breakdown=dict(source.breakdown), seed=source.seed,
-        direction=source.direction, note=str(payload.get("note") or f"fork of {source_id}"))
-    progress(1.0, f"saved {child.id}")
-    return {"ok": True, "version_id": child.id, "parent_id": source_id, "reward": child.reward}
+    result = fork(project, source_id, note=str(payload.get("note") or ""), job_id=job_id)
+    progress(1.0, f"saved {result['version_id']}")
+    return result
 
 
 def crossover_job(project, payload: Mapping[str, Any], *, job_id: int | None = None,
@@ -76,7 +73,7 @@ def crossover_job(project, payload: Mapping[str, Any], *, job_id: int | None = N
     """payload: version_ids (two or more), seed, seconds. The first parent's game with mechanics
     and parameters grafted from the others; one parent edge per parent (a multi-parent version)."""
     from ludeme.agents.offline import crossover
-    from ludeme.agents.pipeline import save_evaluated
+    from ludeme.evolution.operators import save_evaluated
 
     ids = [str(v) for v in payload.get("version_ids") or ()]
     if len(ids) < 2 or len(set(ids)) != len(ids):
@@ -85,7 +82,8 @@ def crossover_job(project, payload: Mapping[str, Any], *, job_id: int | None = N
     seed = int(payload.get("seed") or 0)
     child = crossover(htmls, seed=seed)
     result = save_evaluated(project, ids, child.html, operator="crossover", plan=child.plan, model="offline",
-                            seed=seed, eval_settings=_eval_settings(payload, project), progress=progress)
+                            seed=seed, eval_settings=_eval_settings(payload, project), progress=progress,
+                            job_id=job_id)
     return result.to_dict()
 
 
@@ -117,14 +115,14 @@ def manual_job(project, payload: Mapping[str, Any], *, job_id: int | None = None
                progress: Progress | None = None) -> dict:
     """payload: version_id, html, note. A person's edit of a version becomes its child (operator
     manual), evaluated like any other."""
-    from ludeme.agents.pipeline import save_evaluated
+    from ludeme.evolution.operators import save_evaluated
 
     html = str(payload.get("html") or "")
     if not html.strip():
         return {"ok": False, "error": "the edited code is empty"}
     result = save_evaluated(project, [str(payload["version_id"])], html, operator="manual",
                             direction=str(payload.get("note") or "manual edit"),
-                            eval_settings=_eval_settings(payload, project), progress=progress)
+                            eval_settings=_eval_settings(payload, project), progress=progress, job_id=job_id)
     return result.to_dict()
 
 
@@ -143,20 +141,20 @@ def repair_job(project, payload: Mapping[str, Any], *, job_id: int | None = None
 def import_job(project, payload: Mapping[str, Any], *, job_id: int | None = None,
                progress: Progress | None = None) -> dict:
     """payload: html, title, seconds. A person's HTML game becomes the root of a new lineage."""
-    from ludeme.agents.pipeline import import_game
+    from ludeme.evolution.operators import import_game
 
     html = payload.get("html") or ""
     if not str(html).strip():
         return {"ok": False, "error": "the HTML file is empty"}
     result = import_game(project, str(html).encode("utf-8"), title=str(payload.get("title") or "Imported game"),
-                         eval_settings=_eval_settings(payload, project), progress=progress)
+                         eval_settings=_eval_settings(payload, project), progress=progress, job_id=job_id)
     return result.to_dict()
 
 
 def idea_job(project, payload: Mapping[str, Any], *, job_id: int | None = None,
              progress: Progress | None = None) -> dict:
     """payload: prompt, title, model, api_base, seed, seconds. A new lineage from a one-line idea."""
-    from ludeme.agents.pipeline import new_from_idea
+    from ludeme.evolution.operators import new_from_idea
 
     prompt = " ".join(str(payload.get("prompt") or "").split())
     if not prompt:
@@ -165,7 +163,7 @@ def idea_job(project, payload: Mapping[str, Any], *, job_id: int | None = None,
     result = new_from_idea(project, prompt, title=payload.get("title") or None, model=payload.get("model") or None,
                            api_base=payload.get("api_base") or None, settings=_agent_settings(project),
                            eval_settings=_eval_settings(payload, project), seed=None if seed is None else int(seed),
-                           progress=progress)
+                           progress=progress, job_id=job_id)
     return result.to_dict()
 
 

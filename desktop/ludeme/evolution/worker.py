@@ -9,8 +9,10 @@ Cancel: a cancelled queued job is never claimed. A running one is stopped by its
 progress callback raises :class:`Cancelled` between stages, and the watcher kills the child's
 process group (evaluator included) within about a second — unless the job has reached its commit
 point (see :mod:`ludeme.evolution.jobs`), after which it finishes so no half-written version is
-left. Every write is a short transaction guarded by ``worker = me``, so a job taken over by
-another worker is never written by the old one. Each process and thread has its own connection
+left. Every write goes through the project's job methods (store/jobs.py, the only writer of job
+rows): short transactions guarded by ``worker = me``, so a job taken over by another worker is
+never written by the old one. A job whose result says ``committed`` saved its version in the same
+transaction (evolution/operators/save.py): when its process dies after that, it is done, not rerun. Each process and thread has its own connection
 (WAL, busy_timeout).
 """
 from __future__ import annotations
@@ -29,9 +31,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ludeme.store.jobs import MAX_ATTEMPTS  # a job whose process dies is run at most this many times
+
 HEARTBEAT = 0.5  # seconds between heartbeats (and cancel checks) of a running job
 STALE_AFTER = 10.0  # a running job without a heartbeat for this long has a dead worker
-MAX_ATTEMPTS = 3  # a job whose process crashes is retried until it has run this many times
 KILL_GRACE = 2.0  # supervisor's fallback: kill a cancelled job's child this long after the cancel
 ERROR_TAIL = 4000
 
@@ -61,22 +64,16 @@ class _Guard:
         self.lost = False  # cancelled, or taken by another worker
 
     def _update(self, **changes: Any) -> bool:
-        J = self.project.m.Job
-        with self.project.db.atomic():
-            n = J.update(**changes).where((J.id == self.job_id) & (J.worker == self.worker)
-                                          & (J.status == "running")).execute()
-        return n > 0
+        return self.project.job_beat(self.job_id, self.worker, **changes)
 
     def progress(self, fraction: float, message: str) -> None:
         from ludeme.evolution.jobs import COMMIT_FRACTION
 
         with self.lock:
             if self.committing:  # past the commit point the job finishes whatever happens
-                self._update(progress=min(1.0, max(0.0, float(fraction))), message=str(message)[:500],
-                             heartbeat=time.time())
+                self._update(progress=fraction, message=message)
                 return
-            if self.lost or not self._update(progress=min(1.0, max(0.0, float(fraction))),
-                                             message=str(message)[:500], heartbeat=time.time()):
+            if self.lost or not self._update(progress=fraction, message=message):
                 self.lost = True
                 raise Cancelled(f"job {self.job_id} was cancelled")
             if fraction >= COMMIT_FRACTION:
@@ -86,9 +83,9 @@ class _Guard:
         """A heartbeat; False when the job is no longer ours and may be stopped now."""
         with self.lock:
             if self.committing:
-                self._update(heartbeat=time.time())
+                self._update()
                 return True
-            if not self._update(heartbeat=time.time()):
+            if not self._update():
                 self.lost = True
                 return False
             return True
@@ -97,15 +94,10 @@ class _Guard:
         with self.lock:
             return not self.committing
 
-    def finish(self, **changes: Any) -> bool:
+    def finish(self, status: str, **changes: Any) -> bool:
         """The final write. After the commit point a cancel came too late: the job is done."""
-        J = self.project.m.Job
-        allowed = ["running", "cancelled"] if self.committing else ["running"]
-        changes.setdefault("finished", time.time())
-        with self.project.db.atomic():
-            n = J.update(**changes).where((J.id == self.job_id) & (J.worker == self.worker)
-                                          & J.status.in_(allowed)).execute()
-        return n > 0
+        return self.project.finish_job(self.job_id, self.worker, status, late_cancel_wins=not self.committing,
+                                       **changes)
 
 
 def _kill_own_group() -> None:
@@ -144,6 +136,10 @@ def run_one(project_path: str | Path, job_id: int, worker_id: str, *, parent_pid
         if job.status != "running" or job.worker != worker_id:
             return 0  # cancelled before we started, or someone else's now
         guard = _Guard(project, job_id, worker_id)
+        if isinstance(job.result, dict) and job.result.get("committed"):
+            # a retry of a job whose process died after saving its version: it is done already
+            guard.finish(status="done", result=job.result, message=f"saved {job.result.get('version_id')}")
+            return 0
         done = threading.Event()
         watcher = threading.Thread(target=_watch, args=(guard, parent_pid or 0, done), daemon=True)
         watcher.start()
@@ -169,7 +165,7 @@ def run_one(project_path: str | Path, job_id: int, worker_id: str, *, parent_pid
             guard.finish(status="failed", error=error, message=error, result=result)
         else:
             saved = result.get("version_id")
-            guard.finish(status="done", progress=1.0, result=result,
+            guard.finish(status="done", result=result,
                          message=str(result.get("message") or (f"saved {saved}" if saved else "done"))[:500])
         watcher.join(HEARTBEAT * 4)
         return 0
@@ -243,35 +239,22 @@ def run_worker(project_path: str | Path, *, jobs: int = 1, worker_id: str | None
             old_handlers[sig] = signal.signal(sig, lambda *_: stopping.set())
 
     project = open_project(project_path)
-    J = project.m.Job
     children: dict[int, _Child] = {}
     stats = WorkerStats()
     idle_since = time.monotonic()
 
     def reap(child: _Child, *, stopped: bool = False) -> None:
         rc = child.proc.wait()
-        job = project.job(child.job_id)
-        if job.status.value == "running" and job.worker == worker_id:
-            if stopped:  # our stop, not the job's fault: back to the queue, attempt not counted
-                with project.db.atomic():
-                    J.update(status="queued", worker=None, progress=0.0, message="requeued: worker stopped",
-                             attempts=J.attempts - 1).where(
-                        (J.id == child.job_id) & (J.worker == worker_id) & (J.status == "running")).execute()
-                stats.requeued += 1
-                log(f"job {child.job_id} requeued (worker stopping)")
-            else:
-                why = f"job process died (exit code {rc})"
-                retry = job.attempts < MAX_ATTEMPTS
-                with project.db.atomic():
-                    changes = ({"status": "queued", "worker": None, "progress": 0.0,
-                                "message": f"requeued: {why}"} if retry else
-                               {"status": "failed", "message": why, "finished": time.time(),
-                                "error": f"{why}\n{_log_tail(child.log)}"})
-                    J.update(**changes).where((J.id == child.job_id) & (J.worker == worker_id)
-                                              & (J.status == "running")).execute()
-                log(f"job {child.job_id} {'requeued' if retry else 'failed'}: {why}")
+        why = "worker stopped" if stopped else f"job process died (exit code {rc})"
+        status = project.release_job(child.job_id, worker_id, why, stopped=stopped, max_attempts=MAX_ATTEMPTS,
+                                     log_tail="" if stopped else _log_tail(child.log))
+        if status == "queued":
+            stats.requeued += stopped
+            log(f"job {child.job_id} requeued ({why})")
+        elif status is not None:
+            log(f"job {child.job_id} {status}: {why}")
         else:
-            log(f"job {child.job_id} {job.status.value}")
+            log(f"job {child.job_id} {project.job(child.job_id).status.value}")
         child.log.close()
         stats.finished += 1
 
@@ -279,7 +262,7 @@ def run_worker(project_path: str | Path, *, jobs: int = 1, worker_id: str | None
         while True:
             if should_stop():
                 break
-            project.requeue_stale_jobs(stale_after)
+            project.requeue_stale_jobs(stale_after, MAX_ATTEMPTS)
             for jid, child in list(children.items()):
                 if child.proc.poll() is not None:
                     reap(children.pop(jid))

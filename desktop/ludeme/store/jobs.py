@@ -24,6 +24,34 @@ def _ledger(e: Any) -> LedgerEntry:
                        version_id=e.version_id, job_id=e.job_id, created=e.created)
 
 
+MAX_ATTEMPTS = 3  # a job whose process dies is run at most this many times
+
+
+def release_dead_jobs(execute, worker: str | None, quiet_since: float, max_attempts: int = MAX_ATTEMPTS) -> dict:
+    """Running jobs (of ``worker``, or of anyone) whose heartbeat is older than ``quiet_since``:
+    done when they had committed their version, failed after ``max_attempts`` runs, otherwise
+    back in the queue. ``execute`` runs SQL inside the caller's transaction (the studio's own
+    connection to a project it has not opened passes ``sqlite3.Connection.execute``). Returns the
+    counts by new status."""
+    who = "status = 'running' AND (heartbeat IS NULL OR heartbeat < ?)" + (" AND worker = ?" if worker else "")
+    args: tuple = (quiet_since, worker) if worker else (quiet_since,)
+    now = time.time()
+    done = execute(f"UPDATE job SET status = 'done', progress = 1, finished = ?, message = 'saved (its process "
+                   f"ended after saving)' WHERE {who} AND json_extract(result, '$.committed')", (now, *args)).rowcount
+    failed = execute(f"UPDATE job SET status = 'failed', finished = ?, message = ?, error = ? WHERE {who} "
+                     f"AND attempts >= ?", (now, "its worker died while running it",
+                                            f"its worker died during each of {max_attempts} attempts; not retried again",
+                                            *args, max_attempts)).rowcount
+    queued = execute(f"UPDATE job SET status = 'queued', worker = NULL, progress = 0, message = "
+                     f"'requeued: its worker died' WHERE {who}", args).rowcount
+    return {"done": done, "failed": failed, "queued": queued}
+
+
+def running_jobs_of(execute, worker: str) -> int:
+    """How many jobs ``worker`` is running (through ``execute``, as for :func:`release_dead_jobs`)."""
+    return execute("SELECT count(*) FROM job WHERE worker = ? AND status = 'running'", (worker,)).fetchone()[0]
+
+
 class JobsMixin:
     def enqueue_job(self, kind: str, payload: Mapping[str, Any] | None = None,
                     priority: int = 0) -> Job:
@@ -77,6 +105,13 @@ class JobsMixin:
                 raise KeyError(f"no job {job_id!r} in this project")
             return self.job(job_id)
 
+    def set_job_result(self, job_id: int, result: Mapping[str, Any]) -> None:
+        """A job's result, written inside the transaction that saves what the job made: a job
+        whose result says ``committed`` is finished even if its process died before saying so."""
+        J = self.m.Job
+        with self.db.atomic():
+            J.update(result=dict(result)).where(J.id == job_id).execute()
+
     def claim_job(self, worker: str, kinds: Iterable[str] | None = None) -> Job | None:
         """Atomically take the next queued job for a worker (None when the queue is empty)."""
         J = self.m.Job
@@ -93,15 +128,76 @@ class JobsMixin:
                 J.id == found.id).execute()
             return self.job(found.id)
 
-    def requeue_stale_jobs(self, older_than: float) -> int:
-        """Put running jobs whose heartbeat is older than ``older_than`` seconds back in the queue
-        (their worker crashed or was killed)."""
-        J = self.m.Job
-        limit = time.time() - older_than
+    def requeue_stale_jobs(self, older_than: float, max_attempts: int = MAX_ATTEMPTS) -> int:
+        """Running jobs whose heartbeat is older than ``older_than`` seconds (their worker crashed
+        or was killed): back in the queue, or failed after ``max_attempts`` runs, or done when
+        they had already saved what they made. Returns how many were requeued."""
         with self.db.atomic():
-            return J.update(status=JobStatus.QUEUED.value, worker=None).where(
-                (J.status == JobStatus.RUNNING.value)
-                & ((J.heartbeat < limit) | J.heartbeat.is_null())).execute()
+            return release_dead_jobs(self.db.execute_sql, None, time.time() - older_than, max_attempts)["queued"]
+
+    # -- the running job, as seen by the process running it (writes only while it is ours) ----
+    def _own(self, job_id: int, worker: str, statuses=("running",)):
+        J = self.m.Job
+        return (J.id == job_id) & (J.worker == worker) & J.status.in_(list(statuses))
+
+    def job_beat(self, job_id: int, worker: str, *, progress: float | None = None,
+                 message: str | None = None) -> bool:
+        """A heartbeat (with progress) from the job's worker; False when the job is no longer
+        its to run (cancelled, or taken over by another worker)."""
+        changes: dict[str, Any] = {"heartbeat": time.time()}
+        if progress is not None:
+            changes["progress"] = min(1.0, max(0.0, float(progress)))
+        if message is not None:
+            changes["message"] = str(message)[:500]
+        with self.db.atomic():
+            return self.m.Job.update(**changes).where(self._own(job_id, worker)).execute() > 0
+
+    def finish_job(self, job_id: int, worker: str, status: JobStatus | str, *, late_cancel_wins: bool = True,
+                   **changes: Any) -> bool:
+        """The job's final write by its worker (done or failed). With ``late_cancel_wins`` False (the
+        job was past its commit point) a cancel that came meanwhile is overridden."""
+        unknown = set(changes) - {"progress", "message", "error", "result"}
+        if unknown:
+            raise ValueError(f"cannot finish a job with {', '.join(sorted(unknown))}")
+        status = JobStatus(status)
+        changes.update(status=status.value, finished=time.time())
+        if status is JobStatus.DONE:
+            changes["progress"] = 1.0
+        allowed = ("running",) if late_cancel_wins else ("running", "cancelled")
+        with self.db.atomic():
+            return self.m.Job.update(**changes).where(self._own(job_id, worker, allowed)).execute() > 0
+
+    def release_job(self, job_id: int, worker: str, why: str, *, stopped: bool = False,
+                    max_attempts: int = MAX_ATTEMPTS, log_tail: str = "") -> str | None:
+        """After a job's process ended without finishing it: ``stopped`` (the worker's own stop)
+        puts it back without counting the attempt; a crash requeues it until ``max_attempts``, then
+        fails it. A job whose result says its version was committed is done. Returns the new
+        status, or None when the job was no longer this worker's."""
+        J = self.m.Job
+        with self.db.atomic():
+            row = J.get_or_none(self._own(job_id, worker))
+            if row is None:
+                return None
+            if isinstance(row.result, dict) and row.result.get("committed"):
+                changes = {"status": "done", "progress": 1.0, "finished": time.time(),
+                           "message": f"saved {row.result.get('version_id')} (its process ended after saving)"}
+            elif stopped:
+                changes = {"status": "queued", "worker": None, "progress": 0.0, "message": f"requeued: {why}",
+                           "attempts": max(0, row.attempts - 1)}
+            elif row.attempts < max_attempts:
+                changes = {"status": "queued", "worker": None, "progress": 0.0, "message": f"requeued: {why}"}
+            else:
+                changes = {"status": "failed", "message": why, "finished": time.time(),
+                           "error": f"{why} (attempt {row.attempts} of {max_attempts}){chr(10) + log_tail if log_tail else ''}"}
+            J.update(**changes).where(self._own(job_id, worker)).execute()
+            return changes["status"]
+
+    def cancel_job(self, job_id: int, message: str = "cancelled") -> bool:
+        """Cancel a queued or running job; False when it had already finished."""
+        J = self.m.Job
+        with self.db.atomic():
+            return J.update(status=JobStatus.CANCELLED.value, message=message, finished=time.time()).where(
+                (J.id == job_id) & J.status.in_([JobStatus.QUEUED.value, JobStatus.RUNNING.value])).execute() > 0
 
     # -- ledger -----------------------------------------------------------------------------
     def add_ledger(self, role: str, model: str, tokens_in: int = 0, tokens_out: int = 0,

@@ -48,6 +48,20 @@ class RecordsMixin:
                 created=time.time()).execute()
             return _recording(R.get_by_id(rid))
 
+    def copy_recording(self, source_id: str, target_id: str) -> Recording | None:
+        """The latest recording of ``source_id`` again for ``target_id`` (a fork plays the same
+        game, so its evaluation and media are the source's; blobs are shared, not copied)."""
+        R = self.m.Recording
+        src = R.select().where(R.version == source_id).order_by(R.id.desc()).first()
+        if src is None:
+            return None
+        with self.db.atomic():
+            rid = R.insert(version=target_id, video_sha=src.video_sha, contact_sheet_sha=src.contact_sheet_sha,
+                           thumbnail_sha=src.thumbnail_sha, input_trace=list(src.input_trace),
+                           console_log=src.console_log, metrics=dict(src.metrics or {}), duration=src.duration,
+                           fps=src.fps, bot=src.bot, created=time.time()).execute()
+            return _recording(R.get_by_id(rid))
+
     def recordings(self, version_id: str) -> list[Recording]:
         R = self.m.Recording
         return [_recording(r) for r in R.select().where(R.version == version_id).order_by(R.id)]

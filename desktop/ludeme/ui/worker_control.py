@@ -287,7 +287,7 @@ class WorkerControl(QObject):
         """Put the running jobs of crashed workers back in the queue once their job processes
         are gone (heartbeat quiet for REQUEUE_QUIET s). One short write; the worker's own stale
         check is the fallback."""
-        from ludeme.evolution.worker import MAX_ATTEMPTS
+        from ludeme.store.jobs import release_dead_jobs
 
         now = time.monotonic()
         for worker, since in list(self._dead_workers.items()):
@@ -300,27 +300,25 @@ class WorkerControl(QObject):
         try:
             with self._connection() as run:
                 for worker in list(self._dead_workers):
-                    left = run("SELECT count(*) FROM job WHERE worker = ? AND status = 'running'", (worker,))
-                    if not left.fetchone()[0]:
+                    if not self._has_running(run, worker):
                         del self._dead_workers[worker]
                         continue
-                    stale = "worker = ? AND status = 'running' AND heartbeat < ?"
-                    failed = run(
-                        "UPDATE job SET status = 'failed', finished = ?, message = ?, error = ?"
-                        f" WHERE {stale} AND attempts >= ?",
-                        (time.time(), "the worker crashed while running this job",
-                         f"the worker crashed during each of {MAX_ATTEMPTS} attempts at this job;"
-                         " it was not retried again", worker, quiet, MAX_ATTEMPTS)).rowcount
-                    requeued = run(
-                        "UPDATE job SET status = 'queued', worker = NULL, progress = 0,"
-                        f" message = 'requeued: the worker crashed' WHERE {stale}", (worker, quiet)).rowcount
-                    if requeued or failed:
+                    n = release_dead_jobs(run, worker, quiet)
+                    if any(n.values()):
+                        requeued = n["queued"]
                         self._note(f"{requeued} job{'s' * (requeued != 1)} of the crashed worker requeued"
-                                   + (f", {failed} failed" if failed else ""))
+                                   + (f", {n['failed']} failed" if n["failed"] else "")
+                                   + (f", {n['done']} had saved already" if n["done"] else ""))
         except Exception as exc:  # busy, or the project went away: the worker's stale check remains
             self._note(f"could not requeue the crashed worker's jobs yet: {exc}")
         if not self._dead_workers:
             self._requeue_timer.stop()
+
+    @staticmethod
+    def _has_running(run, worker: str) -> bool:
+        from ludeme.store.jobs import running_jobs_of
+
+        return running_jobs_of(run, worker) > 0
 
     @contextlib.contextmanager
     def _connection(self):

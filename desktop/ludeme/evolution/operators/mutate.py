@@ -1,9 +1,9 @@
-"""One mutation, end to end: plan → code → evaluate → repair when needed → save.
+"""Mutate: plan → code → evaluate → repair when needed → save (one transaction, ``save.py``).
 
-Job functions take plain data and a project and return plain data (DESIGN.md §1): the worker,
-the CLI and tests all call these. Nothing is written for a version until it has been evaluated,
-so an error at any step (a malformed reply, an exhausted budget, a refusal) leaves no half-made
-version behind; the ledger keeps every call that was really made.
+Operators take plain data and a project and return plain data: the worker's job functions, the
+CLI and tests all call these. Nothing is written for a version until it has been evaluated, so an
+error at any step (a malformed reply, an exhausted budget, a refusal) leaves no half-made version
+behind; the ledger keeps every call that was really made.
 """
 from __future__ import annotations
 
@@ -13,14 +13,14 @@ import shutil
 import tempfile
 import time
 import zlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Callable
 
 from ludeme.core.domain import new_id
+from ludeme.evolution.operators.save import NewVersion, known_mechanics, remember, save_version
 
 OFFLINE = "offline"
-MEMORY_ALPHA = 0.3  # q' = (1 - a) q + a r  (CreativeGame)
 OFFLINE_ATTEMPTS = 3
 
 
@@ -41,9 +41,13 @@ class MutationResult:
     notes: list[str] = field(default_factory=list)
     error: str | None = None
     wall_time: float = 0.0
+    # the model client and plan of an LLM-made child, for the reflector and archivist once it is saved
+    llm: Any = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        import copy
+
+        return {f.name: copy.deepcopy(getattr(self, f.name)) for f in fields(self) if f.name != "llm"}
 
 
 class _Spend:
@@ -75,10 +79,11 @@ class _Spend:
         unwritten = sum(float(r.cost or 0.0) for r in self.records[self._flushed:])
         return {"project": float(self.project.ledger_totals()["cost"]) + unwritten, "run": self.cost}
 
-    def flush(self, saved: bool) -> None:
+    def flush(self, saved: bool, version_id: str | None = None) -> None:
         for r in self.records[self._flushed:]:
             self.project.add_ledger(r.role, r.model, r.tokens_in, r.tokens_out, r.cost, r.latency,
-                                    version_id=self.version_id if saved else None, job_id=self.job_id)
+                                    version_id=(version_id or self.version_id) if saved else None,
+                                    job_id=self.job_id)
         self._flushed = len(self.records)
 
 
@@ -127,7 +132,8 @@ def _default_evaluate(files, settings, **kw):
 def mutate(project, parent_id: str, *, direction: str = "", model: str | None = None,
            api_base: str | None = None, settings=None, eval_settings=None, seed: int | None = None,
            job_id: int | None = None, evaluate_fn: Callable | None = None,
-           progress: Callable[[float, str], None] | None = None, operator: str = "mutate") -> MutationResult:
+           progress: Callable[[float, str], None] | None = None, operator: str = "mutate",
+           note: str = "") -> MutationResult:
     """Make, evaluate and save one child of ``parent_id``. Never raises for model or game trouble:
     the result says what happened (``ok`` False and ``error`` set, nothing saved)."""
 
@@ -161,30 +167,20 @@ def mutate(project, parent_id: str, *, direction: str = "", model: str | None = 
         raise
 
     progress(0.9, "saving the new version")
-    from ludeme.evaluation.storing import STATUS_FOR, store_report
-
-    project.add_version(
-        parent.lineage_id, {"index.html": html.encode("utf-8")}, parents=[parent_id], operator=operator,
-        status=STATUS_FOR.get(report.verdict, "broken"), plan=plan, mechanics=_known(project, realised),
-        planned=_known(project, [c.get("mechanic_id") for c in plan.get("changes", []) if c.get("mechanic_id")]),
-        reward=report.reward, seed=seed, model=model, tokens_in=spend.tokens_in, tokens_out=spend.tokens_out,
-        cost=spend.cost, wall_time=round(time.perf_counter() - started, 3), direction=direction,
-        version_id=version_id)
     result.cost, result.tokens_in, result.tokens_out = spend.cost, spend.tokens_in, spend.tokens_out
-    spend.flush(saved=True)
-    store_report(project, version_id, report, report.recording and Path(report.recording["path"]))
-    _learn(project, parent.lineage_id, direction or plan.get("intent", ""), report, realised)
-    if getattr(result, "_llm", None):
+    result.ok, result.version_id, result.verdict, result.reward = True, version_id, report.verdict, report.reward
+    result.plan, result.realised = plan, list(realised)
+    result.wall_time = round(time.perf_counter() - started, 3)
+    planned = [c.get("mechanic_id") for c in plan.get("changes", []) if c.get("mechanic_id")]
+    save_version(project, NewVersion(
+        parent.lineage_id, {"index.html": html.encode("utf-8")}, [parent_id], operator, report, plan=plan,
+        realised=list(realised), planned=planned, seed=seed, model=model, direction=direction, note=note,
+        started=started, version_id=version_id, lesson=direction or plan.get("intent", "")),
+        spend=spend, job_id=job_id, job_result=result.to_dict())
+    if result.llm is not None:
         progress(0.95, "reflecting on the result")
         _after_save(project, parent.lineage_id, version_id, html, report, result, spend)
-        del result._llm
-    result.ok = True
-    result.version_id = version_id
-    result.verdict = report.verdict
-    result.reward = report.reward
-    result.plan = plan
-    result.realised = list(realised)
-    result.wall_time = round(time.perf_counter() - started, 3)
+        result.llm = None
     progress(1.0, f"saved {version_id}: {report.verdict}")
     return result
 
@@ -272,7 +268,7 @@ def _llm_child(project, parent, parent_html, direction, model, settings, eval_se
             result.notes.append(f"critic {critic.score:g}/10" + (f": {critic.problems[0]}" if critic.problems else ""))
         except Exception as exc:
             result.notes.append(f"critic skipped: {_one_line(exc)}")
-    result._llm = (client, plan)  # for the reflector and archivist once the version is saved
+    result.llm = (client, plan)  # for the reflector and archivist once the version is saved
     return html, plan_dict, kit_modules(html), report
 
 
@@ -282,14 +278,14 @@ def _after_save(project, lineage_id: str, version_id: str, html: str, report, re
     from ludeme.agents import roles
     from ludeme.core.archive import entry_from_dict
 
-    client, plan = result._llm
+    client, plan = result.llm
     outcome = {"verdict": report.verdict, "reward": report.reward, "reasons": report.reasons[:3],
                "probes": report.probes, "events": (report.metrics or {}).get("events", {})}
     try:
         reflection = roles.reflect(client, plan=plan, outcome=outcome, memory=project.memories(lineage_id)[:5],
                                    version_id=version_id)
         for lesson in reflection.lessons[:3]:
-            _remember(project, lineage_id, lesson.intent, lesson.lesson, float(lesson.value))
+            remember(project, lineage_id, lesson.intent, lesson.lesson, float(lesson.value))
     except Exception as exc:
         result.notes.append(f"reflector skipped: {_one_line(exc)}")
     # A new mechanic is verified when the game played and its telemetry shows the mechanic's event:
@@ -310,35 +306,6 @@ def _after_save(project, lineage_id: str, version_id: str, html: str, report, re
     spend.flush(saved=True)
 
 
-def _remember(project, lineage_id: str, intent: str, lesson: str, r: float) -> None:
-    intent = (intent or "explore").strip()[:200]
-    existing = next((m for m in project.memories(lineage_id) if m.intent == intent), None)
-    if existing is None:
-        project.add_memory(lineage_id, intent, lesson=lesson, q=MEMORY_ALPHA * r, visits=1)
-    else:
-        project.update_memory(existing.id, lesson=lesson, q=(1 - MEMORY_ALPHA) * existing.q + MEMORY_ALPHA * r,
-                              visits=existing.visits + 1)
-
-
-def _known(project, ids) -> list[str]:
-    """Mechanic ids that exist in the archive (links to unknown ids are kept in the plan only)."""
-    out = []
-    for mid in dict.fromkeys(i for i in ids if i):
-        try:
-            project.mechanic(mid)
-            out.append(mid)
-        except Exception:
-            pass
-    return out
-
-
-def _learn(project, lineage_id: str, intent: str, report, realised) -> None:
-    """Lineage memory (q-values) and archive usage statistics after an evaluated version."""
-    r = max(-1.0, min(1.0, 2 * float(report.reward) - 1))  # reward in [0, 1] → r in [-1, 1]
-    _remember(project, lineage_id, intent, f"{report.verdict}: {', '.join(report.reasons[:1])}", r)
-    project.count_mechanic_use(_known(project, realised), success=report.verdict == "playable")
-
-
 def _one_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     try:
@@ -348,120 +315,3 @@ def _one_line(exc: BaseException) -> str:
     except Exception:
         pass
     return f"{type(exc).__name__}: {text}"[:400]
-
-
-@_cleans_scratch
-def import_game(project, html: bytes, *, title: str, eval_settings=None, evaluate_fn: Callable | None = None,
-                progress: Callable[[float, str], None] | None = None) -> MutationResult:
-    """A person's HTML game becomes the root of a new lineage, evaluated like any version. It is
-    kept whatever the verdict (a broken import is the designer's to fix), marked by its status."""
-    from ludeme.core.settings import EvaluationSettings
-    from ludeme.evaluation.static_checks import kit_modules
-    from ludeme.evaluation.storing import STATUS_FOR, store_report
-
-    started = time.perf_counter()
-    progress = progress or (lambda fraction, message: None)
-    result = MutationResult(ok=False, model="")
-    text = html.decode("utf-8", "replace")
-    progress(0.2, "playtesting the imported game")
-    report = _evaluate(evaluate_fn or _default_evaluate, text, eval_settings or EvaluationSettings(), None, (), result)
-    progress(0.9, "saving the imported game")
-    lineage = project.add_lineage(title[:120] or "Imported game", description=f"Imported: {report.verdict}",
-                                  tags=["imported"])
-    realised = kit_modules(text)
-    version = project.add_version(lineage.id, {"index.html": html}, operator="import",
-                                  status=STATUS_FOR.get(report.verdict, "broken"), mechanics=_known(project, realised),
-                                  reward=report.reward, wall_time=round(time.perf_counter() - started, 3))
-    store_report(project, version.id, report, report.recording and Path(report.recording["path"]))
-    result.ok, result.version_id, result.verdict, result.reward = True, version.id, report.verdict, report.reward
-    result.realised = realised
-    result.notes = list(report.reasons)
-    result.wall_time = round(time.perf_counter() - started, 3)
-    return result
-
-
-@_cleans_scratch
-def new_from_idea(project, prompt: str, *, title: str | None = None, model: str | None = None,
-                  api_base: str | None = None, settings=None, eval_settings=None, seed: int | None = None,
-                  evaluate_fn: Callable | None = None,
-                  progress: Callable[[float, str], None] | None = None) -> MutationResult:
-    """A lineage from a one-line idea: the closest kit game is bent toward the idea (offline), or
-    a model rewrites it toward the idea; saved only once it has been evaluated."""
-    from ludeme.agents.offline import idea_to_game
-    from ludeme.evaluation.storing import STATUS_FOR, store_report
-
-    started = time.perf_counter()
-    settings, model, eval_settings, evaluate_fn, progress = _defaults(settings, api_base, model, eval_settings,
-                                                                      evaluate_fn, progress)
-    if seed is None:
-        seed = zlib.crc32(prompt.encode()) & 0xFFFF
-    result = MutationResult(ok=False, model=model)
-    version_id = new_id()
-    spend = _Spend(project, version_id, None)
-    try:
-        progress(0.1, "finding the closest kit game")
-        base = idea_to_game(prompt, seed=seed)
-        if model == OFFLINE:
-            html, plan, realised = base.html, dict(base.plan), list(base.realised)
-            report = _evaluate(evaluate_fn, html, eval_settings, None, (), result)
-        else:
-            class _Root:  # the closest kit game plays the parent's part for the model
-                mechanics = tuple(base.realised)
-                lineage_id = None
-
-            html, plan, realised, report = _llm_child(project, _Root, base.html, prompt, model, settings,
-                                                      eval_settings, evaluate_fn, spend, result, progress)
-    except Exception as exc:
-        result.error = _one_line(exc)
-        result.cost = spend.cost
-        spend.flush(saved=False)
-        return result
-    lineage = project.add_lineage((title or prompt)[:80], description=prompt[:500], tags=["idea"])
-    project.add_version(lineage.id, {"index.html": html.encode("utf-8")}, operator="idea",
-                        status=STATUS_FOR.get(report.verdict, "broken"), plan=plan,
-                        mechanics=_known(project, realised), reward=report.reward, seed=seed, model=model,
-                        tokens_in=spend.tokens_in, tokens_out=spend.tokens_out, cost=spend.cost,
-                        wall_time=round(time.perf_counter() - started, 3), direction=prompt, version_id=version_id)
-    spend.flush(saved=True)
-    store_report(project, version_id, report, report.recording and Path(report.recording["path"]))
-    result.ok, result.version_id, result.verdict, result.reward = True, version_id, report.verdict, report.reward
-    result.plan, result.realised, result.cost = plan, realised, spend.cost
-    result.wall_time = round(time.perf_counter() - started, 3)
-    return result
-
-
-@_cleans_scratch
-def save_evaluated(project, parent_ids: list[str], html: str, *, operator: str, plan: dict | None = None,
-                   direction: str = "", model: str = "", seed: int = 0, eval_settings=None,
-                   evaluate_fn: Callable | None = None,
-                   progress: Callable[[float, str], None] | None = None) -> MutationResult:
-    """Evaluate code made outside the model pipeline (a crossover, a person's edit) and save it as a
-    child of ``parent_ids`` (one edge each, in order). Saved only once evaluated."""
-    from ludeme.core.settings import EvaluationSettings
-    from ludeme.evaluation.static_checks import kit_modules
-    from ludeme.evaluation.storing import STATUS_FOR, store_report
-
-    started = time.perf_counter()
-    progress = progress or (lambda fraction, message: None)
-    parents = [project.version(pid) for pid in parent_ids]
-    parent_html = project.version_files(parents[0].id).get("index.html", b"").decode("utf-8", "replace")
-    result = MutationResult(ok=False, model=model, parent_mechanics=list(parents[0].mechanics or ()))
-    progress(0.3, "playtesting")
-    others = [set(v.mechanics) for v in project.versions(parents[0].lineage_id) if v.mechanics]
-    report = _evaluate(evaluate_fn or _default_evaluate, html, eval_settings or EvaluationSettings(),
-                       parent_html, (), result, others)
-    progress(0.9, "saving the new version")
-    realised = kit_modules(html)
-    version = project.add_version(
-        parents[0].lineage_id, {"index.html": html.encode("utf-8")}, parents=[p.id for p in parents],
-        operator=operator, status=STATUS_FOR.get(report.verdict, "broken"), plan=plan,
-        mechanics=_known(project, realised), reward=report.reward, seed=seed, model=model or None,
-        wall_time=round(time.perf_counter() - started, 3), direction=direction)
-    store_report(project, version.id, report, report.recording and Path(report.recording["path"]))
-    _learn(project, parents[0].lineage_id, direction or operator, report, realised)
-    result.ok, result.version_id, result.verdict, result.reward = True, version.id, report.verdict, report.reward
-    result.plan, result.realised = dict(plan or {}), realised
-    result.notes = list(report.reasons)
-    result.wall_time = round(time.perf_counter() - started, 3)
-    progress(1.0, f"saved {version.id}: {report.verdict}")
-    return result
