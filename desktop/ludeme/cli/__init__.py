@@ -207,31 +207,31 @@ def cmd_init(args) -> int:
 
 
 def cmd_evaluate(args) -> int:
-    from ludeme.evaluation.cli import run_evaluate
+    from ludeme.cli.evaluate import run_evaluate
 
     return run_evaluate(args, UsageError)
 
 
 def cmd_mutate(args) -> int:
-    from ludeme.agents.cli import run_mutate
+    from ludeme.cli.agents import run_mutate
 
     return run_mutate(args, UsageError)
 
 
 def cmd_new(args) -> int:
-    from ludeme.agents.cli import run_new
+    from ludeme.cli.agents import run_new
 
     return run_new(args, UsageError)
 
 
 def cmd_models(args) -> int:
-    from ludeme.agents.cli import run_models
+    from ludeme.cli.agents import run_models
 
     return run_models(args, UsageError)
 
 
 def cmd_key(args) -> int:
-    from ludeme.agents.cli import run_key
+    from ludeme.cli.agents import run_key
 
     return run_key(args, UsageError)
 
@@ -278,11 +278,11 @@ def cmd_plugins(args) -> int:
 
 
 def cmd_evolve(args) -> int:
-    from ludeme.evolution.engine import run_cli
+    from ludeme.cli.evolve import run_evolve
 
     project = _open(args.project)
     try:
-        return run_cli(project, args, UsageError)
+        return run_evolve(project, args, UsageError)
     finally:
         project.close()
 

@@ -1,0 +1,49 @@
+"""`ludeme evolve`: argument checks, a run of the evolution engine, one line per generation."""
+from __future__ import annotations
+
+import signal
+import sys
+import time
+
+
+def run_evolve(project, args, usage_error) -> int:
+    from ludeme.evolution.engine import evolve
+
+    """``ludeme evolve``: per-generation lines, then a summary. Ctrl-C stops after the current child."""
+    import signal
+    import sys
+
+    wanted = args.lineage.strip()
+    found = [lin for lin in project.lineages(include_archived=True)
+             if lin.id == wanted or lin.title.lower() == wanted.lower()]
+    if not found:
+        raise usage_error(f"no lineage {wanted!r} in {project.path} (see `ludeme list`)")
+    if len(found) > 1:
+        raise usage_error(f"several lineages are called {wanted!r}: give its id ({', '.join(x.id for x in found)})")
+    if args.generations < 1 or args.population < 1:
+        raise usage_error("--generations and --population must be at least 1")
+    stopping = []
+    previous = signal.signal(signal.SIGINT, lambda *_: stopping.append(True))
+
+    def show(fraction: float, message: str) -> None:
+        if message.startswith(("generation ", "insight", "evaluating the seed")) and "child" not in message:
+            print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+    try:
+        s = evolve(project, found[0].id, generations=args.generations, population=args.population,
+                   budget_usd=args.budget, model=args.model, seed=args.seed, seconds=args.seconds,
+                   run_id=args.resume, stop=lambda: bool(stopping), progress=show)
+    except (KeyError, ValueError) as exc:
+        raise usage_error(str(exc).strip("'\"")) from None
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    best = "-" if s.best_reward is None else f"{s.best_reward:.3f}"
+    seed_r = "-" if s.seed_reward is None else f"{s.seed_reward:.3f}"
+    print(f"run {s.run_id} {s.status}: {s.generations}/{s.target} generations, {s.versions} versions "
+          f"({s.evaluated} evaluated, {s.crossovers} crossovers), {s.duplicates} near-duplicates rejected, "
+          f"{s.skipped} skipped; depth {s.depth}, {s.cells} MAP-Elites cells; best {best} (seed {seed_r}); "
+          f"${s.cost:.4f}; {s.wall_time:.0f} s this session")
+    if s.status != "done":
+        print(f"resume with: ludeme evolve --project {project.path} --lineage {s.lineage_id} --resume {s.run_id}",
+              file=sys.stderr)
+    return 0 if s.status in ("done", "budget") else 1
