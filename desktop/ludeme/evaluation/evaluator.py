@@ -65,9 +65,12 @@ class EvalReport:
     thumbnail_png: bytes | None = None
     settings: dict = field(default_factory=dict)
     wall_time: float = 0.0
+    # what the reward was computed from (kept to rescore with a critic's score; not in to_dict)
+    reward_inputs: Any = field(default=None, repr=False, compare=False)
 
     def to_dict(self, with_images: bool = False) -> dict[str, Any]:
         d = asdict(self)
+        d.pop("reward_inputs", None)
         if not with_images:
             d.pop("contact_sheet_png", None)
             d.pop("thumbnail_png", None)
@@ -665,14 +668,14 @@ def _apply_reward(report: EvalReport, inputs) -> None:
     report.reward = round(float(reward.total), 4)
     report.breakdown = dict(reward.breakdown)
     report.gates = list(reward.gates)
-    report._reward_inputs = inputs  # not a field: kept out of to_dict()
+    report.reward_inputs = inputs
 
 
 def rescore(report: EvalReport, *, creativity: float) -> EvalReport:
     """The same reward with a judge's creativity score (0–10) added, e.g. from the critic."""
     import dataclasses
 
-    inputs = getattr(report, "_reward_inputs", None)
+    inputs = report.reward_inputs
     if inputs is not None:
         _apply_reward(report, dataclasses.replace(inputs, creativity=float(creativity)))
     return report

@@ -5,12 +5,12 @@ is called as ``progress(fraction, message)``; it may raise (the job was cancelle
 must write nothing before its commit point. The commit point is the first call with
 ``fraction >= COMMIT_FRACTION``: from then on the job is finished even if a cancel arrives, so that
 no half-written version is ever left behind. A result with ``"ok": False`` marks the job failed
-(its ``"error"`` is the job's error). Other kinds are added by registering in
-:data:`JOB_FUNCTIONS` (the studio and the evolution engine do so).
+(its ``"error"`` is the job's error). :data:`JOB_FUNCTIONS` lists the kinds.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 COMMIT_FRACTION = 0.9
@@ -202,12 +202,8 @@ def evaluate_job(project, payload: Mapping[str, Any], *, job_id: int | None = No
             "message": f"{report.verdict}, score {report.reward:.2f}"}
 
 
-JOB_FUNCTIONS: dict[str, JobFunction] = {"mutate": mutate_job, "fork": fork_job, "crossover": crossover_job,
-                                         "explore": explore_job, "manual": manual_job, "repair": repair_job,
-                                         "import": import_job, "idea": idea_job, "evolve": evolve_job,
-                                         "evaluate": evaluate_job}
-
-
-def register(kind: str, fn: JobFunction) -> None:
-    """Add (or replace) a job kind."""
-    JOB_FUNCTIONS[kind] = fn
+# The job kinds, fixed: a worker runs exactly these (a plugin adds operators, not job kinds).
+JOB_FUNCTIONS: Mapping[str, JobFunction] = MappingProxyType({
+    "mutate": mutate_job, "fork": fork_job, "crossover": crossover_job, "explore": explore_job,
+    "manual": manual_job, "repair": repair_job, "import": import_job, "idea": idea_job, "evolve": evolve_job,
+    "evaluate": evaluate_job})
