@@ -152,11 +152,31 @@ def test_context_length(fake_llm):
         make(fake_llm).complete("coder", MSGS)
 
 
-def test_connection_refused_is_service_unavailable():
-    settings = AgentSettings(default_model="openai/fake-model", api_base="http://127.0.0.1:9/v1",
+@pytest.mark.parametrize("model", ["openai/fake-model", "ollama/llama3.1"])
+def test_a_refused_connection_names_the_address(model, monkeypatch):
+    """Ollama not running reads "nothing is listening at <address>", not "HTTP 500"."""
+    monkeypatch.setenv("LUDEME_API_KEY", TEST_KEY)
+    settings = AgentSettings(default_model=model, api_base="http://127.0.0.1:9",
                              retry_base_delay_s=0.0, max_retries=1, timeout_s=5)
-    with pytest.raises(E.ServiceUnavailable):
+    with pytest.raises(E.ServiceUnavailable, match=r"Nothing is listening at http://127\.0\.0\.1:9") as err:
         LLMClient(settings).complete("coder", MSGS)
+    assert "HTTP 500" not in str(err.value)
+    if model.startswith("ollama/"):
+        assert "ollama serve" in str(err.value)
+
+
+def test_a_missing_key_says_so():
+    settings = AgentSettings(default_model="openai/fake-model", api_base="http://127.0.0.1:9",
+                             retry_base_delay_s=0.0, max_retries=0, timeout_s=5)
+    with pytest.raises(E.AuthError, match="No API key is set for openai/fake-model"):
+        LLMClient(settings).complete("coder", MSGS)
+
+
+def test_without_an_api_base_the_usual_address_is_named():
+    from ludeme.agents.llm import provider_address
+
+    assert provider_address("ollama/llama3.1") == "http://localhost:11434"
+    assert provider_address("openai/gpt-4o", "http://box:8000/v1") == "http://box:8000/v1"
 
 
 def test_offline_model_never_reaches_litellm():

@@ -43,6 +43,19 @@ def test_fit_and_store_bt_scores(project):
         fit_project(project, voter="robot")
 
 
+def test_one_vote_moves_a_rating_a_bounded_amount(project):
+    """A designer's first vote nudges the two versions (under 100 points), it does not fling them
+    to 265 and 1735; many votes the same way still separate them clearly."""
+    a, b = (v.id for v in project.versions()[:2])
+    project.add_vote(a, b, "left")
+    fit = update_bt_scores(project, bootstrap=0)
+    assert 1000 < fit[a].score < 1100 and 900 < fit[b].score < 1000
+    for _ in range(19):
+        project.add_vote(a, b, "left")
+    many = update_bt_scores(project, bootstrap=0)
+    assert many[a].score - many[b].score > 2 * (fit[a].score - fit[b].score)
+
+
 def test_lineage_fit_uses_only_votes_inside_the_lineage(project):
     lin = project.lineages()[0].id
     a = project.versions(lin)[0].id

@@ -185,7 +185,7 @@ def test_blind_vote_by_keyboard_hides_then_reveals_and_persists(qtbot, env):
         v = project.version(vid)
         lineage = project.lineage(v.lineage_id).title
         assert titles[slot].startswith("AB"[slot]) and lineage in titles[slot]
-        assert f"{lineage}  ·  seed  ·  reward {v.reward:.2f}  ·  Elo {v.bt_score:.0f}" in view.reveal.text()
+        assert f"{lineage}  ·  seed  ·  reward {v.reward:.2f}  ·  BT {v.bt_score:.0f}" in view.reveal.text()
     assert view.slots[1].property("verdict") == "winner" and view.slots[0].property("verdict") == "loser"
     assert view.reveal.isVisible() and view.next_button.isVisible()
     # The human ratings were refitted: the winner is above the loser.

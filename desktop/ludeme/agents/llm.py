@@ -143,7 +143,24 @@ def _is_response_format_rejection(exc: Exception) -> bool:
     return any(w in msg for w in ("response_format", "json_schema", "response format", "structured output"))
 
 
-def map_exception(exc: Exception, model: str, role: str | None = None) -> E.LLMError:
+_DEFAULT_ADDRESS = {"ollama": "http://localhost:11434", "ollama_chat": "http://localhost:11434",
+                    "lm_studio": "http://localhost:1234/v1", "openai": "https://api.openai.com/v1",
+                    "anthropic": "https://api.anthropic.com", "gemini": "https://generativelanguage.googleapis.com",
+                    "mistral": "https://api.mistral.ai/v1", "groq": "https://api.groq.com/openai/v1"}
+_NO_CONNECTION = ("connection refused", "errno 111", "connection error", "cannot connect", "connecterror",
+                  "all connection attempts failed", "failed to establish a new connection", "connection reset")
+_NO_HOST = ("name or service not known", "nodename nor servname", "temporary failure in name resolution",
+            "getaddrinfo failed", "no address associated")
+
+
+def provider_address(model: str, api_base: str | None = None) -> str:
+    """Where calls to ``model`` go: the configured api_base, or the provider's usual address."""
+    if api_base:
+        return api_base
+    return _DEFAULT_ADDRESS.get(model.split("/", 1)[0] if "/" in model else "openai", "the provider's default address")
+
+
+def map_exception(exc: Exception, model: str, role: str | None = None, api_base: str | None = None) -> E.LLMError:
     """A litellm/openai exception as one of errors.py's classes, with a clear message and no key."""
     if isinstance(exc, E.LLMError):
         return exc
@@ -152,6 +169,18 @@ def map_exception(exc: Exception, model: str, role: str | None = None) -> E.LLME
     low = raw.lower()
     status = getattr(exc, "status_code", None)
     kw = dict(model=model, role=role, status=status, detail=raw)
+    if "missing credentials" in low or "api_key client option must be set" in low:
+        return E.AuthError(f"No API key is set for {model}: add one in Settings ▸ Models (an environment "
+                           "variable or the OS keyring), or choose a local model.", **kw)
+    # Nothing answered at all (litellm reports a refused connection as HTTP 500): say where we looked.
+    where = provider_address(model, api_base)
+    if any(w in low for w in _NO_HOST):
+        return E.ServiceUnavailable(f"Could not find the host of {where} for {model}: check the address "
+                                    "(Settings ▸ Models ▸ API base) and the network.", **kw)
+    if not isinstance(exc, lt.Timeout) and (isinstance(exc, lt.APIConnectionError) or any(w in low for w in _NO_CONNECTION)):
+        hint = " (start it with `ollama serve`)" if model.startswith(("ollama/", "ollama_chat/")) else ""
+        return E.ServiceUnavailable(f"Nothing is listening at {where} for {model}{hint}: start the server or "
+                                    "check the address in Settings ▸ Models.", **kw)
     if isinstance(exc, lt.AuthenticationError) or isinstance(exc, lt.PermissionDeniedError) or status in (401, 403):
         return E.AuthError(f"The provider refused the API key for {model}: check the key in Settings "
                            "(environment variable or OS keyring).", **kw)
@@ -177,8 +206,6 @@ def map_exception(exc: Exception, model: str, role: str | None = None) -> E.LLME
     if isinstance(exc, (lt.ServiceUnavailableError, lt.InternalServerError, lt.BadGatewayError)) or (
             isinstance(status, int) and status >= 500):
         return E.ServiceUnavailable(f"{model}'s provider is unavailable right now (HTTP {status or '5xx'}).", **kw)
-    if isinstance(exc, lt.APIConnectionError):
-        return E.ServiceUnavailable(f"Could not reach the provider for {model}: check the network or api_base.", **kw)
     first = raw.splitlines()[0] if raw else type(exc).__name__
     return E.LLMError(f"The call to {model} failed: {type(exc).__name__}: {first[:300]}", **kw)
 
@@ -328,7 +355,7 @@ class LLMClient:
                     self._record(ctx, latency=latency, ok=False, error="response_format rejected; retrying without it")
                     use_rf = False
                     continue
-                err = map_exception(exc, model, ctx["role"])
+                err = map_exception(exc, model, ctx["role"], s.api_base)
                 self._record(ctx, latency=latency, ok=False, error=f"{type(err).__name__}: {err}")
                 if err.retryable and attempt < s.max_retries:
                     self._sleep(s.retry_base_delay_s * (2 ** attempt))

@@ -149,13 +149,33 @@ def _open(path: Path | None, *, default_if_missing: bool = False):
 def cmd_gui(args) -> int:
     if args.screenshot is not None and args.screenshot.suffix.lower() != ".png":
         raise UsageError(f"--screenshot must name a .png file, not {args.screenshot}")
-    project = _open(args.project)
+    last = _last_project() if args.project is None else None
+    try:
+        project = _open(args.project or last)
+    except UsageError as exc:
+        if last is None:
+            raise
+        print(f"ludeme: could not reopen {last} ({exc}); opening the default project", file=sys.stderr)
+        project = _open(None)
     from ludeme.app import run_studio
 
     try:
         return run_studio(project, screenshot=args.screenshot, view=args.view)
     finally:
         project.close()
+
+
+def _last_project() -> Path | None:
+    """The studio reopens the project it showed last (the newest entry of Open recent), when it is
+    still there; otherwise the default project."""
+    try:
+        from ludeme.ui.prefs import AppPrefs
+
+        recent = AppPrefs().get("recent_projects", [])
+        last = Path(recent[0]) if isinstance(recent, list) and recent and isinstance(recent[0], str) else None
+    except Exception:  # unreadable preferences: the default project
+        return None
+    return last if last is not None and last.is_file() else None
 
 
 def cmd_list(args) -> int:

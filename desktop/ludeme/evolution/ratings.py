@@ -56,11 +56,17 @@ def tallies(votes: list[Vote]) -> dict[str, Tally]:
     return {vid: Tally(*c) for vid, c in counts.items()}
 
 
+# A designer casts a handful of votes, not an arena's thousands: a Gaussian prior on the ratings
+# (ridge on θ) keeps one vote from flinging a version hundreds of points (one win: about ±90
+# instead of ±735), and fades as votes accumulate.
+VOTE_PRIOR_L2 = 2.0
+
+
 def fit_project(project, *, lineage_id: str | None = None, voter: str | Voter | None = "human",
                 bootstrap: int = 100, seed: int = 0, both_bad_weight: float = 0.0) -> dict[str, Rating]:
     votes = project_votes(project, lineage_id=lineage_id, voter=voter)
     return fit_bradley_terry([(v.left, v.right, v.outcome) for v in votes], bootstrap=bootstrap,
-                             seed=seed, both_bad_weight=both_bad_weight)
+                             seed=seed, both_bad_weight=both_bad_weight, l2=VOTE_PRIOR_L2)
 
 
 def update_bt_scores(project, *, lineage_id: str | None = None, voter: str | Voter | None = "human",

@@ -398,7 +398,7 @@ class CompareView(QWidget):
             if v.reward is not None:
                 parts.append(f"reward {v.reward:.2f}")
             if v.bt_score is not None:
-                parts.append(f"Elo {v.bt_score:.0f}")
+                parts.append(f"BT {v.bt_score:.0f}")
         return "  ·  ".join(parts)
 
     def _refit(self) -> None:

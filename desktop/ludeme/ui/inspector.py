@@ -311,12 +311,12 @@ class Inspector(QWidget):
 
         bt = "—"
         if v.bt_score is not None:
-            bt = f"{v.bt_score:.2f}"
+            bt = f"{v.bt_score:.0f}"
             if v.bt_low is not None and v.bt_high is not None:
-                bt += f" [{v.bt_low:.2f}–{v.bt_high:.2f}]"
+                bt += f" [{v.bt_low:.0f}–{v.bt_high:.0f}]"
         parts = [
             item("Reward", "—" if v.reward is None else f"{v.reward:.3f}"),
-            item("BT", bt),
+            item("BT", bt, "Bradley–Terry rating from your votes (1000 = average; 400 points = 10:1 odds)"),
             item("Model", html.escape(v.model or "—")),
             item("Tokens", f"{v.tokens_in:,} / {v.tokens_out:,}"),
             item("Cost", f"${v.cost:.4f}"),

@@ -69,6 +69,9 @@ class _SetCommand(QUndoCommand):
         self._undo()
 
 
+LAYOUT_VERSION = 1  # bump when the docks change so that an old saved layout is not applied
+
+
 class MainWindow(QMainWindow):
     project_loaded = Signal()
     job_submitted = Signal(int)
@@ -180,8 +183,42 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._sized:  # dock sizes only hold once the window has its size
             self._sized = True
-            self._size_docks()
-            QTimer.singleShot(0, self._size_docks)
+            if not self._restore_layout():
+                self._size_docks()
+                QTimer.singleShot(0, self._size_docks)
+
+    # -- the window's layout, kept across restarts (QSettings in the data folder) ------------------
+    @staticmethod
+    def layout_settings():
+        from PySide6.QtCore import QSettings
+
+        from ludeme import paths
+
+        return QSettings(str(paths.data_dir() / "studio-layout.ini"), QSettings.Format.IniFormat)
+
+    def _restore_layout(self) -> bool:
+        """The geometry, docks and splitter of the last window closed; False when there is none."""
+        try:
+            s = self.layout_settings()
+            geometry, state, split = s.value("window/geometry"), s.value("window/state"), s.value("window/split")
+            if geometry is None or state is None:
+                return False
+            restored = self.restoreGeometry(geometry) and self.restoreState(state, LAYOUT_VERSION)
+            if split is not None:
+                self.studio_split.restoreState(split)
+            return bool(restored)
+        except Exception:  # a damaged settings file: the default layout
+            return False
+
+    def save_layout(self) -> None:
+        try:
+            s = self.layout_settings()
+            s.setValue("window/geometry", self.saveGeometry())
+            s.setValue("window/state", self.saveState(LAYOUT_VERSION))
+            s.setValue("window/split", self.studio_split.saveState())
+            s.sync()
+        except Exception:
+            pass
 
     def _size_docks(self) -> None:
         self.resizeDocks([self.lineage_dock, self.inspector_dock], [220, 440], Qt.Orientation.Horizontal)
@@ -259,15 +296,15 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         file_menu.addActions([self.new_action, self.new_project_action, self.open_action])
         self.recent_menu = file_menu.addMenu("Open &recent")
-        try:
-            from ludeme.ui.recent import RecentProjects
+        from ludeme.ui.recent import RecentProjects
 
-            self.recent = RecentProjects(self)
+        self.recent = RecentProjects(parent=self)
+        try:
             self.recent.add(self.project.path)
-            self.recent.attach(self.recent_menu)
-            self.recent.open_requested.connect(self.open_project)
-        except Exception:  # recent projects are a convenience; never block the window
-            self.recent = None
+        except OSError as exc:  # an unwritable data folder: the menu still lists what it can
+            self.statusBar().showMessage(f"Could not remember this project in Open recent: {exc}", 8000)
+        self.recent.attach(self.recent_menu)
+        self.recent.open_requested.connect(self.open_project)
         file_menu.addSeparator()
         self.import_action = self._action("&Import bundle…", "Ctrl+Shift+I", self.import_bundle_dialog,
                                           "Import a lineage bundle (.ludeme-bundle) into this project")
@@ -284,7 +321,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(reload_action)
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
-        quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.quit_studio)
         file_menu.addAction(quit_action)
 
         edit = bar.addMenu("&Edit")
@@ -926,7 +963,16 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, "About Ludeme",
                           f"<b>Ludeme {__version__}</b><p>A studio for the creative evolution of HTML5 games.</p>")
 
+    def quit_studio(self) -> None:
+        """File ▸ Quit: every studio window closes (each stops its worker) and the process ends."""
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.closeAllWindows()
+        if not any(isinstance(w, MainWindow) and w.isVisible() for w in QApplication.topLevelWidgets()):
+            QApplication.quit()
+
     def closeEvent(self, event) -> None:  # noqa: N802
+        self.save_layout()
         self.timer.stop()
         self.tree.shutdown()
         self.jobs.stop_polling()
