@@ -37,8 +37,11 @@ def configure_environment(offscreen: bool = False) -> None:
     wanted = list(_FLAGS)
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         wanted.append("--no-sandbox")  # Chromium refuses to start its own sandbox as root
-    headless = offscreen or os.environ.get("QT_QPA_PLATFORM") == "offscreen" or (
-        sys.platform.startswith("linux") and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"))
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    # Headless: the offscreen platform, asked for or chosen because there is no display. A platform
+    # the user named (xcb on a real or virtual X server) is a display, whatever the caller prefers.
+    headless = platform == "offscreen" or (not platform and (offscreen or (
+        sys.platform.startswith("linux") and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"))))
     # WebGL games (three.js, PixiJS, Kaboom...) need a GL: without a GPU Chromium may use its CPU
     # renderer (SwiftShader) only when asked, and offscreen it blocklists every GPU path.
     wanted.append("--enable-unsafe-swiftshader")
