@@ -127,3 +127,30 @@ window.addEventListener("keydown", () => {{}});
             disk.close()
     finally:
         canary.close()
+
+
+def test_evolution_bookkeeping_never_reaches_the_readme_or_the_inspector(qtbot, project, tmp_path):
+    """The engine tags the versions it makes (run, generation, slot) in their note; the designer
+    sees and exports only what they wrote, and writing keeps the tag the engine resumes by."""
+    from ludeme.core.domain import join_note, split_note
+    from ludeme.evolution.engine import parse_tag, tag
+    from ludeme.ui.inspector import Inspector
+
+    lineage = project.lineages()[0]
+    root = project.versions(lineage.id)[0]
+    v = project.add_version(lineage.id, project.version_files(root.id), parents=[root.id], operator="mutate",
+                            status="evaluated", reward=0.95, note=tag("abc123", 2, 1))
+    with zipfile.ZipFile(export_itch(project, v.id, tmp_path / "one")) as zf:
+        readme = zf.read("README.txt").decode()
+    assert "evolve run=" not in readme and "Note:" not in readme
+    inspector = Inspector(project)
+    qtbot.addWidget(inspector)
+    inspector.show_version(v.id)
+    assert inspector.notes.toPlainText() == ""
+    inspector.notes.setPlainText("the floaty one")
+    inspector.save_note()
+    stored = project.version(v.id).note
+    assert parse_tag(stored) == ("abc123", 2, 1) and split_note(stored)[1] == "the floaty one"
+    with zipfile.ZipFile(export_itch(project, v.id, tmp_path / "two")) as zf:
+        assert "Note: the floaty one" in zf.read("README.txt").decode()
+    assert join_note("", "x") == "x" and split_note("plain words") == ("", "plain words")

@@ -63,7 +63,7 @@ def test_mutate_and_evolve_payloads(qtbot, project):
     e.generations.setValue(3)
     e.population.setValue(4)
     assert e.payload() == {"generations": 3, "population": 4, "budget_usd": None, "model": "offline",
-                           "seconds": 6.0}
+                           "seconds": 10.0}  # Settings ▸ Evaluation ▸ Play for
     e.budget.setValue(2.5)
     assert e.payload()["budget_usd"] == 2.5
 

@@ -238,7 +238,11 @@ def test_new_project_opens_in_its_own_window(qtbot, studio, tmp_path):
     try:
         assert other.project.path == tmp_path / "second.ludeme"
         assert other.lineages.model.rowCount() == 8 and len(other.tree.table) == 8
-        assert studio.recent is None or tmp_path / "second.ludeme" in studio.recent.paths()
+        assert tmp_path / "second.ludeme" in studio.recent.paths()
+        # its seeds are queued for playtesting (scores and thumbnails), like the first project's
+        queued = other.project.jobs(kind="evaluate")
+        assert len(queued) == 8 and {j.payload["version_id"] for j in queued} == {v.id for v in other.project.versions()}
+        assert other.windowTitle() != studio.windowTitle() and other.pos() != studio.pos(), "beside it, not on top"
     finally:
         other.close()
         qtbot.wait(50)

@@ -10,11 +10,34 @@ versions cheap.
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NamedTuple
+
+
+_RUN_TAG = re.compile(r"^evolve run=\S+ gen=\d+ slot=\d+")
+
+
+def split_note(note: str) -> tuple[str, str]:
+    """A version's note as (the evolution engine's run tag, the designer's own text). The tag is
+    bookkeeping (which run, generation and slot made the version): never shown or exported."""
+    m = _RUN_TAG.match(note or "")
+    if not m:
+        return "", note or ""
+    return m.group(0), note[m.end():].lstrip("\n")
+
+
+def join_note(run_tag: str, text: str) -> str:
+    """The stored note for ``text`` on a version whose note carries ``run_tag`` (may be empty)."""
+    return run_tag + ("\n" + text if text else "") if run_tag else text
+
+
+def user_note(note: str) -> str:
+    """What the designer wrote on a version (the run tag left out)."""
+    return split_note(note)[1]
 
 
 def new_id() -> str:

@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 from ludeme import paths
+from ludeme.core.domain import user_note
 from ludeme.core.weblibs import LIB_PREFIX
 from ludeme.exchange import export_folder
 from ludeme.exchange.clips import latest_recording
@@ -174,7 +175,7 @@ def export_gallery(project, target_id: str, out: str | Path, *, media: bool = Tr
                 "reward": _fmt(v.reward), "reward_value": v.reward, "rating": v.rating,
                 "bt": _fmt(v.bt_score) if v.bt_score is not None else None,
                 "status": v.status.value, "mechanics": list(v.mechanics), "model": v.model or "",
-                "parents": [p for p in v.parents], "note": v.note,
+                "parents": [p for p in v.parents], "note": user_note(v.note),
                 "created": time.strftime("%Y-%m-%d %H:%M", time.gmtime(v.created or 0)),
                 "colour": None, "thumb": thumb, "clip": clip,
                 "game": f"games/{v.id}/index.html" if playable else None,

@@ -23,6 +23,7 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
+from ludeme.core.domain import user_note
 from ludeme.exchange import export_folder
 from ludeme.exchange.itch import ExportError, _fmt, best_version, resolve_lineage
 
@@ -100,8 +101,8 @@ def commit_message(version, lineage) -> bytes:
     body.append(f"Model:      {version.model or '-'}")
     if version.deleted:
         body.append("Deleted:    yes (kept because later versions descend from it)")
-    if version.note:
-        body += ["", version.note.strip()]
+    if user_note(version.note):
+        body += ["", user_note(version.note).strip()]
     return (subject.strip().splitlines()[0][:120] + "\n\n" + "\n".join(body) + "\n").encode("utf-8")
 
 

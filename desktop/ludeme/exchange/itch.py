@@ -31,6 +31,7 @@ from typing import Any
 
 from ludeme import paths
 from ludeme.core import weblibs
+from ludeme.core.domain import user_note
 from ludeme.exchange import ExportError  # one error type for every export (the CLI reports it)
 from ludeme.runtime.policy import BASE_DIRECTIVES
 
@@ -322,8 +323,8 @@ def readme_text(project, version, lineage=None) -> str:
     ]
     if version.mechanics:
         lines += ["", "Mechanics: " + ", ".join(version.mechanics)]
-    if version.note:
-        lines += ["", "Note: " + version.note.strip()]
+    if user_note(version.note):
+        lines += ["", "Note: " + user_note(version.note).strip()]
     lines += ["", "Made with Ludeme, a studio for the creative evolution of games.", ""]
     return "\n".join(lines)
 

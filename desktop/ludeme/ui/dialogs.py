@@ -209,9 +209,16 @@ class EvolveDialog(QDialog):
         self.model_box = _model_combo(project)
         self.seconds = QDoubleSpinBox()
         self.seconds.setRange(2.0, 60.0)
-        self.seconds.setValue(6.0)
+        try:  # the project's Settings ▸ Evaluation ▸ Play for, as every other playtest uses
+            from ludeme.core.settings import project_engine_settings
+
+            default_seconds = float(project_engine_settings(project).evaluation.seconds)
+        except Exception:
+            default_seconds = 10.0
+        self.seconds.setValue(min(60.0, max(2.0, default_seconds)))
         self.seconds.setSuffix(" s")
-        self.seconds.setToolTip("How long the bot plays each child")
+        self.seconds.setToolTip("How long the bot plays each child (from Settings ▸ Evaluation; shorter runs "
+                                "evolve faster, longer ones score surer)")
         form = QFormLayout()
         form.addRow("Generations", self.generations)
         form.addRow("Population", self.population)

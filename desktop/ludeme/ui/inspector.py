@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
+from ludeme.core.domain import join_note, split_note, user_note
 from ludeme.ui.inspector_recording import RecordingTab
 from ludeme.ui.inspector_tabs import CodeTab, ConsoleTab, CostTab, MechanicsTab, RewardTab
 from ludeme.ui.inspector_widgets import StarRating
@@ -297,9 +298,11 @@ class Inspector(QWidget):
         self.title.setToolTip(f"Version {v.id}")
         verdict = (v.breakdown or {}).get("verdict")
         word = str(v.status.value) + (f" · {verdict}" if verdict and verdict != v.status.value else "")
+        if not verdict and v.reward is None and v.status.value == "evaluated":
+            word = "not playtested yet"  # a seed before its first playtest: no verdict to show
         if v.deleted:
             word = "deleted · " + word
-        colour = colors()["muted"] if v.deleted else _badge_colours(v.status.value, verdict)
+        colour = colors()["muted"] if v.deleted or word.endswith("not playtested yet") else _badge_colours(v.status.value, verdict)
         self.badge.setText(word)
         self.badge.setStyleSheet(f"QLabel#Badge {{ color: {colour}; border: 1px solid {colour}; }}")
         self.badge.show()
@@ -339,8 +342,8 @@ class Inspector(QWidget):
         self.stars.set_rating(v.rating or 0)
         self.favourite.setChecked(v.favourite)
         self.favourite.setText("♥" if v.favourite else "♡")
-        if self.notes.toPlainText() != v.note:
-            self.notes.setPlainText(v.note)
+        if self.notes.toPlainText() != user_note(v.note):
+            self.notes.setPlainText(user_note(v.note))
         for w in (self.stars, self.favourite, self.notes):
             w.blockSignals(False)
         self._note_dirty = False
@@ -403,7 +406,8 @@ class Inspector(QWidget):
             return
         vid = self.version.id
         try:
-            self.version = self.project.update_version(vid, note=text)
+            run_tag, _ = split_note(self.project.version(vid).note)  # the engine's bookkeeping stays
+            self.version = self.project.update_version(vid, note=join_note(run_tag, text))
         except Exception as exc:  # the text stays in the box: nothing is lost
             self._say(f"Could not save the notes: {exc}")
             return

@@ -10,7 +10,7 @@ import random
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget, QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QTabWidget, QToolBar,
@@ -76,8 +76,10 @@ class MainWindow(QMainWindow):
     project_loaded = Signal()
     job_submitted = Signal(int)
 
-    def __init__(self, project, sandbox: SandboxProfile, parent=None, *, start_worker: bool = True) -> None:
+    def __init__(self, project, sandbox: SandboxProfile, parent=None, *, start_worker: bool = True,
+                 restore_layout: bool = True) -> None:
         super().__init__(parent)
+        self.restore_layout = restore_layout  # the last closed window's geometry and docks, at first show
         from ludeme.ui.archive_browser import ArchiveBrowser
         from ludeme.ui.compare import CompareView
         from ludeme.ui.inspector import Inspector
@@ -183,7 +185,7 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._sized:  # dock sizes only hold once the window has its size
             self._sized = True
-            if not self._restore_layout():
+            if not (self.restore_layout and self._restore_layout()):
                 self._size_docks()
                 QTimer.singleShot(0, self._size_docks)
 
@@ -899,11 +901,16 @@ class MainWindow(QMainWindow):
             if self.recent is not None:
                 self.recent.remove(path)
             return None
-        window = MainWindow(project, SandboxProfile(project.version_file), start_worker=self.auto_worker)
+        window = MainWindow(project, SandboxProfile(project.version_file), start_worker=self.auto_worker,
+                            restore_layout=False)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.owns_project = True
+        # beside this one, not exactly on top of it (the saved layout is this window's)
+        window.resize(self.size())
+        window.move(self.pos() + QPoint(40, 40))
         window.show()
         window.select_first_version()
+        window.prepare_previews()  # a new project's seeds are playtested for their scores
         if self.recent is not None:
             self.recent.add(path)
         self.other_windows = [w for w in getattr(self, "other_windows", []) if w.isVisible()] + [window]

@@ -183,13 +183,16 @@ class WorkerControl(QObject):
         proc.setProcessChannelMode(QProcess.ProcessChannelMode.MergedChannels)
         proc.setWorkingDirectory(str(self.project_path.parent if self.project_path.parent.is_dir() else Path.cwd()))
         proc.readyReadStandardOutput.connect(self._read_output)
-        proc.started.connect(lambda: self._set_state(RUNNING))
+        proc.started.connect(self._on_started)  # a method, not a lambda: dropped with this object
         proc.errorOccurred.connect(self._on_error)
         proc.finished.connect(self._on_finished)
         self._process = proc
         self._partial = b""
         self._set_state(STARTING if self.restarts == 0 or not self._crash_times else RESTARTING)
         proc.start(command[0], command[1:])
+
+    def _on_started(self) -> None:
+        self._set_state(RUNNING)
 
     def _retire(self, proc: QProcess) -> None:
         """Keep a finished process object until the next launch: deleting it from inside its own
