@@ -141,7 +141,8 @@ class MainWindow(QMainWindow):
         self.tree.redrawn.connect(lambda: self.lineages.populate(
             lineage_summaries(self.project, self.tree.table), keep_selection=True))
         self.tree.current_changed.connect(self._on_current)
-        self.tree.activated.connect(lambda vid: self.play_version(vid))
+        self.tree.activated.connect(lambda vid: self.play_version(vid, focus=True))
+        self.player.keys_returned.connect(self._keys_back)
         self.tree.selection_changed.connect(self._update_actions)
         self.tree.context_requested.connect(self._context_menu)
         self.lineages.version_selected.connect(self._on_lineage_pick)
@@ -276,7 +277,7 @@ class MainWindow(QMainWindow):
         self.delete_action = A("Delete", QKeySequence.StandardKey.Delete, self.delete_selected,
                                "Delete the selected versions (undo with Ctrl+Z)", scope=self.tree)
         self.favourite_action = A("Favourite", "Ctrl+D", self.toggle_favourite, "Mark as favourite")
-        self.play_action = A("Play", "Ctrl+Return", lambda: self.play_version(self.tree.current_id()),
+        self.play_action = A("Play", "Ctrl+Return", lambda: self.play_version(self.tree.current_id(), focus=True),
                              "Play the selected version")
         self.full_screen_action = A("Full screen", "F11", self.toggle_full_screen, "Play full screen")
         self.find_action = A("Find version", QKeySequence.StandardKey.Find, self._focus_search,
@@ -462,17 +463,25 @@ class MainWindow(QMainWindow):
         if summaries:
             self.select_version(summaries[0].play_id)
 
-    def play_version(self, version_id: str | None, title: str = "") -> None:
+    def play_version(self, version_id: str | None, title: str = "", *, focus: bool = False) -> None:
+        """Play a version; ``focus`` (Play, Enter, a double click) hands it the keyboard, otherwise
+        the keys stay with the tree (Del, the arrows) until the designer clicks into the game."""
         if not version_id:
             return
         if self.pages.currentIndex() != 0:
             self.pages.setCurrentIndex(0)
         if self.player.version_id == version_id and self.player.painted:
+            if focus:
+                self.player.enter_game()
             return
         title = title or self.tree.describe(version_id).split(" · ")[0]
         self.console.clear()
         self.console.note(f"playing {self.tree.describe(version_id)} (game://{version_id}/)")
-        self.player.play(version_id, title)
+        self.player.play(version_id, title, focus=focus)
+
+    def _keys_back(self) -> None:
+        self.tree.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.statusBar().showMessage("Keys are back with the studio (click the game or press Enter to play)", 4000)
 
     def _focus_search(self) -> None:
         self.tree.search.setFocus()
@@ -929,15 +938,21 @@ class MainWindow(QMainWindow):
         guide.show_over(self.centralWidget())
 
     def show_shortcuts(self) -> None:
-        rows = []
-        for action in self.actions() + [self.player.restart_action, self.player.pause_action,
-                                         self.player.mute_action]:
+        rows, seen = [], set()
+        scoped = [a for a in self.findChildren(QAction) if a.shortcutContext() == Qt.ShortcutContext.WidgetWithChildrenShortcut
+                  and a.parent() is self]  # Delete, Find...: shortcuts of the tree
+        for action in self.actions() + scoped + [self.player.restart_action, self.player.pause_action,
+                                                  self.player.mute_action]:
             keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-            if keys and action.text():
-                rows.append(f"<tr><td><b>{keys}</b></td><td>{action.text().replace('&', '')}</td></tr>")
+            if keys and action.text() and id(action) not in seen:
+                seen.add(id(action))
+                where = " (in the tree)" if action in scoped else ""
+                rows.append(f"<tr><td><b>{keys}</b></td><td>{action.text().replace('&', '')}{where}</td></tr>")
         rows.append("<tr><td><b>Enter / double-click</b></td><td>Play the version (tree)</td></tr>")
         rows.append("<tr><td><b>Arrows</b></td><td>Walk the tree: parent, child, siblings</td></tr>")
         rows.append("<tr><td><b>Shift+drag</b></td><td>Select a box of versions</td></tr>")
+        rows.append("<tr><td><b>Click the game</b></td><td>Give the keyboard to the game</td></tr>")
+        rows.append("<tr><td><b>Esc</b></td><td>Take the keyboard back from the game</td></tr>")
         QMessageBox.information(self, "Keyboard shortcuts", "<table cellpadding=3>" + "".join(rows) + "</table>")
 
     @staticmethod

@@ -29,6 +29,8 @@ class GamePlayer(QWidget):
     game_loaded = Signal(bool)
     game_painted = Signal()  # the game has drawn frames (telemetry or canvas activity seen)
     game_stopped = Signal(str)
+    keys_returned = Signal()  # Esc in the game: the studio takes the keyboard back
+    keys_in_game = Signal(bool)  # the game has (True) or has lost (False) the keyboard
 
     def __init__(self, sandbox: SandboxProfile, parent=None) -> None:
         super().__init__(parent)
@@ -50,6 +52,13 @@ class GamePlayer(QWidget):
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.toolbar.addWidget(spacer)
+        # Which has the keys, the game or the studio: a click into the game (or Enter / Play) gives
+        # them to the game; Esc gives them back.
+        self.keys_label = QLabel()
+        self.keys_label.setObjectName("Muted")
+        self.keys_label.setToolTip("A game gets the keyboard only after you click into it or press "
+                                   "Enter / Play; Esc gives the keys back to the studio")
+        self.toolbar.addWidget(self.keys_label)
         self.restart_action = self._action("Restart", "Ctrl+R", self.restart, "Reload the game from the start")
         self.pause_action = self._action("Pause", "Ctrl+P", self.toggle_pause, "Freeze or resume the game")
         self.pause_action.setCheckable(True)
@@ -71,8 +80,47 @@ class GamePlayer(QWidget):
         self._paint_poll.setInterval(100)
         self._paint_poll.timeout.connect(self._poll_painted)
         self._set_enabled(False)
+        self._focus_on_load = False
+        self._watched: set[int] = set()
+        self.view.installEventFilter(self)
+        self._show_keys(False)
 
     page_replaced = Signal(object)  # the new SandboxPage
+
+    # -- the keyboard: the game's only when asked ------------------------------------------------
+    def enter_game(self) -> None:
+        """Give the keyboard to the game (a click into it does the same)."""
+        self._watch_focus_proxy()
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def has_keys(self) -> bool:
+        target = self.view.focusProxy() or self.view
+        return target.hasFocus()
+
+    def _watch_focus_proxy(self) -> None:
+        proxy = self.view.focusProxy()
+        if proxy is not None and id(proxy) not in self._watched:
+            self._watched.add(id(proxy))
+            proxy.installEventFilter(self)
+
+    def _show_keys(self, in_game: bool) -> None:
+        self.keys_label.setText("⌨ in the game · Esc to leave" if in_game else "click the game to play")
+        self.keys_label.setStyleSheet("color: #f2c14e; font-weight: 600" if in_game else "")
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        kind = event.type()
+        if kind == QEvent.Type.ChildAdded and obj is self.view:
+            QTimer.singleShot(0, self._watch_focus_proxy)  # the render widget comes with the page
+        elif kind == QEvent.Type.FocusIn:
+            self._show_keys(True)
+            self.keys_in_game.emit(True)
+        elif kind == QEvent.Type.FocusOut:
+            self._show_keys(False)
+            self.keys_in_game.emit(False)
+        elif kind == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Escape and not self.window().isFullScreen():
+            self.keys_returned.emit()  # full screen keeps Esc for leaving full screen
+            return True
+        return super().eventFilter(obj, event)
 
     def _new_page(self) -> None:
         """A fresh page. After its renderer was killed, Chromium loads the next document of the
@@ -117,7 +165,10 @@ class GamePlayer(QWidget):
             a.setEnabled(on)
 
     # -- public ----------------------------------------------------------------------------
-    def play(self, version_id: str, title: str = "") -> None:
+    def play(self, version_id: str, title: str = "", *, focus: bool = False) -> None:
+        """Load and run a version; ``focus``: give it the keyboard once it has loaded (Play, Enter,
+        a double click), otherwise the keys stay where they are (a click on a tree node)."""
+        self._focus_on_load = focus
         self.version_id = version_id
         self.title.setText(title or version_id)
         self.overlay.hide()
@@ -199,7 +250,9 @@ class GamePlayer(QWidget):
             return
         self.game_loaded.emit(ok)
         if ok:
-            self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+            self._watch_focus_proxy()
+            if self._focus_on_load:
+                self.enter_game()
             self._paint_poll.start()
 
     def _poll_painted(self) -> None:

@@ -1,0 +1,68 @@
+"""Who has the keys: a click on a tree node leaves them with the tree (Del and the arrows act on
+versions, not on the game); Enter / Play / a click into the game gives them to the game; Esc
+gives them back. The player says which."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from ludeme.runtime.sandbox import SandboxProfile
+from ludeme.store import create_default_project
+from ludeme.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    project = create_default_project(tmp_path / "focus.ludeme")
+    sandbox = SandboxProfile(project.version_file)
+    win = MainWindow(project, sandbox, start_worker=False)
+    win.show()
+    win.activateWindow()
+    qtbot.waitExposed(win)
+    yield win
+    win.player.stop()
+    win.close()
+    win.deleteLater()
+    qtbot.wait(20)
+    sandbox.deleteLater()
+    qtbot.wait(20)
+    project.close()
+
+
+def _focused():
+    return QApplication.focusWidget()
+
+
+def test_a_node_click_keeps_the_keys_in_the_tree_and_enter_gives_them_to_the_game(qtbot, window):
+    first, second = (v.id for v in window.project.versions()[:2])
+    window.tree.view.setFocus()
+    with qtbot.waitSignal(window.player.game_painted, timeout=20000):
+        window.select_version(first)                      # a click on a node: it plays...
+    qtbot.wait(200)
+    assert not window.player.has_keys(), "...but the game did not take the keyboard"
+    assert window.tree.view.hasFocus()
+    assert "click the game" in window.player.keys_label.text()
+
+    window.tree.activated.emit(first)                    # Enter / double click: play it, keys and all
+    qtbot.waitUntil(window.player.has_keys, timeout=5000)
+    assert "in the game" in window.player.keys_label.text()
+
+    qtbot.keyClick(_focused(), Qt.Key.Key_Escape)        # Esc: back to the studio
+    qtbot.waitUntil(lambda: window.tree.view.hasFocus(), timeout=3000)
+    assert not window.player.has_keys()
+
+    # Del now acts on the tree's selection, not on the game
+    window.select_version(second, play=False)
+    window.tree.view.setFocus()
+    qtbot.keyClick(window.tree.view, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: window.project.version(second).deleted, timeout=3000)
+
+
+def test_help_lists_delete_and_the_keyboard_rules(qtbot, window, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda parent, title, text: shown.append(text)))
+    window.show_shortcuts()
+    assert "Del" in shown[0] and "Delete" in shown[0] and "Esc" in shown[0]
