@@ -313,3 +313,31 @@ def test_without_an_os_keyring_the_keys_tab_says_so(qtbot, project, monkeypatch)
         assert d.key_status["openai"].text() == "not set"
     finally:
         keyring.set_keyring(previous)
+
+
+def test_test_connection_reports_an_answer_a_refusal_and_offline(qtbot, dialog, monkeypatch):
+    """Models ▸ Test connection: a working server answers; a server that is not running is named
+    by its address; "offline" is said to be the built-in generator, not a model."""
+    from tests.agents.fake_llm import FakeLLM
+
+    assert "rule-based generator" in dialog.key_hint.text()
+    dialog.test_connection()
+    assert "needs no connection" in dialog.test_result.text()
+
+    fake = FakeLLM().start()
+    try:
+        monkeypatch.setenv("LUDEME_API_KEY", "test-key-0123456789")
+        fake.reply("OK")
+        dialog.default_model.setEditText("openai/fake-model")
+        assert "LUDEME_API_KEY" in dialog.key_hint.text() and "OPENAI_API_KEY" in dialog.key_hint.text()
+        dialog.api_base.setText(fake.api_base)
+        with qtbot.waitSignal(dialog.connection_tested, timeout=20000) as got:
+            dialog.test_button.click()
+        assert got.args[0].startswith("✓ openai/fake-model answered"), got.args[0]
+        assert fake.count == 1
+    finally:
+        fake.close()
+    dialog.api_base.setText("http://127.0.0.1:9")
+    with qtbot.waitSignal(dialog.connection_tested, timeout=20000) as got:
+        dialog.test_button.click()
+    assert "Nothing is listening at http://127.0.0.1:9" in got.args[0]

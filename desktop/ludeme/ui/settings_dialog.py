@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlparse
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QButtonGroup, QCheckBox, QComboBox, QDialog,
                                QDialogButtonBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox,
@@ -185,6 +185,7 @@ def _ispin(lo: int, hi: int, value: int, step: int = 1, suffix: str = "") -> QSp
 
 class SettingsDialog(QDialog):
     saved = Signal()
+    connection_tested = Signal(str)  # what Models ▸ Test connection found
 
     def __init__(self, project, parent: QWidget | None = None, prefs: AppPrefs | None = None) -> None:
         super().__init__(parent)
@@ -271,6 +272,22 @@ class SettingsDialog(QDialog):
         form.addRow("Judge model", self.judge_model)
         form.addRow("API base", self.api_base)
         form.addRow("", row)
+        test_row = QHBoxLayout()
+        self.test_button = QPushButton("Test connection")
+        self.test_button.setToolTip("Send the default model a one-word request with these settings")
+        self.test_button.clicked.connect(self.test_connection)
+        self.test_result = QLabel()
+        self.test_result.setWordWrap(True)
+        self.test_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        test_row.addWidget(self.test_button)
+        test_row.addWidget(self.test_result, 1)
+        form.addRow("", test_row)
+        self.key_hint = QLabel()
+        self.key_hint.setObjectName("Muted")
+        self.key_hint.setWordWrap(True)
+        form.addRow("", self.key_hint)
+        self.default_model.currentTextChanged.connect(self._explain_model)
+        self._explain_model()
         lay.addWidget(general)
 
         roles = QGroupBox("Per role")
@@ -663,6 +680,75 @@ class SettingsDialog(QDialog):
             else:
                 prices[model] = {"input_per_mtok": inp, "output_per_mtok": out}
         return prices, errors
+
+    # -- Models ▸ Test connection ----------------------------------------------------------------
+    def _explain_model(self, *_args) -> None:
+        """Under the models: what "offline" is, or where the key for the default model comes from."""
+        from ludeme.agents.keys import GENERIC_ENV, PROVIDER_ENV, provider_for
+
+        model = self.default_model.currentText().strip() or "offline"
+        if model == "offline":
+            self.key_hint.setText("“offline” is Ludeme's own rule-based generator (it recombines the kit's "
+                                  "mechanics): no language model, no key, no network.")
+            return
+        provider = provider_for(model)
+        if provider in ("ollama", "ollama_chat", "lm_studio", "hosted_vllm", "vllm", "llamafile"):
+            self.key_hint.setText(f"{model} runs on a local server: no key needed. Test connection checks "
+                                  "that it is running at the API base (or its usual address).")
+            return
+        names = list(PROVIDER_ENV.get(provider, ())) + [GENERIC_ENV]
+        self.key_hint.setText(f"The key for {model} comes from {' or '.join(names)} (environment), or the OS "
+                              f"keyring (Keys tab, or `ludeme key {provider}`). Keys are never written into the project.")
+
+    def test_connection(self) -> None:
+        """One tiny request to the default model, in the background; the answer (or what went
+        wrong, with the address tried) shows beside the button."""
+        import concurrent.futures
+        import time
+
+        try:
+            settings = self.agent_settings()
+        except ValueError as exc:
+            self.test_result.setText(f"✗ {exc}")
+            return
+        model = settings.default_model or "offline"
+        if model == "offline":
+            self.test_result.setText("✓ “offline” needs no connection: it is the built-in rule-based generator.")
+            return
+        probe = settings.role("coder").model_copy(update={"model": model, "max_tokens": 5})
+        settings = settings.model_copy(update={"max_retries": 0, "timeout_s": min(settings.timeout_s, 30.0),
+                                               "roles": {**settings.roles, "coder": probe}})
+
+        def call():
+            from ludeme.agents.llm import LLMClient
+
+            t0 = time.monotonic()
+            LLMClient(settings).complete("coder", [{"role": "user", "content": "Reply with the word OK."}],
+                                         allow_truncated=True)
+            return time.monotonic() - t0
+
+        self.test_button.setEnabled(False)
+        self.test_result.setText(f"… asking {model}")
+        pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+        future = pool.submit(call)
+        pool.shutdown(wait=False)
+        timer = QTimer(self)
+        timer.setInterval(100)
+
+        def check() -> None:
+            if not future.done():
+                return
+            timer.stop()
+            self.test_button.setEnabled(True)
+            try:
+                seconds = future.result()
+                self.test_result.setText(f"✓ {model} answered in {seconds:.1f} s")
+            except Exception as exc:  # every provider error arrives mapped, key redacted
+                self.test_result.setText(f"✗ {exc}")
+            self.connection_tested.emit(self.test_result.text())
+
+        timer.timeout.connect(check)
+        timer.start()
 
     def agent_settings(self):
         """The AgentSettings the dialog holds now (fields it does not show are kept as loaded).
