@@ -8,7 +8,7 @@ SCREENSHOT_TIMEOUT_S = 30.0
 
 
 def run_studio(project, screenshot: Path | None = None, argv: list[str] | None = None,
-               view: str = "main") -> int:
+               view: str = "main", size: tuple[int, int] | None = None) -> int:
     """Show the studio on an open project; with ``screenshot``, write a PNG once a game plays, exit.
 
     ``view`` picks what the screenshot shows: the whole window (main), a blind compare of two
@@ -43,7 +43,9 @@ def run_studio(project, screenshot: Path | None = None, argv: list[str] | None =
         apply_theme(app)
     sandbox = SandboxProfile(project.version_file)
     # A screenshot run never starts the background worker: it only looks.
-    window = MainWindow(project, sandbox, start_worker=screenshot is None)
+    window = MainWindow(project, sandbox, start_worker=screenshot is None, restore_layout=size is None)
+    if size is not None:
+        window.resize(*size)
     window.show()
     window.select_first_version()
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -34,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="render the window offscreen once a game plays, write the PNG, exit")
     gui.add_argument("--view", choices=("main", "compare", "inspector"), default="main",
                      help="with --screenshot: the whole window, a blind compare of two versions, or the inspector")
+    gui.add_argument("--size", metavar="WxH", help="the window's size (e.g. 1024x640), instead of the last one")
     ls = sub.add_parser("list", help="list the lineages and versions of a project")
     ls.add_argument("--project", type=Path, required=True)
     ls.add_argument("--json", action="store_true", help="machine-readable output")
@@ -149,6 +151,12 @@ def _open(path: Path | None, *, default_if_missing: bool = False):
 def cmd_gui(args) -> int:
     if args.screenshot is not None and args.screenshot.suffix.lower() != ".png":
         raise UsageError(f"--screenshot must name a .png file, not {args.screenshot}")
+    size = None
+    if args.size:
+        m = re.fullmatch(r"(\d{3,4})[x×](\d{3,4})", args.size.strip())
+        if not m:
+            raise UsageError(f"--size wants WIDTHxHEIGHT such as 1024x640, not {args.size!r}")
+        size = (int(m.group(1)), int(m.group(2)))
     last = _last_project() if args.project is None else None
     try:
         project = _open(args.project or last)
@@ -160,7 +168,7 @@ def cmd_gui(args) -> int:
     from ludeme.app import run_studio
 
     try:
-        return run_studio(project, screenshot=args.screenshot, view=args.view)
+        return run_studio(project, screenshot=args.screenshot, view=args.view, size=size)
     finally:
         project.close()
 

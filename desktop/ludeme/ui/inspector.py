@@ -109,8 +109,8 @@ class Inspector(QWidget):
         self.title = QLabel("No version selected")
         self.title.setObjectName("InspectorTitle")
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.title.setWordWrap(True)  # a narrow dock wraps the title rather than cutting it
+        self.title.setMinimumWidth(1)  # (its height follows the wrapped lines)
         self.badge = QLabel()
         self.badge.setObjectName("Badge")
         self.favourite = QToolButton()
@@ -122,11 +122,9 @@ class Inspector(QWidget):
         self.favourite.toggled.connect(self._on_favourite)
         self.stars = StarRating()
         self.stars.changed.connect(self._on_rating)
-        top = QHBoxLayout()
+        top = QHBoxLayout()  # the title has the whole width; the marks sit on the row below
         top.setSpacing(8)
         top.addWidget(self.title, 1)
-        top.addWidget(self.favourite)
-        top.addWidget(self.stars)
 
         self.meta = QLabel()
         self.meta.setObjectName("Meta")
@@ -145,6 +143,8 @@ class Inspector(QWidget):
         self.direction.setWordWrap(True)
         self.direction.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.parents_row.addStretch(1)
+        self.parents_row.addWidget(self.favourite)
+        self.parents_row.addWidget(self.stars)
         self.badge.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
 
         self.notes = NotesEdit()
@@ -182,6 +182,7 @@ class Inspector(QWidget):
         self.cost_tab = CostTab(project)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        self.tabs.setUsesScrollButtons(True)  # a narrow dock scrolls its tabs instead of cutting one
         self.tabs.tabBar().setDrawBase(False)
         self.tabs.tabBar().setExpanding(False)
         self._tab_widgets = (self.mechanics_tab, self.reward_tab, self.recording_tab, self.console_tab,
@@ -299,10 +300,10 @@ class Inspector(QWidget):
         verdict = (v.breakdown or {}).get("verdict")
         word = str(v.status.value) + (f" · {verdict}" if verdict and verdict != v.status.value else "")
         if not verdict and v.reward is None and v.status.value == "evaluated":
-            word = "not playtested yet"  # a seed before its first playtest: no verdict to show
+            word = "not played yet"  # a seed before its first playtest: no verdict to show
         if v.deleted:
             word = "deleted · " + word
-        colour = colors()["muted"] if v.deleted or word.endswith("not playtested yet") else _badge_colours(v.status.value, verdict)
+        colour = colors()["muted"] if v.deleted or word.endswith("not played yet") else _badge_colours(v.status.value, verdict)
         self.badge.setText(word)
         self.badge.setStyleSheet(f"QLabel#Badge {{ color: {colour}; border: 1px solid {colour}; }}")
         self.badge.show()

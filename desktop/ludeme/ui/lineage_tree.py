@@ -14,7 +14,7 @@ import time
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QPainter, QPainterPath, QPen, QPixmap, QShortcut
+from PySide6.QtGui import QBrush, QColor, QFontMetrics, QKeySequence, QPainter, QPainterPath, QPen, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDoubleSpinBox, QGraphicsPixmapItem, QGraphicsRectItem, QHBoxLayout, QLabel,
     QLineEdit, QSizePolicy, QToolButton, QVBoxLayout, QWidget,
@@ -259,21 +259,31 @@ class LineageTree(QWidget):
         self.min_reward.setRange(0.0, 1.0)
         self.min_reward.setSingleStep(0.05)
         self.min_reward.setDecimals(2)
-        self.min_reward.setPrefix("score ≥ ")
-        self.min_reward.setToolTip("Only versions scoring at least this much")
-        self.favourites = QCheckBox("★ only")
+        self.min_reward.setPrefix("≥ ")
+        self.min_reward.setMinimumWidth(72)  # the prefix is cut before the value in a narrow window
+        self.min_reward.setToolTip("Score at least: only versions scoring this much or more")
+        self.favourites = QCheckBox("★")
         self.favourites.setToolTip("Only favourite versions")
         self.fit_button = QToolButton()
         self.fit_button.setText("Fit")
         self.fit_button.setToolTip("Show the whole tree (Home)")
         self.fit_button.clicked.connect(self.fit_all)
+        # In a narrow window the two menus shrink (eliding their text) instead of holding the
+        # whole studio wider than the screen; with room they show in full.
+        for box in (self.status_box, self.color_box):
+            full = box.sizeHint().width()
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(4)
+            box.setMaximumWidth(full + 16)  # (the theme's padding comes later)
+            box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         bar.setSpacing(6)
-        for w in (self.status_box, self.min_reward, self.favourites):
-            bar.addWidget(w)
+        bar.addWidget(self.status_box, 1)  # grows up to its full text when there is room
+        bar.addWidget(self.min_reward)
+        bar.addWidget(self.favourites)
         bar.addStretch(1)
-        bar.addWidget(self.color_box)
+        bar.addWidget(self.color_box, 1)
         bar.addWidget(self.fit_button)
 
         # -- the picture ----------------------------------------------------------------------
@@ -310,6 +320,7 @@ class LineageTree(QWidget):
         self.view.scene().sigMouseClicked.connect(self._clicked)
         self.vb.sigRangeChanged.connect(lambda *_: self._thumb_timer.start())
         self.vb.sigRangeChanged.connect(lambda *_: self._fit_labels())
+        self.vb.sigResized.connect(lambda *_: self._fit_labels())  # a narrower pane, the same range
         self._thumb_timer = QTimer(self, singleShot=True, interval=120)
         self._thumb_timer.timeout.connect(self._update_thumbnails)
 
@@ -317,6 +328,8 @@ class LineageTree(QWidget):
         self.summary.setObjectName("Muted")
         self.legend = QLabel()
         self.legend.setObjectName("Muted")
+        for label in (self.summary, self.legend):  # cut, not held wide, in a narrow window
+            label.setMinimumWidth(1)
         foot = QHBoxLayout()
         foot.setContentsMargins(2, 0, 2, 0)
         foot.addWidget(self.summary, 1)
@@ -546,7 +559,7 @@ class LineageTree(QWidget):
         px, _py = self.vb.viewPixelSize()
         if not px or not math.isfinite(px):
             return
-        metrics = self.fontMetrics()
+        metrics = QFontMetrics(self.labels[0].textItem.font())  # the labels' own font, not the widget's
         centres = [item.column / px for item in self.labels]
         for i, item in enumerate(self.labels):
             left = centres[i] - centres[i - 1] if i else 1e9

@@ -224,11 +224,17 @@ class MainWindow(QMainWindow):
             pass
 
     def _size_docks(self) -> None:
-        self.resizeDocks([self.lineage_dock, self.inspector_dock], [220, 440], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.jobs_dock], [200], Qt.Orientation.Vertical)
+        """The first layout, in proportion to the window: from 1024×640 to 4K the tree and the
+        game keep most of it, the side docks a readable share, the bottom dock a few rows."""
+        w, h = max(self.width(), 800), max(self.height(), 500)
+        side = (int(min(240, max(140, 0.13 * w))), int(min(480, max(260, 0.24 * w))))
+        self.resizeDocks([self.lineage_dock, self.inspector_dock], list(side), Qt.Orientation.Horizontal)
+        self.resizeDocks([self.jobs_dock], [int(min(320, max(130, 0.22 * h)))], Qt.Orientation.Vertical)
+        middle = max(400, w - side[0] - side[1])
+        self.studio_split.setSizes([int(0.55 * middle), middle - int(0.55 * middle)])  # the tree a little wider
 
     def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
-        widget.setMinimumSize(160, 110)  # panels may be made small; their own hints ask for a lot
+        widget.setMinimumSize(140, 110)  # panels may be made small; their own hints ask for a lot
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock-{title.lower()}")
         dock.setWidget(widget)

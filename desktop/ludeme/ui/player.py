@@ -41,11 +41,12 @@ class GamePlayer(QWidget):
         self.page = None
         self._new_page()
         self.view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.view.setMinimumSize(QSize(320, 240))
+        self.view.setMinimumSize(QSize(240, 180))  # the game scales to fit; a 1024 px window still has room
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
 
         self.title = QLabel("No game selected")
         self.title.setObjectName("PanelTitle")
+        self.title.setMinimumWidth(40)
         self.toolbar = QToolBar(self)
         self.toolbar.setIconSize(QSize(16, 16))
         self.toolbar.addWidget(self.title)
@@ -54,11 +55,11 @@ class GamePlayer(QWidget):
         self.toolbar.addWidget(spacer)
         # Which has the keys, the game or the studio: a click into the game (or Enter / Play) gives
         # them to the game; Esc gives them back.
-        self.keys_label = QLabel()
+        self.keys_label = QLabel()  # a strip under the game (the toolbar keeps its room for actions)
         self.keys_label.setObjectName("Muted")
-        self.keys_label.setToolTip("A game gets the keyboard only after you click into it or press "
-                                   "Enter / Play; Esc gives the keys back to the studio")
-        self.toolbar.addWidget(self.keys_label)
+        self.keys_label.setMinimumWidth(1)
+        self.keys_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.keys_label.setContentsMargins(0, 2, 0, 2)
         self.restart_action = self._action("Restart", "Ctrl+R", self.restart, "Reload the game from the start")
         self.pause_action = self._action("Pause", "Ctrl+P", self.toggle_pause, "Freeze or resume the game")
         self.pause_action.setCheckable(True)
@@ -76,6 +77,7 @@ class GamePlayer(QWidget):
         lay.setSpacing(0)
         lay.addWidget(self.toolbar)
         lay.addWidget(self.view, 1)
+        lay.addWidget(self.keys_label)
         self._paint_poll = QTimer(self)
         self._paint_poll.setInterval(100)
         self._paint_poll.timeout.connect(self._poll_painted)
@@ -105,6 +107,8 @@ class GamePlayer(QWidget):
 
     def _show_keys(self, in_game: bool) -> None:
         self.keys_label.setText("⌨ in the game · Esc to leave" if in_game else "click the game to play")
+        self.keys_label.setToolTip(("The game has the keyboard: Esc gives it back to the studio" if in_game else
+                                    "Click into the game (or press Enter / Play) to give it the keyboard"))
         self.keys_label.setStyleSheet("color: #f2c14e; font-weight: 600" if in_game else "")
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802
@@ -170,7 +174,9 @@ class GamePlayer(QWidget):
         a double click), otherwise the keys stay where they are (a click on a tree node)."""
         self._focus_on_load = focus
         self.version_id = version_id
-        self.title.setText(title or version_id)
+        full = title or version_id
+        self.title.setText(full if len(full) <= 28 else full[:27] + "…")  # the actions keep their room
+        self.title.setToolTip(full)
         self.overlay.hide()
         self.pause_action.setChecked(False)
         self.pause_action.setText("Pause")

@@ -22,6 +22,7 @@ QToolBar {{ border: none; spacing: 4px; padding: 4px; background: {window}; }}
 QToolButton {{ padding: 4px 10px; border-radius: 6px; }}
 QToolButton:hover {{ background: {button}; }}
 QToolButton:checked {{ background: {alt}; }}
+QToolButton#qt_toolbar_ext_button {{ padding: 0px; border: 1px solid {border}; border-radius: 4px; }}
 QTreeView, QPlainTextEdit, QListView {{ border: 1px solid {border}; border-radius: 8px; padding: 2px; }}
 QTreeView::item {{ padding: 3px 2px; }}
 QLineEdit {{ border: 1px solid {border}; border-radius: 8px; padding: 5px 8px; background: {base}; }}

@@ -1,0 +1,49 @@
+"""The studio fits a 1024×640 screen: nothing holds the window wider, the game scales into its
+pane, and the player's actions that do not fit go to a visible overflow button."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QToolButton
+
+from ludeme.runtime.sandbox import SandboxProfile
+from ludeme.store import create_default_project
+from ludeme.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    project = create_default_project(tmp_path / "layout.ludeme")
+    sandbox = SandboxProfile(project.version_file)
+    win = MainWindow(project, sandbox, start_worker=False, restore_layout=False)
+    win.resize(1024, 640)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.player.stop()
+    win.close()
+    win.deleteLater()
+    qtbot.wait(20)
+    sandbox.deleteLater()
+    qtbot.wait(20)
+    project.close()
+
+
+def test_the_studio_fits_1024_by_640(qtbot, window):
+    assert window.minimumSizeHint().width() <= 1024, window.minimumSizeHint()
+    with qtbot.waitSignal(window.player.game_painted, timeout=20000):
+        window.select_first_version()
+    qtbot.wait(100)
+    assert window.width() == 1024
+    # every dock is usable: the inspector and the lineages keep a readable width, the bottom a few rows
+    assert window.inspector_dock.width() >= 240 and window.lineage_dock.width() >= 130
+    assert window.console_dock.height() >= 110
+    # the player: its actions are on the toolbar or behind a visible overflow button
+    bar = window.player.toolbar
+    hidden = [a.text() for a in bar.actions() if a.text() and bar.widgetForAction(a) is not None
+              and not bar.widgetForAction(a).isVisible()]
+    ext = bar.findChild(QToolButton, "qt_toolbar_ext_button")
+    assert not hidden or (ext is not None and ext.isVisible() and ext.width() >= 8
+                          and ext.geometry().right() <= bar.width()), hidden
+    # the game keeps its aspect inside the pane
+    view = window.player.view
+    assert view.width() >= 200 and view.height() >= 150
