@@ -66,3 +66,16 @@ def test_help_lists_delete_and_the_keyboard_rules(qtbot, window, monkeypatch):
     monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda parent, title, text: shown.append(text)))
     window.show_shortcuts()
     assert "Del" in shown[0] and "Delete" in shown[0] and "Esc" in shown[0]
+
+
+def test_play_the_first_game_plays_it_with_the_keys_and_pause_says_so(qtbot, window):
+    with qtbot.waitSignal(window.player.game_painted, timeout=20000):
+        window.select_first_version()                     # already on screen, keys with the tree
+    assert not window.player.has_keys()
+    with qtbot.waitSignal(window.player.game_loaded, timeout=20000):
+        window.play_first_game()                          # the guide's button: from the title, keys and all
+    qtbot.waitUntil(window.player.has_keys, timeout=5000)
+    window.player.pause_action.trigger()
+    assert window.player.overlay.isVisible() and "Paused" in window.player.overlay.text()
+    window.player.pause_action.trigger()
+    assert not window.player.overlay.isVisible()

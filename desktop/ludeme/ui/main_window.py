@@ -463,6 +463,20 @@ class MainWindow(QMainWindow):
                 self.inspector.show_version(version_id)
         return True
 
+    def play_first_game(self) -> None:
+        """The guide's "Play the first game": the first lineage's game, with the keyboard, from its
+        title screen (even when it is already the one on screen)."""
+        summaries = [s for s in lineage_summaries(self.project, self.tree.table) if s.play_id]
+        if not summaries:
+            self.statusBar().showMessage("No game to play yet: start a lineage with File ▸ New lineage", 6000)
+            return
+        vid = summaries[0].play_id
+        self.select_version(vid, play=False)
+        if self.player.version_id == vid:
+            self.player.restart(focus=True)
+        else:
+            self.play_version(vid, focus=True)
+
     def select_first_version(self) -> None:
         """The first lineage's best version (the studio opens on it)."""
         summaries = [s for s in lineage_summaries(self.project, self.tree.table) if s.play_id]
@@ -937,7 +951,7 @@ class MainWindow(QMainWindow):
         guide = getattr(self, "guide", None)
         if guide is None:
             guide = self.guide = FirstRunGuide(self)
-            guide.play_first.connect(self.select_first_version)
+            guide.play_first.connect(self.play_first_game)
             guide.mutate_requested.connect(self.mutate)
             guide.compare_requested.connect(lambda: self.compare_selected(blind=True))
             guide.evolve_requested.connect(self.evolve)

@@ -219,9 +219,11 @@ class GamePlayer(QWidget):
         self.title.setText("No game selected")
         self._set_enabled(False)
 
-    def restart(self) -> None:
+    def restart(self, *, focus: bool | None = None) -> None:
+        """From the start again; the keyboard stays where it was unless ``focus`` says."""
         if self.version_id:
-            self.play(self.version_id, self.title.text())
+            self.play(self.version_id, self.title.toolTip() or self.title.text(),
+                      focus=self.has_keys() if focus is None else focus)
 
     def toggle_pause(self) -> None:
         paused = self.pause_action.isChecked()
@@ -233,6 +235,12 @@ class GamePlayer(QWidget):
         if not paused:
             self.page.watchdog.start()
         self.pause_action.setText("Resume" if paused else "Pause")
+        if paused:  # say so on the game itself: a frozen picture looks like a hung game
+            self.overlay.setText("⏸  Paused\n\nResume (Ctrl+P) to go on where you left off.")
+            self._place_overlay()
+            self.overlay.show()
+        elif not self._page_dead:
+            self.overlay.hide()
 
     def toggle_mute(self) -> None:
         self.page.setAudioMuted(self.mute_action.isChecked())
