@@ -287,11 +287,13 @@ def test_blind_session_moves_on_to_the_next_uncompared_pair(qtbot, env):
         qtbot.keyClick(view.next_button, Qt.Key.Key_Return)
     assert not view.has_voted and set(view.shown) != first and set(view.shown) <= set(vs)
     assert [p.title.text() for p in view.players[:2]] == ["A", "B"]
-    # Comparing a pair of one's own choosing ends the session.
+    # A pair of one's own choosing: after its vote, Next pair goes on with a suggestion from its lineage.
     view.compare(vs[:2])
+    assert view.session_lineage is None
     view.vote("A")
     view.next_pair()
-    assert view.has_voted and view.shown == vs[:2]
+    assert not view.has_voted and view.blind and set(view.shown) <= set(vs) and set(view.shown) != set(vs[:2])
+    assert view.session_lineage == lin.id
 
 
 def test_inside_another_window_full_screen_is_left_to_it(qtbot, env):

@@ -224,8 +224,14 @@ class CompareView(QWidget):
     def next_pair(self) -> None:
         """After a vote: ask for the next pair (``next_pair_requested``); in a blind session, show it."""
         self.next_pair_requested.emit()
-        if self.session_lineage is not None:
-            self.blind_session(self.session_lineage)
+        lineage = self.session_lineage
+        if lineage is None and self.version_ids:  # a pair the designer picked: go on in its lineage
+            try:
+                lineage = self.project.version(self.version_ids[0]).lineage_id
+            except Exception:  # the version is gone: nothing to go on with
+                lineage = None
+        if lineage is None or not self.blind_session(lineage):
+            self.next_button.hide()
 
     def restyle(self) -> None:
         """Take the colours of the theme now in use (after Settings ▸ Appearance)."""
