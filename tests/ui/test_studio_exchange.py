@@ -113,3 +113,28 @@ def test_a_broken_plugin_is_reported_and_skipped(qtbot, tmp_path, windows, monke
         assert get_host().plugins
     finally:
         set_host(None)
+
+
+def test_an_export_says_where_it_went_and_dialogs_start_there(qtbot, tmp_path, windows, monkeypatch):
+    from PySide6.QtGui import QDesktopServices
+    from PySide6.QtWidgets import QFileDialog
+
+    win = windows(create_default_project(tmp_path / "p.ludeme"))
+    win.quiet_errors = False
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url.toLocalFile())))
+    out_dir = tmp_path / "exports"
+    out_dir.mkdir()
+    asked = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda parent, title, start, filt: (asked.append(start), str(out_dir / "sky.zip"))[1:] + ("",)))
+    assert win._export_folder() == tmp_path  # first: the project's folder, not the home folder
+    win.select_first_version()
+    win.export_dialog("itch")
+    qtbot.waitUntil(lambda: getattr(win, "_export_box", None) is not None, timeout=90_000)
+    box = win._export_box
+    assert box.isVisible() and "sky.zip" in box.text()
+    next(b for b in box.buttons() if b.text() == "Show in folder").click()
+    assert opened == [str(out_dir)]
+    assert asked[0].startswith(str(tmp_path)) and win._export_folder() == out_dir  # the next one starts here
+    box.close()

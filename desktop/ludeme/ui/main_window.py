@@ -769,7 +769,8 @@ class MainWindow(QMainWindow):
         if not ids:
             return
         name = self.tree.describe(ids[0]).split(" · ")[0].replace(" ", "_") or "export"
-        start = Path.home() / name
+        folder = self._export_folder()
+        start = folder / name
         if fmt == "bundle":
             out, _ = QFileDialog.getSaveFileName(self, "Export lineage bundle", f"{start}.ludeme-bundle",
                                                  "Lineage bundles (*.ludeme-bundle)")
@@ -778,18 +779,54 @@ class MainWindow(QMainWindow):
         elif fmt == "clip":
             out, _ = QFileDialog.getSaveFileName(self, "Export a clip", f"{start}.mp4", "Video (*.mp4 *.gif)")
         else:
-            out = QFileDialog.getExistingDirectory(self, f"Export {fmt} into an empty folder", str(Path.home()))
+            out = QFileDialog.getExistingDirectory(self, f"Export {fmt}: choose where its folder goes", str(folder))
             if out:
-                out = str(Path(out) / f"{name}-{fmt}")
+                out = str(Path(out) / f"{name}-{fmt}")  # a new folder inside the one chosen
         if out:
+            from ludeme.ui.prefs import AppPrefs
+
+            parent = Path(out).parent
+            try:
+                AppPrefs().set("last_export_dir", str(parent))
+            except OSError:
+                pass
             self.export(ids[0], fmt, Path(out))
 
+    def _export_folder(self) -> Path:
+        """Where export dialogs start: the folder of the last export, else the project's folder."""
+        from ludeme.ui.prefs import AppPrefs
+
+        try:
+            last = AppPrefs().get("last_export_dir")
+        except Exception:
+            last = None
+        if isinstance(last, str) and Path(last).is_dir():
+            return Path(last)
+        return self.project.path.parent if self.project.path.parent.is_dir() else Path.home()
+
     def export(self, target_id: str, fmt: str, out: Path):
-        return self._run_cli(["export", "--project", str(self.project.path), target_id, "--format", fmt,
+        task = self._run_cli(["export", "--project", str(self.project.path), target_id, "--format", fmt,
                               "--out", str(out)], f"Exporting {fmt}…")
+        task.finished.connect(lambda ok, message: ok and self._exported(Path(out), message))
+        return task
+
+    def _exported(self, out: Path, message: str) -> None:
+        """Say where the export went, with a way to open it (not only the passing status bar)."""
+        if not self.isVisible() or getattr(self, "quiet_errors", False):
+            return
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        box = QMessageBox(QMessageBox.Icon.Information, "Export finished", message, parent=self)
+        show = box.addButton("Show in folder", QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.setWindowModality(Qt.WindowModality.NonModal)
+        show.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(out if out.is_dir() else out.parent))))
+        box.show()
+        self._export_box = box
 
     def import_bundle_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import a lineage bundle", str(Path.home()),
+        path, _ = QFileDialog.getOpenFileName(self, "Import a lineage bundle", str(self._export_folder()),
                                               "Lineage bundles (*.ludeme-bundle *.zip)")
         if path:
             self.import_bundle(Path(path))
