@@ -3,17 +3,20 @@ right, jobs / console / plots / mechanic archive below, the lineage list on the 
 second page. Every action that makes versions is a job for the background worker, which the window
 starts on demand and restarts if it dies; the window follows the project by polling its change
 counter, so versions made by the worker appear in the tree as they are saved.
+
+This module keeps the window's layout and wiring (docks, actions, menus, the toolbar, polling,
+selection and playing). What the designer does to versions is in ``window_versions.py``, exports
+and imports in ``window_exchange.py``, projects, windows and the saved layout in
+``window_projects.py`` (mixins of this class). Over 500 lines because building the actions and
+menus of a desktop window is long and flat; it reads top to bottom.
 """
 from __future__ import annotations
 
-import random
-from pathlib import Path
-
 import numpy as np
-from PySide6.QtCore import QEvent, QPoint, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QDockWidget, QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QTabWidget, QToolBar,
+    QDockWidget, QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QTabWidget, QToolBar,
     QWidget,
 )
 
@@ -23,6 +26,9 @@ from ludeme.ui.console_panel import ConsolePanel
 from ludeme.ui.lineage_panel import LineagePanel, LineageSummary
 from ludeme.ui.lineage_tree import LineageTree
 from ludeme.ui.player import GamePlayer
+from ludeme.ui.window_exchange import ExchangeActions
+from ludeme.ui.window_projects import ProjectWindows
+from ludeme.ui.window_versions import VersionActions
 
 POLL_MS = 600
 EXPORT_FORMATS = (
@@ -55,24 +61,7 @@ def lineage_summaries(project, table=None) -> list[LineageSummary]:
     return out
 
 
-class _SetCommand(QUndoCommand):
-    """An undoable change to one version (delete, rating, favourite)."""
-
-    def __init__(self, text: str, do, undo) -> None:
-        super().__init__(text)
-        self._do, self._undo = do, undo
-
-    def redo(self) -> None:
-        self._do()
-
-    def undo(self) -> None:
-        self._undo()
-
-
-LAYOUT_VERSION = 1  # bump when the docks change so that an old saved layout is not applied
-
-
-class MainWindow(QMainWindow):
+class MainWindow(ExchangeActions, ProjectWindows, VersionActions, QMainWindow):
     project_loaded = Signal()
     job_submitted = Signal(int)
 
@@ -191,37 +180,7 @@ class MainWindow(QMainWindow):
                 QTimer.singleShot(0, self._size_docks)
 
     # -- the window's layout, kept across restarts (QSettings in the data folder) ------------------
-    @staticmethod
-    def layout_settings():
-        from PySide6.QtCore import QSettings
 
-        from ludeme import paths
-
-        return QSettings(str(paths.data_dir() / "studio-layout.ini"), QSettings.Format.IniFormat)
-
-    def _restore_layout(self) -> bool:
-        """The geometry, docks and splitter of the last window closed; False when there is none."""
-        try:
-            s = self.layout_settings()
-            geometry, state, split = s.value("window/geometry"), s.value("window/state"), s.value("window/split")
-            if geometry is None or state is None:
-                return False
-            restored = self.restoreGeometry(geometry) and self.restoreState(state, LAYOUT_VERSION)
-            if split is not None:
-                self.studio_split.restoreState(split)
-            return bool(restored)
-        except Exception:  # a damaged settings file: the default layout
-            return False
-
-    def save_layout(self) -> None:
-        try:
-            s = self.layout_settings()
-            s.setValue("window/geometry", self.saveGeometry())
-            s.setValue("window/state", self.saveState(LAYOUT_VERSION))
-            s.setValue("window/split", self.studio_split.saveState())
-            s.sync()
-        except Exception:
-            pass
 
     def _size_docks(self) -> None:
         """The first layout, in proportion to the window: from 1024×640 to 4K the tree and the
@@ -579,79 +538,6 @@ class MainWindow(QMainWindow):
             return []
         return ids
 
-    def new_lineage(self, html_path: Path | None = None) -> None:
-        from ludeme.ui.dialogs import NewLineageDialog
-
-        dialog = NewLineageDialog(self.project, self, html_path=html_path)
-        if dialog.exec() != NewLineageDialog.DialogCode.Accepted:
-            return
-        kind, payload = dialog.request()
-        self._start_lineage(kind, payload)
-
-    def _start_lineage(self, kind: str, payload: dict) -> None:
-        if kind == "seed":
-            from ludeme.core.kit import seed_games
-            from ludeme.store.seeding import add_seed_lineage
-
-            game = next(g for g in seed_games() if g.slug == payload["slug"])
-            lineage, version = add_seed_lineage(self.project, game, title=payload.get("title") or None)
-            self.poll()
-            self.select_version(version.id)
-            return
-        self.submit(kind, payload)
-
-    def mutate(self) -> None:
-        from ludeme.ui.dialogs import MutateDialog
-
-        ids = self._selected_or_warn()
-        if not ids:
-            return
-        dialog = MutateDialog(self.project, self.tree.describe(ids[0]), self)
-        if dialog.exec() != MutateDialog.DialogCode.Accepted:
-            return
-        payload = dialog.payload()
-        base = random.randrange(1 << 30)
-        for i in range(dialog.count.value()):
-            self.submit("mutate", {**payload, "version_id": ids[0], "seed": base + i})
-
-    def fork(self) -> None:
-        for vid in self._selected_or_warn()[:1]:
-            self.submit("fork", {"version_id": vid})
-
-    def crossover(self) -> None:
-        ids = self._selected_or_warn(2)
-        if ids:
-            self.submit("crossover", {"version_ids": ids, "seed": random.randrange(1 << 30)})
-
-    def repair(self) -> None:
-        for vid in self._selected_or_warn()[:1]:
-            self.submit("repair", {"version_id": vid})
-
-    def evolve(self) -> None:
-        from ludeme.ui.dialogs import EvolveDialog
-
-        ids = self._selected_or_warn()
-        if not ids:
-            return
-        version = self.project.version(ids[0])
-        title = next((l.title for l in self.project.lineages() if l.id == version.lineage_id), "")
-        dialog = EvolveDialog(self.project, title, self)
-        if dialog.exec() != EvolveDialog.DialogCode.Accepted:
-            return
-        self.submit("evolve", {**dialog.payload(), "lineage_id": version.lineage_id})
-
-    def edit_code(self) -> None:
-        from ludeme.ui.dialogs import CodeEditorDialog
-
-        ids = self._selected_or_warn()
-        if not ids:
-            return
-        files = self.project.version_files(ids[0])
-        html = files.get("index.html", b"").decode("utf-8", "replace")
-        dialog = CodeEditorDialog(html, self.tree.describe(ids[0]), self)
-        if dialog.exec() != CodeEditorDialog.DialogCode.Accepted:
-            return
-        self.submit("manual", {**dialog.payload(), "version_id": ids[0]})
 
     # -- compare ------------------------------------------------------------------------------------
     def compare_selected(self, blind: bool = False) -> None:
@@ -697,56 +583,7 @@ class MainWindow(QMainWindow):
                 self.inspector.show_version(current)
 
     # -- edits with undo ------------------------------------------------------------------------------
-    def delete_selected(self) -> None:
-        ids = self._selected_or_warn()
-        if not ids:
-            return
-        project = self.project
 
-        def do():
-            for vid in ids:
-                project.soft_delete(vid)
-            self.poll()
-
-        def undo():
-            for vid in ids:
-                project.restore(vid)
-            self.tree.sync()
-            self.poll()
-            self.tree.select(ids)
-
-        label = f"Delete {len(ids)} version{'s' * (len(ids) != 1)}"
-        self.undo_stack.push(_SetCommand(label, do, undo))
-        self.statusBar().showMessage(f"{label} — Ctrl+Z to undo", 6000)
-
-    def rate(self, stars: int) -> None:
-        ids = self._selected_or_warn()
-        if not ids:
-            return
-        vid = ids[0]
-        before = self.project.version(vid).rating
-
-        def apply(value):
-            self.project.set_rating(vid, value)
-            self.inspector.refresh()
-            self._changed_here()
-
-        self.undo_stack.push(_SetCommand(f"Rate {stars}★", lambda: apply(stars), lambda: apply(before)))
-
-    def toggle_favourite(self) -> None:
-        ids = self._selected_or_warn()
-        if not ids:
-            return
-        vid = ids[0]
-        before = self.project.version(vid).favourite
-
-        def apply(value):
-            self.project.set_favourite(vid, value)
-            self.inspector.refresh()
-            self._changed_here()
-
-        self.undo_stack.push(_SetCommand("Favourite" if not before else "Unfavourite",
-                                         lambda: apply(not before), lambda: apply(before)))
 
     # -- worker ---------------------------------------------------------------------------------------
     def toggle_worker(self) -> None:
@@ -763,99 +600,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"The worker keeps crashing: {self.worker.last_error}", 10000)
 
     # -- exchange -------------------------------------------------------------------------------------
-    def export_dialog(self, fmt: str) -> None:
-        """Ask where, then export the selected version (or its lineage) in another process."""
-        ids = self._selected_or_warn()
-        if not ids:
-            return
-        name = self.tree.describe(ids[0]).split(" · ")[0].replace(" ", "_") or "export"
-        folder = self._export_folder()
-        start = folder / name
-        if fmt == "bundle":
-            out, _ = QFileDialog.getSaveFileName(self, "Export lineage bundle", f"{start}.ludeme-bundle",
-                                                 "Lineage bundles (*.ludeme-bundle)")
-        elif fmt == "itch":
-            out, _ = QFileDialog.getSaveFileName(self, "Export for itch.io", f"{start}.zip", "Zip (*.zip)")
-        elif fmt == "clip":
-            out, _ = QFileDialog.getSaveFileName(self, "Export a clip", f"{start}.mp4", "Video (*.mp4 *.gif)")
-        else:
-            out = QFileDialog.getExistingDirectory(self, f"Export {fmt}: choose where its folder goes", str(folder))
-            if out:
-                out = str(Path(out) / f"{name}-{fmt}")  # a new folder inside the one chosen
-        if out:
-            from ludeme.ui.prefs import AppPrefs
 
-            parent = Path(out).parent
-            try:
-                AppPrefs().set("last_export_dir", str(parent))
-            except OSError:
-                pass
-            self.export(ids[0], fmt, Path(out))
-
-    def _export_folder(self) -> Path:
-        """Where export dialogs start: the folder of the last export, else the project's folder."""
-        from ludeme.ui.prefs import AppPrefs
-
-        try:
-            last = AppPrefs().get("last_export_dir")
-        except Exception:
-            last = None
-        if isinstance(last, str) and Path(last).is_dir():
-            return Path(last)
-        return self.project.path.parent if self.project.path.parent.is_dir() else Path.home()
-
-    def export(self, target_id: str, fmt: str, out: Path):
-        task = self._run_cli(["export", "--project", str(self.project.path), target_id, "--format", fmt,
-                              "--out", str(out)], f"Exporting {fmt}…")
-        task.finished.connect(lambda ok, message: ok and self._exported(Path(out), message))
-        return task
-
-    def _exported(self, out: Path, message: str) -> None:
-        """Say where the export went, with a way to open it (not only the passing status bar)."""
-        if not self.isVisible() or getattr(self, "quiet_errors", False):
-            return
-        from PySide6.QtCore import QUrl
-        from PySide6.QtGui import QDesktopServices
-
-        box = QMessageBox(QMessageBox.Icon.Information, "Export finished", message, parent=self)
-        show = box.addButton("Show in folder", QMessageBox.ButtonRole.ActionRole)
-        box.addButton(QMessageBox.StandardButton.Close)
-        box.setWindowModality(Qt.WindowModality.NonModal)
-        show.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(out if out.is_dir() else out.parent))))
-        box.show()
-        self._export_box = box
-
-    def import_bundle_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import a lineage bundle", str(self._export_folder()),
-                                              "Lineage bundles (*.ludeme-bundle *.zip)")
-        if path:
-            self.import_bundle(Path(path))
-
-    def import_bundle(self, path: Path, copy: bool = False):
-        """Checked import in another process; a refusal is one line and writes nothing."""
-        args = ["import", "--project", str(self.project.path), str(path)] + (["--copy"] if copy else [])
-        return self._run_cli(args, f"Importing {Path(path).name}…", refresh=True)
-
-    def _run_cli(self, args: list[str], note: str, refresh: bool = False):
-        from ludeme.ui.cli_task import CliTask
-
-        task = CliTask(args, self)
-        self._tasks = [t for t in getattr(self, "_tasks", []) if t.running()] + [task]
-        self.statusBar().showMessage(note)
-
-        def done(ok: bool, message: str) -> None:
-            self.last_task_message = (ok, message)
-            if ok:
-                self.statusBar().showMessage(message, 10000)
-                if refresh:
-                    self.poll()
-            else:
-                self.statusBar().showMessage(message, 15000)
-                if self.isVisible() and not getattr(self, "quiet_errors", False):
-                    QMessageBox.warning(self, "Ludeme", message)
-        task.finished.connect(done)
-        task.start()
-        return task
 
     def show_plugins(self) -> None:
         from ludeme.plugin_api.host import get_host
@@ -929,58 +674,6 @@ class MainWindow(QMainWindow):
         if dialog.exec() == SettingsDialog.DialogCode.Accepted:
             self._changed_here()
 
-    def open_project_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a Ludeme project", str(self.project.path.parent),
-                                              "Ludeme projects (*.ludeme)")
-        if path:
-            self.open_project(Path(path))
-
-    def new_project_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "New Ludeme project", str(self.project.path.parent / "new.ludeme"),
-                                              "Ludeme projects (*.ludeme)")
-        if path:
-            self.new_project(Path(path))
-
-    def new_project(self, path: Path):
-        """Create a project with the seed games at ``path`` and open it in a new window."""
-        from ludeme.store import ProjectError, create_default_project
-
-        path = path if path.suffix == ".ludeme" else path.with_suffix(".ludeme")
-        if path.exists():
-            QMessageBox.warning(self, "New project", f"{path} already exists; open it instead.")
-            return None
-        try:
-            create_default_project(path).close()
-        except ProjectError as exc:
-            QMessageBox.warning(self, "New project", str(exc))
-            return None
-        return self.open_project(path)
-
-    def open_project(self, path: Path):
-        """Open another project in a new window (this one stays as it is); the window, or None."""
-        from ludeme.store import ProjectError, open_project
-
-        try:
-            project = open_project(path)
-        except ProjectError as exc:
-            QMessageBox.warning(self, "Cannot open project", str(exc))
-            if self.recent is not None:
-                self.recent.remove(path)
-            return None
-        window = MainWindow(project, SandboxProfile(project.version_file), start_worker=self.auto_worker,
-                            restore_layout=False)
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        window.owns_project = True
-        # beside this one, not exactly on top of it (the saved layout is this window's)
-        window.resize(self.size())
-        window.move(self.pos() + QPoint(40, 40))
-        window.show()
-        window.select_first_version()
-        window.prepare_previews()  # a new project's seeds are playtested for their scores
-        if self.recent is not None:
-            self.recent.add(path)
-        self.other_windows = [w for w in getattr(self, "other_windows", []) if w.isVisible()] + [window]
-        return window
 
     def show_first_run(self) -> None:
         from ludeme.ui.first_run import FirstRunGuide
@@ -1012,43 +705,11 @@ class MainWindow(QMainWindow):
         rows.append("<tr><td><b>Esc</b></td><td>Take the keyboard back from the game</td></tr>")
         QMessageBox.information(self, "Keyboard shortcuts", "<table cellpadding=3>" + "".join(rows) + "</table>")
 
-    @staticmethod
-    def _dropped_bundle(mime) -> Path | None:
-        for url in mime.urls() if mime.hasUrls() else []:
-            if url.isLocalFile() and url.toLocalFile().lower().endswith((".ludeme-bundle", ".zip")):
-                return Path(url.toLocalFile())
-        return None
-
-    def dragEnterEvent(self, event) -> None:  # noqa: N802
-        from ludeme.ui.dialogs import drop_target_path
-
-        mime = event.mimeData()
-        if drop_target_path(mime) is not None or self._dropped_bundle(mime) is not None:
-            event.acceptProposedAction()
-
-    def dropEvent(self, event) -> None:  # noqa: N802
-        from ludeme.ui.dialogs import drop_target_path
-
-        path = drop_target_path(event.mimeData())
-        bundle = self._dropped_bundle(event.mimeData())
-        if path is not None:
-            event.acceptProposedAction()
-            QTimer.singleShot(0, lambda: self.new_lineage(html_path=path))
-        elif bundle is not None:
-            event.acceptProposedAction()
-            QTimer.singleShot(0, lambda: self.import_bundle(bundle))
 
     def _about(self) -> None:
         QMessageBox.about(self, "About Ludeme",
                           f"<b>Ludeme {__version__}</b><p>A studio for the creative evolution of HTML5 games.</p>")
 
-    def quit_studio(self) -> None:
-        """File ▸ Quit: every studio window closes (each stops its worker) and the process ends."""
-        from PySide6.QtWidgets import QApplication
-
-        QApplication.closeAllWindows()
-        if not any(isinstance(w, MainWindow) and w.isVisible() for w in QApplication.topLevelWidgets()):
-            QApplication.quit()
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.save_layout()
