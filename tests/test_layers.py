@@ -88,3 +88,17 @@ def test_import_contracts_catch_violations(tmp_path):
     assert "ludeme.store.sneaky -> PySide6" in report, report
     assert "ludeme.core.upward -> ludeme.ui.theme" in report, report
     assert "Contracts: 0 kept, 3 broken." in report, report
+
+
+def test_a_module_over_500_lines_says_why_at_its_top():
+    """Modules stay small enough to read; a longer one explains itself in its docstring."""
+    import ast
+
+    long = []
+    for path in sorted((ROOT / "desktop" / "ludeme").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if len(text.splitlines()) > 500:
+            doc = ast.get_docstring(ast.parse(text)) or ""
+            if "over 500 lines" not in doc.lower():
+                long.append(f"{path.relative_to(ROOT)} ({len(text.splitlines())} lines)")
+    assert not long, "over 500 lines with no reason at the top: " + ", ".join(long)

@@ -18,6 +18,9 @@ the mechanic modules, the game. The generator
   generations added: only those and pure feedback modules are ever removed.
 
 Pure Python, no Qt.
+
+Why this module is over 500 lines: a rule-based generator: the direction-to-mechanic tables and
+the recombination rules.
 """
 from __future__ import annotations
 

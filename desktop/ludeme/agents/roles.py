@@ -7,6 +7,9 @@ tolerantly here as well (JSON in fences or prose), so any client that returns te
 
 Pure orchestration: templates from :mod:`ludeme.agents.prompts`, edits from
 :mod:`ludeme.agents.edits`, checks from :mod:`ludeme.evaluation`. No Qt, nothing at import.
+
+Why this module is over 500 lines: one function per agent role with its prompt inputs and reply
+schema.
 """
 from __future__ import annotations
 

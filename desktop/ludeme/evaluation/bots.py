@@ -27,6 +27,9 @@ links, text drawn on a canvas —, answers "press Space / Enter / any key / clic
 still title screen with clicks where a button would be and keeps the point that worked, tries each
 control in turn — taps, holds, mashes, move+action combos, clicks on what is clickable, drags —
 through the whole run, and starts again after a game over), ``replay``.
+
+Why this module is over 500 lines: four bots and the control discovery they share; the explorer is
+most of it.
 """
 from __future__ import annotations
 

@@ -6,6 +6,9 @@ person sees it: the main canvas alone when nothing else on the page paints (the 
 composited page otherwise (DOM and CSS games, overlays; captured at ``PAGE_FPS``). Each stage records what it saw and can stop
 the cascade; whatever the game does, this function returns a report (the page is killed, never
 the evaluator). Qt is imported lazily: callers without a display get an offscreen application.
+
+Why this module is over 500 lines: the cascade's stages share one object's state (sessions,
+findings, frames); the judging rules could move to verdict.py.
 """
 from __future__ import annotations
 

@@ -9,6 +9,9 @@ and audio running past the last frame is cut, so N s of frames make an N s file.
 WebM is what the studio's web view can play (QtWebEngine has no H.264); MP4 is for export.
 Encoding releases the GIL, and :class:`ThreadedRecordingWriter` runs it on a worker thread fed
 through a bounded queue so capture and encoding overlap. Pure Python + numpy + PyAV (no Qt).
+
+Why this module is over 500 lines: one writer for two containers and their codecs, with the
+audio/video sync rules.
 """
 from __future__ import annotations
 

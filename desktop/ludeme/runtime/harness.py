@@ -28,6 +28,10 @@ whole composited page, grabbed from the view once the compositor has shown the s
 since (no DOM mutation, input, scroll, CSSOM or form-value change, and nothing on the page that
 paints on real time). ``runtime/background.py`` steps a session from the event loop while the
 caller waits on another one.
+
+Why this module is over 500 lines: the Python half of the protocol with
+resources/harness/harness.js (stepping, captures, audio, signals), kept together so both halves
+change together.
 """
 from __future__ import annotations
 

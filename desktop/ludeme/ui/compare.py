@@ -15,6 +15,9 @@ three or four, "X is best" (1-4) stores one vote of the chosen one against each 
 tie and both-bad are pairwise judgements and only offered for two. Left, Right, Down/T and B are
 aliases for A, B, Tie and Both bad while the keyboard focus is outside the games and mirrored input
 is off (inside a game, those keys belong to the game; the digits always vote).
+
+Why this module is over 500 lines: the players, vote buttons, reveal and blind session of one
+view.
 """
 from __future__ import annotations
 

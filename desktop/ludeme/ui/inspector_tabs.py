@@ -2,6 +2,9 @@
 
 Each tab has ``load(version)`` and ``clear()``; the inspector calls ``load`` only for the tab that
 is visible, so showing a version stays fast however much a version carries.
+
+Why this module is over 500 lines: one class per inspector tab (mechanics, reward, console, code,
+cost).
 """
 from __future__ import annotations
 

@@ -5,6 +5,10 @@ with per-point colours from a small palette (pyqtgraph renders them from a symbo
 what is off screen). Zoom with the wheel, pan by dragging, Shift+drag to select a box, Ctrl+click to
 add to the selection, double-click or Enter to play. Thumbnails appear when zoomed in far enough.
 The picture follows the project: ``refresh_if_changed()`` is a cheap poll of the change counter.
+
+Why this module is over 500 lines: one widget that draws, hit-tests, filters and labels thousands
+of versions in bulk (the layout maths is in tree_layout.py); the filter row and the thumbnails
+could become their own modules.
 """
 from __future__ import annotations
 
