@@ -30,3 +30,14 @@ register_schemes()
 def _private_data_dir(tmp_path, monkeypatch):
     """Never touch the real user data folder from a test."""
     monkeypatch.setenv("LUDEME_DATA_DIR", str(tmp_path / "userdata"))
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A fresh default project (the eight seed games) in this test's folder, closed afterwards.
+    (tests/store uses an empty one of its own; a test that needs more builds on this one.)"""
+    from ludeme.store import create_default_project
+
+    p = create_default_project(tmp_path / "project.ludeme")
+    yield p
+    p.close()

@@ -10,16 +10,8 @@ import pytest
 from ludeme.evolution.operators import mutate
 from ludeme.agents.settings import AgentSettings
 from ludeme.core.settings import EvaluationSettings
-from ludeme.store import create_default_project
 
 FAST = EvaluationSettings(seconds=2, idle_seconds=1)
-
-
-@pytest.fixture
-def project(tmp_path):
-    p = create_default_project(tmp_path / "llm.ludeme")
-    yield p
-    p.close()
 
 
 def sky(project):

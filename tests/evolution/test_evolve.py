@@ -1,20 +1,11 @@
 """One end-to-end offline evolution run (short evaluations), then an interrupted run resumed."""
 from __future__ import annotations
 
-import pytest
 
 from ludeme.evolution.dedup import fingerprint
 from ludeme.evolution.engine import evolve, latest_run, run_versions
-from ludeme.store.seeding import create_default_project
 
 SECONDS = 1.5
-
-
-@pytest.fixture
-def project(tmp_path):
-    p = create_default_project(tmp_path / "e.ludeme")
-    yield p
-    p.close()
 
 
 def _lineage(project, title):

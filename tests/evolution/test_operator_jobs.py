@@ -2,17 +2,8 @@
 manual edit (a person's code becomes a version), repair (resample) — each evaluated before saving."""
 from __future__ import annotations
 
-import pytest
 
 from ludeme.evolution.jobs import JOB_FUNCTIONS
-from ludeme.store import create_default_project
-
-
-@pytest.fixture
-def project(tmp_path):
-    p = create_default_project(tmp_path / "ops.ludeme")
-    yield p
-    p.close()
 
 
 def roots(project, *titles):

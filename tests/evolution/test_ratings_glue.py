@@ -8,14 +8,6 @@ import pytest
 from ludeme.cli import main
 from ludeme.core.settings import SelectionSettings
 from ludeme.evolution.ratings import fit_project, selection_scores, tallies, update_bt_scores
-from ludeme.store import create_default_project
-
-
-@pytest.fixture
-def project(tmp_path):
-    p = create_default_project(tmp_path / "p.ludeme")
-    yield p
-    p.close()
 
 
 def test_fit_and_store_bt_scores(project):

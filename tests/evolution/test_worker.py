@@ -10,10 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 
 from ludeme.evolution import queue
-from ludeme.store.seeding import create_default_project
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,13 +23,6 @@ def _env():
 def _worker(project_path, *args) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "ludeme", "worker", "--project", str(project_path), *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(), cwd=ROOT)
-
-
-@pytest.fixture
-def project(tmp_path):
-    p = create_default_project(tmp_path / "w.ludeme")
-    yield p
-    p.close()
 
 
 def _seed(project):

@@ -8,17 +8,9 @@ import time
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from ludeme.store import create_default_project
 from ludeme.ui.archive_browser import ID_ROLE, VERSION_ROLE, ArchiveBrowser
 
 HTML = {"index.html": b"<!DOCTYPE html><canvas></canvas>"}
-
-
-@pytest.fixture
-def project(tmp_path):
-    p = create_default_project(tmp_path / "archive.ludeme")
-    yield p
-    p.close()
 
 
 @pytest.fixture

@@ -5,15 +5,7 @@ import time
 
 import pytest
 
-from ludeme.store import create_default_project
 from ludeme.ui.dialogs import CodeEditorDialog, EvolveDialog, MutateDialog, NewLineageDialog, read_html_file
-
-
-@pytest.fixture
-def project(tmp_path):
-    p = create_default_project(tmp_path / "d.ludeme")
-    yield p
-    p.close()
 
 
 def test_new_lineage_from_seed_html_and_idea(qtbot, project, tmp_path):
