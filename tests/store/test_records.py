@@ -175,3 +175,18 @@ def test_change_counter_sees_other_connections(project, lineage):
     with open_project(project.path) as other:
         other.add_lineage("from another process")
     assert project.change_counter() == start + 1
+
+
+def test_the_jobs_panel_queries(project):
+    """What the studio's jobs panel reads comes from the store: the newest jobs, the ones to
+    watch, counts by status and what each job's model calls cost."""
+    jobs = [project.enqueue_job("mutate", {"n": i}) for i in range(5)]
+    assert [j.id for j in project.recent_jobs(3)] == [j.id for j in jobs[2:]]
+    claimed = project.claim_job("w")
+    assert project.finish_job(claimed.id, "w", "done", result={"version_id": None})
+    watch = project.jobs_to_watch(jobs[3].id, [claimed.id])
+    assert {j.id for j in watch} == {claimed.id} | {j.id for j in jobs[1:]}  # queued ones, newer, watched
+    assert project.job_status_counts() == {"done": 1, "queued": 4}
+    project.add_ledger("coder", "m", cost=0.25, job_id=claimed.id)
+    project.add_ledger("critic", "m", cost=0.5, job_id=claimed.id)
+    assert project.job_costs([claimed.id, jobs[1].id]) == {claimed.id: 0.75}

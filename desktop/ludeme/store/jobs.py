@@ -82,6 +82,35 @@ class JobsMixin:
             query = query.limit(limit)
         return [_job(j) for j in query]
 
+    # -- what the studio's jobs panel reads (one short query each) ------------------------------
+    def recent_jobs(self, limit: int) -> list[Job]:
+        """The newest ``limit`` jobs, oldest first."""
+        J = self.m.Job
+        newest = J.select(J.id).order_by(J.id.desc()).limit(int(limit))
+        return [_job(j) for j in J.select().where(J.id.in_(newest)).order_by(J.id)]
+
+    def jobs_to_watch(self, newer_than: int, ids: Iterable[int] = ()) -> list[Job]:
+        """Queued and running jobs, jobs newer than ``newer_than``, and the jobs ``ids``."""
+        J = self.m.Job
+        cond = J.status.in_([JobStatus.QUEUED.value, JobStatus.RUNNING.value]) | (J.id > int(newer_than))
+        ids = [int(i) for i in ids]
+        if ids:
+            cond = cond | J.id.in_(ids)
+        return [_job(j) for j in J.select().where(cond).order_by(J.id)]
+
+    def job_status_counts(self) -> dict[str, int]:
+        return dict(self.db.execute_sql("SELECT status, count(*) FROM job GROUP BY status").fetchall())
+
+    def job_costs(self, job_ids: Iterable[int]) -> dict[int, float]:
+        """What the model calls of each job cost (jobs without calls are left out)."""
+        ids, out = [int(i) for i in job_ids], {}
+        for start in range(0, len(ids), 500):
+            part = ids[start:start + 500]
+            out.update(self.db.execute_sql(
+                f"SELECT job_id, sum(cost) FROM ledger WHERE job_id IN ({', '.join('?' * len(part))})"
+                " GROUP BY job_id", part).fetchall())
+        return out
+
     def update_job(self, job_id: int, **changes: Any) -> Job:
         """Progress, heartbeat, status, result… Entering running/finished stamps the times."""
         unknown = set(changes) - _JOB_FIELDS

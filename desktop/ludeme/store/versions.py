@@ -151,6 +151,17 @@ class VersionsMixin:
                 "INSERT INTO version_mechanic (version_id, mechanic_id, role) VALUES (?, ?, ?)", links)
             return self.version(vid)
 
+    def version_briefs(self, version_ids: Iterable[str]) -> dict[str, tuple[str, int, str]]:
+        """id → (lineage id, generation, operator) for many versions at once (for labels)."""
+        ids, out = [str(v) for v in version_ids], {}
+        for start in range(0, len(ids), 500):
+            part = ids[start:start + 500]
+            cur = self.db.execute_sql(
+                f"SELECT id, lineage_id, generation, operator FROM version WHERE id IN ({', '.join('?' * len(part))})",
+                part)
+            out.update({vid: (lid, gen, op) for vid, lid, gen, op in cur.fetchall()})
+        return out
+
     def version(self, version_id: str) -> Version:
         row = self.db.execute_sql(f"{_SELECT} WHERE v.id = ?", (version_id,)).fetchone()
         if row is None:

@@ -38,7 +38,6 @@ FILTERS = ("all", "queued", "running", "done", "failed", "cancelled")
 COLUMNS = ("#", "Kind", "Target", "Status", "Progress", "Cost", "Started", "Finished")
 COL_ID, COL_KIND, COL_TARGET, COL_STATUS, COL_PROGRESS, COL_COST, COL_STARTED, COL_FINISHED = range(8)
 JOB_ROLE = Qt.ItemDataRole.UserRole + 1
-_JOB_FIELDS = [f.name for f in dataclasses.fields(Job)]
 
 
 def _status_colors() -> dict[str, str]:
@@ -483,39 +482,16 @@ class JobsPanel(QWidget):
         self._lineage_titles = None
         self._refresh_jobs(full=True)
 
-    def _job_rows(self, where: str, args: Iterable = ()) -> list[Job]:
-        cols = ", ".join(_JOB_FIELDS)
-        cur = self.project.db.execute_sql(f"SELECT {cols} FROM job WHERE {where}", tuple(args))
-        return [Job(**dict(zip(_JOB_FIELDS, self._decode(row)))) for row in cur.fetchall()]
-
-    @staticmethod
-    def _decode(row: tuple) -> tuple:
-        import json
-
-        values = list(row)
-        for name in ("payload", "result"):
-            i = _JOB_FIELDS.index(name)
-            if isinstance(values[i], str):
-                try:
-                    values[i] = json.loads(values[i])
-                except ValueError:
-                    values[i] = {}
-        return tuple(values)
-
     def _load_all(self) -> None:
-        jobs = self._job_rows(f"id IN (SELECT id FROM job ORDER BY id DESC LIMIT {MAX_JOBS})")
-        self._apply(jobs, initial=True)
+        self._apply(self.project.recent_jobs(MAX_JOBS), initial=True)
 
     def _refresh_jobs(self, full: bool = False) -> None:
         if full:
-            jobs = self._job_rows(f"id IN (SELECT id FROM job ORDER BY id DESC LIMIT {MAX_JOBS})")
+            jobs = self.project.recent_jobs(MAX_JOBS)
         else:
             now = time.time()
             self._watch = {i: f for i, f in self._watch.items() if not f or now - f < RECENT}
-            ids = list(self._watch)
-            marks = ", ".join("?" * len(ids))
-            where = "status IN ('queued', 'running') OR id > ?" + (f" OR id IN ({marks})" if ids else "")
-            jobs = self._job_rows(where, [self._max_id, *ids])
+            jobs = self.project.jobs_to_watch(self._max_id, list(self._watch))
         self._apply(jobs, initial=False)
 
     def _apply(self, jobs: list[Job], *, initial: bool) -> None:
@@ -529,8 +505,7 @@ class JobsPanel(QWidget):
             self._watch[job.id] = (job.finished or time.time()) if status.finished else 0.0
             if not initial and status.finished and before.get(job.id) != status.value:
                 finished_now.append(job.id)
-        self._status_counts = dict(self.project.db.execute_sql(
-            "SELECT status, count(*) FROM job GROUP BY status").fetchall())
+        self._status_counts = self.project.job_status_counts()
         self._update_chips()
         self._update_summary()
         self._show_details(self.selected_job_ids()[0] if self.selected_job_ids() else None)
@@ -548,21 +523,10 @@ class JobsPanel(QWidget):
             if job.result and job.result.get("version_id"):
                 wanted.add(str(job.result["version_id"]))
         missing = [v for v in wanted if v not in self._version_labels]
-        for chunk in range(0, len(missing), 500):
-            part = missing[chunk:chunk + 500]
-            cur = self.project.db.execute_sql(
-                f"SELECT id, lineage_id, generation, operator FROM version WHERE id IN ({', '.join('?' * len(part))})",
-                part)
-            for vid, lineage_id, generation, operator in cur.fetchall():
-                label = "seed" if operator in ("seed", "import", "idea") and generation == 0 else f"gen {generation} {operator}"
-                self._version_labels[vid] = (lineage_id, label)
-        costs: dict[int, float] = {}
-        ids = [j.id for j in jobs if j.status.value != "queued"]
-        for chunk in range(0, len(ids), 500):
-            part = ids[chunk:chunk + 500]
-            costs.update(self.project.db.execute_sql(
-                f"SELECT job_id, sum(cost) FROM ledger WHERE job_id IN ({', '.join('?' * len(part))})"
-                " GROUP BY job_id", part).fetchall())
+        for vid, (lineage_id, generation, operator) in self.project.version_briefs(missing).items():
+            label = "seed" if operator in ("seed", "import", "idea") and generation == 0 else f"gen {generation} {operator}"
+            self._version_labels[vid] = (lineage_id, label)
+        costs = self.project.job_costs(j.id for j in jobs if j.status.value != "queued")
         rows = []
         for job in jobs:
             target, tip = self._target(job)
