@@ -151,6 +151,21 @@ class VersionsMixin:
                 "INSERT INTO version_mechanic (version_id, mechanic_id, role) VALUES (?, ?, ?)", links)
             return self.version(vid)
 
+    def search_versions(self, text: str) -> list[str]:
+        """Ids of live versions whose lineage title, direction, note, mechanics, model, operator or
+        id (a prefix) match ``text`` (case-insensitive; a space also matches an underscore)."""
+        like, under = f"%{text}%", f"%{text.replace(' ', '_')}%"
+        sql = ("SELECT v.id FROM version v JOIN lineage l ON l.id = v.lineage_id WHERE v.deleted_at IS NULL"
+               " AND (l.title LIKE ? OR v.direction LIKE ? OR v.note LIKE ? OR v.mechanics LIKE ?"
+               " OR v.mechanics LIKE ? OR v.model LIKE ? OR v.id LIKE ? OR v.operator LIKE ?)")
+        return [r[0] for r in self.db.execute_sql(sql, (like, like, like, like, under, like, f"{text}%", like))]
+
+    def version_extras(self, version_id: str) -> tuple[int, int]:
+        """How many recordings and model calls a version has (to see when they change)."""
+        return tuple(self.db.execute_sql(
+            "SELECT (SELECT count(*) FROM recording WHERE version_id = ?),"
+            " (SELECT count(*) FROM ledger WHERE version_id = ?)", (version_id, version_id)).fetchone())
+
     def version_briefs(self, version_ids: Iterable[str]) -> dict[str, tuple[str, int, str]]:
         """id → (lineage id, generation, operator) for many versions at once (for labels)."""
         ids, out = [str(v) for v in version_ids], {}

@@ -273,9 +273,7 @@ class Inspector(QWidget):
 
     def _extras(self, version_id: str) -> tuple:
         """What else the tabs show of a version: its recordings and model calls."""
-        return tuple(self.project.db.execute_sql(
-            "SELECT (SELECT count(*) FROM recording WHERE version_id = ?),"
-            " (SELECT count(*) FROM ledger WHERE version_id = ?)", (version_id, version_id)).fetchone())
+        return self.project.version_extras(version_id)
 
     def shutdown(self) -> None:
         """Save a pending note and let the recording's web page go (call before closing)."""

@@ -6,8 +6,8 @@ counter moved. Then only the jobs that can have changed are read again: queued a
 new ones, and the recently finished (a cancel that came too late turns into done). Reads are
 short: the worker process writes the same SQLite file (WAL) at the same time.
 
-Why this module is over 500 lines: the table model, the detail pane and the worker controls of one
-panel; it still reads job rows with its own SQL (known debt: the store should offer that query).
+Why this module is over 500 lines: the table model, the detail pane and the worker controls of
+one panel; the model and the detail pane could be their own modules.
 """
 from __future__ import annotations
 

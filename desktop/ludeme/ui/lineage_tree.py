@@ -671,15 +671,9 @@ class LineageTree(QWidget):
     # -- filter and search -------------------------------------------------------------------------
     def _text_matches(self, text: str) -> np.ndarray:
         t = self.table
-        like = f"%{text}%"
-        under = f"%{text.replace(' ', '_')}%"
-        sql = ("SELECT v.id FROM version v JOIN lineage l ON l.id = v.lineage_id WHERE v.deleted_at IS NULL"
-               " AND (l.title LIKE ? OR v.direction LIKE ? OR v.note LIKE ? OR v.mechanics LIKE ?"
-               " OR v.mechanics LIKE ? OR v.model LIKE ? OR v.id LIKE ? OR v.operator LIKE ?)")
-        rows = self.project.db.execute_sql(sql, (like, like, like, like, under, like, f"{text}%", like))
         row_of = t.row_of
         mask = np.zeros(len(t), dtype=bool)
-        hits = [row_of[r[0]] for r in rows if r[0] in row_of]
+        hits = [row_of[vid] for vid in self.project.search_versions(text) if vid in row_of]
         mask[hits] = True
         return mask
 
