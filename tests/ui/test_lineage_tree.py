@@ -9,7 +9,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from ludeme.evaluation.images import encode_png
 from ludeme.store import create_default_project
 from ludeme.ui.lineage_tree import LineageTree
-from ludeme.ui.tree_layout import layout
+from ludeme.core.tree_layout import layout
 
 
 def _random_forest(n: int, seed: int = 1):

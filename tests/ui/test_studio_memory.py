@@ -12,16 +12,23 @@ from ludeme.ui.main_window import MainWindow
 
 def _window(qtbot, project, sandbox):
     win = MainWindow(project, sandbox, start_worker=False)
-    qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
     return win
 
 
 def _close(qtbot, win):
+    """Closed and deleted before its profile goes (a page outliving its profile crashes at exit)."""
     win.player.stop()
     win.close()
+    win.deleteLater()
     qtbot.wait(50)
+
+
+def _drop(qtbot, sandbox):
+    qtbot.wait(20)
+    sandbox.deleteLater()
+    qtbot.wait(20)
 
 
 def test_layout_and_open_recent_survive_a_restart(qtbot, tmp_path):
@@ -50,9 +57,9 @@ def test_layout_and_open_recent_survive_a_restart(qtbot, tmp_path):
         assert len(listed) == 2 and "beta" in listed[0] and "alpha" in listed[1], listed
         _close(qtbot, again)
     finally:
+        _drop(qtbot, sandbox)
         a.close()
         b.close()
-        sandbox.deleteLater()
 
 
 def test_the_studio_reopens_the_last_project(tmp_path):
@@ -82,7 +89,9 @@ def test_quit_closes_every_studio_window(qtbot, tmp_path, monkeypatch):
         one.quit_studio()
         qtbot.waitUntil(lambda: not one.isVisible() and not two.isVisible(), timeout=3000)
         assert quits == [True], "and the process is asked to end"
+        for w in (one, two):
+            _close(qtbot, w)
     finally:
+        _drop(qtbot, sandbox)
         a.close()
         b.close()
-        sandbox.deleteLater()

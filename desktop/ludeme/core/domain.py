@@ -380,3 +380,16 @@ class LedgerEntry:
     version_id: str | None = None
     job_id: int | None = None
     created: float = 0.0
+
+
+@dataclass(frozen=True)
+class LineageSummary:
+    """What the list shows of a lineage; built from the version table (Project.lineage_summaries)."""
+
+    lineage_id: str
+    title: str
+    description: str
+    tags: tuple[str, ...]
+    versions: int
+    play_id: str | None  # the version to play when the lineage is picked (best score, else root)
+    best: float | None

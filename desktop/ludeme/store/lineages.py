@@ -5,7 +5,9 @@ import json
 import time
 from collections.abc import Iterable
 
-from ludeme.core.domain import Lineage, new_id
+import numpy as np
+
+from ludeme.core.domain import Lineage, LineageSummary, new_id
 from ludeme.store.models import dumps
 
 _COLUMNS = "id, title, description, tags, favourite, archived, island, created"
@@ -75,3 +77,25 @@ class LineagesMixin:
                 self.db.execute_sql(f"UPDATE lineage SET {sets} WHERE id = ?",
                                     (*changes.values(), lineage_id))
             return self.lineage(lineage_id)
+
+    def lineage_summaries(self, table=None) -> list[LineageSummary]:
+        """One line per lineage from the numpy version table: count, best score, the version to play."""
+        table = table if table is not None else self.version_table()
+        out = []
+        code_of = {lid: i for i, lid in enumerate(table.lineage_ids)}
+        counts = np.bincount(table.lineage, minlength=len(table.lineage_ids)) if len(table) else []
+        for lin in self.lineages():
+            code = code_of.get(lin.id)
+            if code is None:
+                out.append(LineageSummary(lin.id, lin.title, lin.description, tuple(lin.tags), 0, None, None))
+                continue
+            rows = np.flatnonzero(table.lineage == code)
+            rewards = table.reward[rows]
+            if np.isfinite(rewards).any():
+                best_row = int(rows[np.nanargmax(rewards)])
+                best = float(table.reward[best_row])
+            else:
+                best_row, best = int(rows[0]), None
+            out.append(LineageSummary(lin.id, lin.title, lin.description, tuple(lin.tags), int(counts[code]),
+                                      table.ids[best_row], best))
+        return out

@@ -1,27 +1,14 @@
 """Lineages as a searchable list (count and best score each); picking one plays its best version."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from PySide6.QtCore import QModelIndex, QSignalBlocker, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTreeView, QVBoxLayout, QWidget
 
+from ludeme.core.domain import LineageSummary
+
 VERSION_ROLE = Qt.ItemDataRole.UserRole + 1
 LINEAGE_ROLE = Qt.ItemDataRole.UserRole + 2
-
-
-@dataclass(frozen=True)
-class LineageSummary:
-    """What the list shows of a lineage; built by the window from the version table."""
-
-    lineage_id: str
-    title: str
-    description: str
-    tags: tuple[str, ...]
-    versions: int
-    play_id: str | None  # the version to play when the lineage is picked (best score, else root)
-    best: float | None
 
 
 class LineagePanel(QWidget):

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from ludeme.store.table import OPERATORS, STATUSES
 from ludeme.ui.theme import colors
-from ludeme.ui.tree_layout import edge_segments, layout
+from ludeme.core.tree_layout import edge_segments, layout
 
 COLOR_MODES = ("reward", "status", "rating")
 STATUS_COLORS = {

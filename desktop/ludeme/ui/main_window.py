@@ -12,7 +12,6 @@ menus of a desktop window is long and flat; it reads top to bottom.
 """
 from __future__ import annotations
 
-import numpy as np
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
@@ -23,7 +22,7 @@ from PySide6.QtWidgets import (
 from ludeme import __version__
 from ludeme.runtime.sandbox import SandboxProfile
 from ludeme.ui.console_panel import ConsolePanel
-from ludeme.ui.lineage_panel import LineagePanel, LineageSummary
+from ludeme.ui.lineage_panel import LineagePanel
 from ludeme.ui.lineage_tree import LineageTree
 from ludeme.ui.player import GamePlayer
 from ludeme.ui.window_exchange import ExchangeActions
@@ -36,29 +35,6 @@ EXPORT_FORMATS = (
     ("gallery", "HTML gallery of the lineage…"), ("git", "Lineage as a git history…"),
     ("clip", "Clip of the recording (MP4 or GIF)…"),
 )
-
-
-def lineage_summaries(project, table=None) -> list[LineageSummary]:
-    """One line per lineage from the numpy version table: count, best score, the version to play."""
-    table = table if table is not None else project.version_table()
-    out = []
-    code_of = {lid: i for i, lid in enumerate(table.lineage_ids)}
-    counts = np.bincount(table.lineage, minlength=len(table.lineage_ids)) if len(table) else []
-    for lin in project.lineages():
-        code = code_of.get(lin.id)
-        if code is None:
-            out.append(LineageSummary(lin.id, lin.title, lin.description, tuple(lin.tags), 0, None, None))
-            continue
-        rows = np.flatnonzero(table.lineage == code)
-        rewards = table.reward[rows]
-        if np.isfinite(rewards).any():
-            best_row = int(rows[np.nanargmax(rewards)])
-            best = float(table.reward[best_row])
-        else:
-            best_row, best = int(rows[0]), None
-        out.append(LineageSummary(lin.id, lin.title, lin.description, tuple(lin.tags), int(counts[code]),
-                                  table.ids[best_row], best))
-    return out
 
 
 class MainWindow(ExchangeActions, ProjectWindows, VersionActions, QMainWindow):
@@ -128,7 +104,7 @@ class MainWindow(ExchangeActions, ProjectWindows, VersionActions, QMainWindow):
 
         # -- wiring ---------------------------------------------------------------------------------
         self.tree.redrawn.connect(lambda: self.lineages.populate(
-            lineage_summaries(self.project, self.tree.table), keep_selection=True))
+            self.project.lineage_summaries(self.tree.table), keep_selection=True))
         self.tree.current_changed.connect(self._on_current)
         self.tree.activated.connect(lambda vid: self.play_version(vid, focus=True))
         self.player.keys_returned.connect(self._keys_back)
@@ -425,7 +401,7 @@ class MainWindow(ExchangeActions, ProjectWindows, VersionActions, QMainWindow):
     def play_first_game(self) -> None:
         """The guide's "Play the first game": the first lineage's game, with the keyboard, from its
         title screen (even when it is already the one on screen)."""
-        summaries = [s for s in lineage_summaries(self.project, self.tree.table) if s.play_id]
+        summaries = [s for s in self.project.lineage_summaries(self.tree.table) if s.play_id]
         if not summaries:
             self.statusBar().showMessage("No game to play yet: start a lineage with File ▸ New lineage", 6000)
             return
@@ -438,7 +414,7 @@ class MainWindow(ExchangeActions, ProjectWindows, VersionActions, QMainWindow):
 
     def select_first_version(self) -> None:
         """The first lineage's best version (the studio opens on it)."""
-        summaries = [s for s in lineage_summaries(self.project, self.tree.table) if s.play_id]
+        summaries = [s for s in self.project.lineage_summaries(self.tree.table) if s.play_id]
         if summaries:
             self.select_version(summaries[0].play_id)
 
