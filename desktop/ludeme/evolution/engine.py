@@ -107,8 +107,9 @@ def load_run(project, run_id: str) -> dict | None:
 
 def save_run(project, record: dict) -> None:
     record["updated"] = time.time()
-    project.set_meta(run_key(record["run_id"]), json.dumps(record, sort_keys=True))
-    project.set_meta(_latest_key(record["lineage_id"]), record["run_id"])
+    with project.db.atomic():  # the record and the lineage's pointer to it together (a kill between them made a second run)
+        project.set_meta(run_key(record["run_id"]), json.dumps(record, sort_keys=True))
+        project.set_meta(_latest_key(record["lineage_id"]), record["run_id"])
 
 
 def latest_run(project, lineage_id: str) -> dict | None:
