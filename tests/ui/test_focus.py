@@ -7,27 +7,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from ludeme.runtime.sandbox import SandboxProfile
-from ludeme.store import create_default_project
-from ludeme.ui.main_window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    project = create_default_project(tmp_path / "focus.ludeme")
-    sandbox = SandboxProfile(project.version_file)
-    win = MainWindow(project, sandbox, start_worker=False)
-    win.show()
-    win.activateWindow()
-    qtbot.waitExposed(win)
-    yield win
-    win.player.stop()
-    win.close()
-    win.deleteLater()
-    qtbot.wait(20)
-    sandbox.deleteLater()
-    qtbot.wait(20)
-    project.close()
+def window(open_studio):
+    return open_studio()
 
 
 def _focused():

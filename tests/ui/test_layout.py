@@ -5,27 +5,11 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QToolButton
 
-from ludeme.runtime.sandbox import SandboxProfile
-from ludeme.store import create_default_project
-from ludeme.ui.main_window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    project = create_default_project(tmp_path / "layout.ludeme")
-    sandbox = SandboxProfile(project.version_file)
-    win = MainWindow(project, sandbox, start_worker=False, restore_layout=False)
-    win.resize(1024, 640)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.player.stop()
-    win.close()
-    win.deleteLater()
-    qtbot.wait(20)
-    sandbox.deleteLater()
-    qtbot.wait(20)
-    project.close()
+def window(open_studio):
+    return open_studio(size=(1024, 640), restore_layout=False)
 
 
 def test_the_studio_fits_1024_by_640(qtbot, window):
