@@ -71,7 +71,12 @@ def snapshot(path: Path) -> dict:
         half_saved = [r[0] for r in con.execute(
             "SELECT id FROM version WHERE note LIKE 'evolve run=%' "
             "AND id NOT IN (SELECT version_id FROM recording)")]
-        return {"ids": ids, "running": running, "half_saved": half_saved}
+        latest = con.execute("SELECT l.value, r.value FROM meta l JOIN meta r ON r.key = 'run:' || l.value "
+                             "JOIN lineage ON l.key = 'run-latest:' || lineage.id WHERE lineage.title = ?",
+                             (LINEAGE,)).fetchone()
+        status = json.loads(latest[1]).get("status") if latest else None
+        return {"ids": ids, "running": running, "half_saved": half_saved,
+                "run_id": latest[0] if latest else None, "run_status": status}
     finally:
         con.close()
 
@@ -100,6 +105,7 @@ def run_with_kills(tmp: Path, kills: int, seed: int = 0, *, window: tuple[float,
     rng = random.Random(seed)
     res = FaultRun()
     t0 = time.perf_counter()
+    resume: list[str] = []
     for i in range(kills):
         delay = rng.uniform(*window)
         proc = subprocess.Popen(_command(path, generations, population), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -130,8 +136,14 @@ def run_with_kills(tmp: Path, kills: int, seed: int = 0, *, window: tuple[float,
         res.committed |= snap["ids"]
         log(f"kill {i + 1}/{kills} ({'leader' if leader_only else 'group'}) after {delay:.2f} s: {len(snap['ids'])} versions, lost {len(lost)}, "
             f"half-saved {len(snap['half_saved'])}, orphans {len(left)}")
+        if snap["run_status"] == "done":
+            # The kill landed after the run had finished its work and said so, while the process was
+            # shutting down: the same command would now start a new run, so the last start resumes it by id.
+            resume = ["--resume", snap["run_id"]]
+            break
     if not res.finished_early:          # the same command resumes the killed run and finishes it
-        done = subprocess.run(_command(path, generations, population), capture_output=True, text=True, timeout=300)
+        done = subprocess.run(_command(path, generations, population) + resume, capture_output=True, text=True,
+                              timeout=300)
         res.final_rc, res.final_out = done.returncode, done.stdout
     res.wall = time.perf_counter() - t0
     return res, path

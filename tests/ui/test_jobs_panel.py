@@ -141,8 +141,8 @@ def test_a_mutate_job_goes_queued_running_done_in_the_panel(qtbot, studio):
     timings = []
     qtbot.waitUntil(lambda: not panel.poll(), timeout=3000)
     for _ in range(40):
-        seen = dict(panel._counters)
-        assert panel.poll() is False, (seen, panel._counters)
+        seen = dict(panel.watcher.counters)
+        assert panel.poll() is False, (seen, panel.watcher.counters)
         timings.append(panel.last_poll_ms)
     timings.sort()
     assert timings[len(timings) // 2] < 5.0 and timings[-3] < 5.0, timings

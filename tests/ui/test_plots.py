@@ -38,7 +38,7 @@ def lineage(qtbot, tmp_path):
     plots.resize(900, 560)
     plots.show()
     yield project, hopper, plots, versions
-    plots.timer.stop()
+    plots.watcher.stop()
     project.close()
 
 

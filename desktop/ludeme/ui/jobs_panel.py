@@ -1,8 +1,8 @@
 """The jobs panel: what the worker is doing, has done and failed to do; cancel; start/stop it.
 
-Polls the project every ``POLL_MS`` with one tiny query (the change counters, maintained by
-triggers, so writes of the worker process are seen too) and does nothing more unless the job
-counter moved. Then only the jobs that can have changed are read again: queued and running ones,
+Follows the project through the window's ``ProjectWatcher`` (one tiny query of the change counters,
+maintained by triggers, so writes of the worker process are seen too) and does nothing more unless
+the job counter moved. Then only the jobs that can have changed are read again: queued and running ones,
 new ones, and the recently finished (a cancel that came too late turns into done). Reads are
 short: the worker process writes the same SQLite file (WAL) at the same time.
 
@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import (QAbstractTableModel, QItemSelectionModel, QModelIndex, QRectF, QSize,
-                            QSortFilterProxyModel, Qt, QTimer, Signal)
+                            QSortFilterProxyModel, Qt, Signal)
 from PySide6.QtGui import (
     QAction, QColor, QFontDatabase, QGuiApplication, QKeySequence, QPainter, QPen,
 )
@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QHBoxLayout, QHe
 
 from ludeme.core.domain import Job, JobStatus
 from ludeme.ui.theme import colors, local_shortcut  # the theme in use, forced light/dark included
+from ludeme.ui.watcher import POLL_MS, ProjectWatcher
 
 
-POLL_MS = 500
 MAX_JOBS = 2000  # the newest jobs listed when the panel opens
 RECENT = 120.0  # seconds a finished job is still watched (a late cancel can still turn into done)
 ACTIVE = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
@@ -263,7 +263,8 @@ class JobsPanel(QWidget):
     job_selected = Signal(int)
     version_activated = Signal(str)  # a finished job was double-clicked: the version it made
 
-    def __init__(self, project, worker_control=None, parent=None, *, poll_ms: int = POLL_MS) -> None:
+    def __init__(self, project, worker_control=None, parent=None, *, poll_ms: int = POLL_MS,
+                 watcher: ProjectWatcher | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("JobsPanel")
         self.project = project
@@ -274,19 +275,16 @@ class JobsPanel(QWidget):
                     worker_control.project = project
             except (AttributeError, OSError):
                 pass
-        self._counters: dict[str, int] = {}
         self._max_id = 0
         self._watch: dict[int, float] = {}  # ids to read again at the next change -> finished time (0 = active)
         self._status_counts: dict[str, int] = {}
         self._lineage_titles: dict[str, str] | None = None
         self._version_labels: dict[str, tuple[str, str]] = {}  # id -> (lineage id, label)
-        self.last_poll_ms = 0.0
         self._build()
         self._load_all()
-        self._counters = self.project.change_counters()
-        self.timer = QTimer(self, interval=int(poll_ms))
-        self.timer.timeout.connect(self.poll)
-        self.timer.start()
+        # The window's watcher (one for all its views), or one of its own when the panel stands alone.
+        self.watcher = watcher or ProjectWatcher(project, self, interval_ms=poll_ms)
+        self.watcher.changed.connect(self._on_changed)
         if self.worker is not None:
             self.worker.state_changed.connect(self._show_worker_state)
             self.worker.log_line.connect(self._append_log)
@@ -458,27 +456,23 @@ class JobsPanel(QWidget):
 
     # -- reading the project ---------------------------------------------------------------------
     def poll(self) -> bool:
-        """One tick: read the change counters; refresh what changed. True if anything did."""
-        t0 = time.perf_counter()
-        try:
-            counters = self.project.change_counters()
-        except Exception:  # busy or closed: try again next tick
-            return False
-        changed = counters != self._counters
-        if changed:
-            before, self._counters = self._counters, counters
-            if counters.get("lineage") != before.get("lineage"):
-                self._lineage_titles = None
-            if counters.get("job") != before.get("job"):
-                self._refresh_jobs()
-            if counters.get("version") != before.get("version"):
-                self.versions_changed.emit()
-        self.last_poll_ms = (time.perf_counter() - t0) * 1000
-        return changed
+        """One tick of the watcher now; True if anything this panel shows changed."""
+        return bool(self.watcher.poll() & {"job", "lineage", "version"})
+
+    @property
+    def last_poll_ms(self) -> float:
+        return self.watcher.last_poll_ms
+
+    def _on_changed(self, topics: frozenset) -> None:
+        if "lineage" in topics:
+            self._lineage_titles = None
+        if "job" in topics:
+            self._refresh_jobs()
+        if "version" in topics:
+            self.versions_changed.emit()
 
     def refresh(self) -> None:
         """Read everything again (e.g. after the project was reloaded)."""
-        self._counters = self.project.change_counters()
         self._lineage_titles = None
         self._refresh_jobs(full=True)
 
@@ -774,4 +768,4 @@ class JobsPanel(QWidget):
         self.worker_dot.setToolTip(tip)
 
     def stop_polling(self) -> None:
-        self.timer.stop()
+        self.watcher.stop()

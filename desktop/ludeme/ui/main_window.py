@@ -25,11 +25,12 @@ from ludeme.ui.console_panel import ConsolePanel
 from ludeme.ui.lineage_panel import LineagePanel
 from ludeme.ui.lineage_tree import LineageTree
 from ludeme.ui.player import GamePlayer
+from ludeme.ui.watcher import ProjectWatcher
 from ludeme.ui.window_exchange import ExchangeActions
 from ludeme.ui.window_projects import ProjectWindows
 from ludeme.ui.window_versions import VersionActions
 
-POLL_MS = 600
+WINDOW_TOPICS = frozenset({"version", "lineage", "recording", "vote", "mechanic"})  # what the window draws
 EXPORT_FORMATS = (
     ("bundle", "Lineage bundle (re-importable)…"), ("itch", "itch.io zip of the version…"),
     ("gallery", "HTML gallery of the lineage…"), ("git", "Lineage as a git history…"),
@@ -59,7 +60,8 @@ class MainWindow(ExchangeActions, ProjectWindows, VersionActions, QMainWindow):
         self.resize(1440, 900)
         self.setDockNestingEnabled(True)
         self.undo_stack = QUndoStack(self)
-        self._counter = None
+        self.watcher = ProjectWatcher(project, self)  # one reader of the change table for every view
+        self._archive_stale = False
 
         # -- the middle: tree | player, and the compare page --------------------------------------
         self.tree = LineageTree(project)
@@ -86,14 +88,15 @@ class MainWindow(ExchangeActions, ProjectWindows, VersionActions, QMainWindow):
         self.lineages.title.hide()  # the dock has the title
         self.inspector = Inspector(project)
         self.worker = WorkerControl(project.path, self)
-        self.jobs = JobsPanel(project, self.worker)
+        self.jobs = JobsPanel(project, self.worker, watcher=self.watcher)
         self.archive = ArchiveBrowser(project)
-        self.plots = EvolutionPlots(project)
+        self.plots = EvolutionPlots(project, watcher=self.watcher)
         self.lineage_dock = self._dock("Lineages", self.lineages, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.inspector_dock = self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
         self.jobs_dock = self._dock("Jobs", self.jobs, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.console_dock = self._dock("Console", self.console, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.archive_dock = self._dock("Mechanics", self.archive, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.archive_dock.visibilityChanged.connect(lambda shown: shown and self._refresh_archive())
         self.tabifyDockWidget(self.jobs_dock, self.console_dock)
         self.tabifyDockWidget(self.jobs_dock, self.archive_dock)
         self.plots_dock = self._dock("Plots", self.plots, Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -105,6 +108,7 @@ class MainWindow(ExchangeActions, ProjectWindows, VersionActions, QMainWindow):
         # -- wiring ---------------------------------------------------------------------------------
         self.tree.redrawn.connect(lambda: self.lineages.populate(
             self.project.lineage_summaries(self.tree.table), keep_selection=True))
+        self.tree.redrawn.connect(self._status)  # the count follows the tree on screen, merges included
         self.tree.current_changed.connect(self._on_current)
         self.tree.activated.connect(lambda vid: self.play_version(vid, focus=True))
         self.player.keys_returned.connect(self._keys_back)
@@ -115,7 +119,6 @@ class MainWindow(ExchangeActions, ProjectWindows, VersionActions, QMainWindow):
         self.inspector.rating_changed.connect(lambda vid, _r: self._changed_here())
         self.inspector.favourite_changed.connect(lambda vid, _f: self._changed_here())
         self.archive.version_requested.connect(lambda vid: self.select_version(vid))
-        self.jobs.versions_changed.connect(self.poll)
         self.jobs.job_finished.connect(self._job_finished)
         self.compare.voted.connect(lambda *_: (self.statusBar().showMessage("Vote saved", 3000),
                                                self._changed_here()))
@@ -141,9 +144,7 @@ class MainWindow(ExchangeActions, ProjectWindows, VersionActions, QMainWindow):
         self.player.toolbar.addAction(self.full_screen_action)
         self.setAcceptDrops(True)
 
-        self.timer = QTimer(self, interval=POLL_MS)
-        self.timer.timeout.connect(self.poll)
-        self.timer.start()
+        self.watcher.changed.connect(self._on_changed)
         self.reload()
         QTimer.singleShot(0, self._report_plugin_problems)
 
@@ -322,34 +323,38 @@ class MainWindow(ExchangeActions, ProjectWindows, VersionActions, QMainWindow):
 
     # -- data ---------------------------------------------------------------------------------------
     def reload(self) -> None:
-        """Read the project again and redraw everything (F5). Polling does this on changes only."""
-        self._counter = self._data_counter()
+        """Read the project again and redraw everything (F5). The watcher does this on changes only."""
         self.tree.reload(keep_view=self.tree.table is not None)  # its `redrawn` refills the lineage list
+        self.archive.refresh()
         self._status()
         self._update_actions()
         self.project_loaded.emit()
 
     def poll(self) -> bool:
-        """Cheap when nothing changed (one read of the change counter)."""
-        counter = self._data_counter()
-        if counter == self._counter:
-            return False
-        self._counter = counter
+        """One tick of the watcher now (one read of the change counters when nothing changed); True
+        if something the window shows changed."""
+        return bool(self.watcher.poll() & WINDOW_TOPICS)
+
+    def _on_changed(self, topics: frozenset) -> None:
+        if topics & {"mechanic", "version"}:  # the archive's usage counts
+            self._archive_stale = True
+            if self.archive_dock.isVisible():
+                self._refresh_archive()
+        if not topics & WINDOW_TOPICS:  # job heartbeats alone: the jobs panel follows those
+            return
         self.tree.refresh_if_changed(background=True)  # merged on a helper thread, then drawn
         current = self.tree.current_id()
         if current and current in self.tree.table.row_of:
             self.inspector.refresh()
         elif current is None or current not in (self.tree.table.row_of if self.tree.table else {}):
             self.inspector.clear()
-        self._status()  # the plots follow the project themselves
+        self._status()  # again when the merge is drawn (tree.redrawn)
         self._update_actions()
-        return True
 
-    def _data_counter(self) -> tuple:
-        """The counters of what the window shows (not jobs: the jobs panel polls those itself, and
-        a running job's heartbeat moves them twice a second)."""
-        c = self.project.change_counters()
-        return tuple(c.get(topic) for topic in ("version", "lineage", "recording", "vote", "mechanic"))
+    def _refresh_archive(self) -> None:
+        if self._archive_stale:
+            self._archive_stale = False
+            self.archive.refresh()
 
     def _changed_here(self) -> None:
         QTimer.singleShot(0, self.poll)
@@ -689,7 +694,7 @@ class MainWindow(ExchangeActions, ProjectWindows, VersionActions, QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.save_layout()
-        self.timer.stop()
+        self.watcher.stop()
         self.tree.shutdown()
         self.jobs.stop_polling()
         self.player.stop()

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ludeme.ui.theme import colors as theme_colors
+from ludeme.ui.watcher import ProjectWatcher
 
 POLL_MS = 1000
 FAILED = ("broken", "rejected")
@@ -89,7 +90,7 @@ class EvolutionPlots(QWidget):
 
     version_clicked = Signal(str)  # a point was clicked: that version's id
 
-    def __init__(self, project, parent=None, *, poll_ms: int = POLL_MS) -> None:
+    def __init__(self, project, parent=None, *, poll_ms: int = POLL_MS, watcher: ProjectWatcher | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("EvolutionPlots")
         self.project = project
@@ -170,9 +171,9 @@ class EvolutionPlots(QWidget):
         lay.addWidget(self.view, 1)
 
         self._fill_lineages()
-        self.timer = QTimer(self, interval=int(poll_ms))
-        self.timer.timeout.connect(self.poll)
-        self.timer.start()
+        # The window's watcher (one for all its views), or one of its own when the plots stand alone.
+        self.watcher = watcher or ProjectWatcher(project, self, interval_ms=poll_ms)
+        self.watcher.changed.connect(self._on_changed)
         self._draw()
 
     def _legend(self, plot, offset=(-8, 8)) -> pg.LegendItem:
@@ -221,15 +222,12 @@ class EvolutionPlots(QWidget):
         self._draw()
 
     def poll(self) -> bool:
-        """Redraw if versions changed since the last look (one tiny query otherwise)."""
-        try:
-            counters = self.project.change_counters()
-        except Exception:
-            return False
-        if counters.get("version") == self._version_counter and counters.get("lineage") == self._lineage_counter:
-            return False
-        self.refresh()
-        return True
+        """One tick of the watcher now; True if the plots were redrawn."""
+        return bool(self.watcher.poll() & {"version", "lineage"})
+
+    def _on_changed(self, topics: frozenset) -> None:
+        if topics & {"version", "lineage"}:
+            self.refresh()
 
     # -- drawing ---------------------------------------------------------------------------------
     def _fill_lineages(self) -> None:
