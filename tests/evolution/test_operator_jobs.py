@@ -93,3 +93,27 @@ def test_evaluate_job_keeps_score_recording_and_thumbnail(qapp, project):
     again = project.version(seed.id)
     assert again.reward is not None and again.breakdown["verdict"] == "playable"
     assert project.thumbnail(seed.id)[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_reward_weights_travel_in_the_evaluation_settings(qapp, project):
+    """No hidden context: the weights are a field of the evaluation settings the operator is given
+    (or reads from the project), and are kept in their own section when settings are saved."""
+    from ludeme.core.settings import RewardWeights, Settings, evaluation_settings, save_engine_settings
+    from ludeme.evolution.operators.mutate import mutate
+
+    only_playability = RewardWeights(realisation=0, structural=0, novelty=0, creativity=0, playability=1,
+                                     cosmetic=0, regression=0)
+    settings = Settings()
+    save_engine_settings(project, settings.model_copy(update={
+        "reward": settings.reward.model_copy(update={"weights": only_playability}),
+        "evaluation": settings.evaluation.model_copy(update={"seconds": 1.5, "idle_seconds": 1.5})}))
+    s = evaluation_settings(project, fps=20)
+    assert s.reward.weights == only_playability and (s.seconds, s.fps) == (1.5, 20)
+    assert "reward" not in s.to_dict()  # Settings ▸ Evaluation is stored without a copy of ▸ Reward
+
+    sky, = roots(project, "Sky Hopper")
+    called_without = mutate(project, sky.id, seed=5, eval_settings=None)  # the project's weights
+    explicit = mutate(project, sky.id, seed=5, eval_settings=evaluation_settings(None, seconds=1.5))  # defaults
+    w = {vid: project.version(vid).breakdown["terms"]["structural"]["weight"] if "structural" in
+         project.version(vid).breakdown["terms"] else 0 for vid in (called_without.version_id, explicit.version_id)}
+    assert w[called_without.version_id] == 0 and w[explicit.version_id] > 0

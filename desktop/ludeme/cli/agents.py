@@ -6,11 +6,10 @@ import sys
 
 
 def _eval_settings(args, UsageError, project=None):
-    """The project's evaluation settings (or the defaults) with --seconds applied."""
-    from ludeme.core.settings import EvaluationSettings, project_engine_settings
+    """The project's evaluation and reward settings (or the defaults) with --seconds applied."""
+    from ludeme.core.settings import evaluation_settings
 
-    s = EvaluationSettings() if project is None else project_engine_settings(
-        project, on_unreadable=lambda msg: print(f"ludeme: {msg}", file=sys.stderr)).evaluation
+    s = evaluation_settings(project, on_unreadable=lambda msg: print(f"ludeme: {msg}", file=sys.stderr))
     if getattr(args, "seconds", None) is not None:
         if not 0.5 <= args.seconds <= 120:
             raise UsageError(f"--seconds must be between 0.5 and 120, not {args.seconds:g}")

@@ -87,7 +87,11 @@ def run_evaluate(args, UsageError) -> int:
     if args.project is not None:
         from ludeme.cli import _open
 
+        from ludeme.core.settings import evaluation_settings
+
         project = _open(args.project)
+        # with --project: scored with its own reward weights (Settings ▸ Reward)
+        settings = settings.model_copy(update={"reward": evaluation_settings(project).reward})
     try:
         files, version_id = _load_target(args.targets[0], project, UsageError)
         trace = _read_trace(args.trace, UsageError) if args.trace else None
@@ -96,10 +100,9 @@ def run_evaluate(args, UsageError) -> int:
 
             report = evaluate_stored(project, version_id, settings, record_path=args.record, trace=trace)
         else:
-            from ludeme.evaluation.evaluator import evaluate, project_reward
+            from ludeme.evaluation.evaluator import evaluate
 
-            with project_reward(project):  # with --project: its own reward weights (Settings ▸ Reward)
-                report = evaluate(files, settings, record_path=args.record, trace=trace)
+            report = evaluate(files, settings, record_path=args.record, trace=trace)
         print(json.dumps(report.to_dict(), indent=2, default=str) if args.json else format_report(report))
         return 0
     finally:

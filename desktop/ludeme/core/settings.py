@@ -67,6 +67,10 @@ class EvaluationSettings(_Settings):
     idle_seconds: float = Field(3.0, ge=0, le=600,
                                 description="0: no idle run; otherwise a no-input run as long as the play run "
                                             "(same seed) measures whether input matters")
+    # The weights the evaluation is scored with: the project's Settings ▸ Reward, attached by
+    # `evaluation_settings` (stored in its own section, so left out when this section is saved).
+    reward: RewardSettings = Field(default_factory=RewardSettings, exclude=True,
+                                   description="reward weights the evaluation is scored with")
 
 
 class Settings(_Settings):
@@ -91,6 +95,13 @@ class SelectionSettings(_Settings):
 
 
 ENGINE_SETTINGS_META_KEY = "engine_settings"
+
+
+def evaluation_settings(project=None, on_unreadable=None, **changes) -> EvaluationSettings:
+    """How a version of ``project`` is evaluated and scored: its Settings ▸ Evaluation with its
+    Settings ▸ Reward attached (the defaults without a project), with ``changes`` applied."""
+    engine = project_engine_settings(project, on_unreadable) if project is not None else Settings()
+    return engine.evaluation.model_copy(update={"reward": engine.reward, **changes})
 
 
 def project_engine_settings(project, on_unreadable=None) -> Settings:

@@ -12,8 +12,6 @@ findings, frames); the judging rules could move to verdict.py.
 """
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import re
 
 import queue
@@ -639,48 +637,28 @@ class Evaluation:
             novelty=0.0 if is_root and novelty is None else novelty, creativity=None,
             mechanic_delta=1.0 if is_root else delta,  # a root's mechanics are all its own: not cosmetic
             extra=getattr(self, "_extra_terms", None) or None)
-        _apply_reward(self.report, inputs)
+        _apply_reward(self.report, inputs, getattr(self.s, "reward", None))
 
 
-_REWARD_SETTINGS: contextvars.ContextVar = contextvars.ContextVar("ludeme_reward_settings", default=None)
-
-
-@contextlib.contextmanager
-def reward_settings(settings):
-    """Score evaluations made inside this block with ``settings`` (a project's reward weights);
-    None: the defaults."""
-    token = _REWARD_SETTINGS.set(settings)
-    try:
-        yield
-    finally:
-        _REWARD_SETTINGS.reset(token)
-
-
-def project_reward(project):
-    """A context in which evaluations are scored with ``project``'s own reward weights (Settings ▸
-    Reward); anything that is not a project: the defaults."""
-    from ludeme.core.settings import project_engine_settings
-
-    return reward_settings(project_engine_settings(project).reward if hasattr(project, "meta") else None)
-
-
-def _apply_reward(report: EvalReport, inputs) -> None:
+def _apply_reward(report: EvalReport, inputs, reward_settings=None) -> None:
+    """Score ``report`` from ``inputs`` with ``reward_settings`` (RewardSettings; None: the defaults)."""
     from ludeme.evaluation.reward import proxy_reward
 
-    reward = proxy_reward(inputs, _REWARD_SETTINGS.get())
+    reward = proxy_reward(inputs, reward_settings)
     report.reward = round(float(reward.total), 4)
     report.breakdown = dict(reward.breakdown)
     report.gates = list(reward.gates)
     report.reward_inputs = inputs
 
 
-def rescore(report: EvalReport, *, creativity: float) -> EvalReport:
-    """The same reward with a judge's creativity score (0–10) added, e.g. from the critic."""
+def rescore(report: EvalReport, *, creativity: float, reward_settings=None) -> EvalReport:
+    """The same reward with a judge's creativity score (0–10) added, e.g. from the critic; pass the
+    RewardSettings the report was scored with (``EvaluationSettings.reward``)."""
     import dataclasses
 
     inputs = report.reward_inputs
     if inputs is not None:
-        _apply_reward(report, dataclasses.replace(inputs, creativity=float(creativity)))
+        _apply_reward(report, dataclasses.replace(inputs, creativity=float(creativity)), reward_settings)
     return report
 
 

@@ -32,12 +32,12 @@ def store_report(project, version_id: str, report, record_path: Path | None) -> 
 
 def evaluate_stored(project, version_id: str, settings, *, record_path: Path | None = None, trace=None,
                     progress=None):
-    """Playtest a stored version (compared with its first parent) under the project's reward
-    weights and keep the report, recording and thumbnail with it. Without ``record_path`` the
+    """Playtest a stored version (compared with its first parent), scored with ``settings.reward``
+    (``core.settings.evaluation_settings(project)`` gives the project's), and keep the report, recording and thumbnail with it. Without ``record_path`` the
     recording goes through a temporary file and lives only in the project. Returns the report."""
     import tempfile
 
-    from ludeme.evaluation.evaluator import evaluate, project_reward
+    from ludeme.evaluation.evaluator import evaluate
 
     progress = progress or (lambda fraction, message: None)
     version = project.version(version_id)
@@ -46,7 +46,7 @@ def evaluate_stored(project, version_id: str, settings, *, record_path: Path | N
     if version.parents:
         parent_html = project.version_files(version.parents[0]).get("index.html", b"").decode("utf-8", "replace")
     progress(0.1, "playtesting")
-    with tempfile.TemporaryDirectory(prefix="ludeme-eval-") as tmp, project_reward(project):
+    with tempfile.TemporaryDirectory(prefix="ludeme-eval-") as tmp:
         record = Path(record_path) if record_path is not None else Path(tmp) / "recording.webm"
         report = evaluate(files, settings, record_path=record, parent_html=parent_html, trace=trace)
         progress(0.9, "keeping the report")

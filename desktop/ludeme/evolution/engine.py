@@ -279,18 +279,6 @@ def _insight(project, lineage_id: str, run_id: str, gens: tuple[int, int], saved
 
 
 # ---------------------------------------------------------------------------------------- the run
-def _with_project_reward(fn):
-    """Children are scored with the project's own reward weights (Settings ▸ Reward)."""
-    @functools.wraps(fn)
-    def wrapper(project, *args, **kw):
-        from ludeme.evaluation.evaluator import project_reward
-
-        with project_reward(project):
-            return fn(project, *args, **kw)
-    return wrapper
-
-
-@_with_project_reward
 def evolve(project, lineage_id: str, *, generations: int, population: int, budget_usd: float | None = None,
            model: str | None = None, seed: int = 0, stop: Callable[[], bool] | None = None,
            progress: Callable[[float, str], None] | None = None, eval_settings=None,

@@ -20,11 +20,11 @@ JobFunction = Callable[..., dict]
 
 
 def _eval_settings(payload: Mapping[str, Any], project=None):
-    """The project's evaluation settings (the studio's Settings ▸ Evaluation), or the defaults;
-    a ``seconds`` in the payload wins."""
-    from ludeme.core.settings import EvaluationSettings, project_engine_settings
+    """The project's evaluation and reward settings (the studio's Settings ▸ Evaluation and ▸
+    Reward), or the defaults; a ``seconds`` in the payload wins."""
+    from ludeme.core.settings import evaluation_settings
 
-    s = project_engine_settings(project).evaluation if project is not None else EvaluationSettings()
+    s = evaluation_settings(project)
     seconds = payload.get("seconds")
     if seconds is not None:
         s = s.model_copy(update={"seconds": float(seconds),

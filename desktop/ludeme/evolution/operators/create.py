@@ -20,7 +20,7 @@ def import_game(project, html: bytes, *, title: str, eval_settings=None, evaluat
                 progress: Progress | None = None, job_id: int | None = None) -> MutationResult:
     """A person's HTML game becomes the root of a new lineage, evaluated like any version. It is
     kept whatever the verdict (a broken import is the designer's to fix), marked by its status."""
-    from ludeme.core.settings import EvaluationSettings
+    from ludeme.core.settings import evaluation_settings
     from ludeme.evaluation.static_checks import kit_modules
 
     started = time.perf_counter()
@@ -28,7 +28,7 @@ def import_game(project, html: bytes, *, title: str, eval_settings=None, evaluat
     result = MutationResult(ok=False, model="")
     text = html.decode("utf-8", "replace")
     progress(0.2, "playtesting the imported game")
-    report = _evaluate(evaluate_fn or _default_evaluate, text, eval_settings or EvaluationSettings(), None, (), result)
+    report = _evaluate(evaluate_fn or _default_evaluate, text, eval_settings or evaluation_settings(project), None, (), result)
     progress(0.9, "saving the imported game")
     realised = kit_modules(text)
     version_id = new_id()
@@ -54,7 +54,7 @@ def new_from_idea(project, prompt: str, *, title: str | None = None, model: str 
     from ludeme.agents.offline import idea_to_game
 
     started = time.perf_counter()
-    settings, model, eval_settings, evaluate_fn, progress = _defaults(settings, api_base, model, eval_settings,
+    settings, model, eval_settings, evaluate_fn, progress = _defaults(project, settings, api_base, model, eval_settings,
                                                                       evaluate_fn, progress)
     if seed is None:
         seed = zlib.crc32(prompt.encode()) & 0xFFFF
@@ -100,7 +100,7 @@ def save_evaluated(project, parent_ids: list[str], html: str, *, operator: str, 
                    job_id: int | None = None) -> MutationResult:
     """Evaluate code made outside the model pipeline (a crossover, a person's edit) and save it as a
     child of ``parent_ids`` (one edge each, in order). Saved only once evaluated."""
-    from ludeme.core.settings import EvaluationSettings
+    from ludeme.core.settings import evaluation_settings
     from ludeme.evaluation.static_checks import kit_modules
 
     started = time.perf_counter()
@@ -110,7 +110,7 @@ def save_evaluated(project, parent_ids: list[str], html: str, *, operator: str, 
     result = MutationResult(ok=False, model=model, parent_mechanics=list(parents[0].mechanics or ()))
     progress(0.3, "playtesting")
     others = [set(v.mechanics) for v in project.versions(parents[0].lineage_id) if v.mechanics]
-    report = _evaluate(evaluate_fn or _default_evaluate, html, eval_settings or EvaluationSettings(),
+    report = _evaluate(evaluate_fn or _default_evaluate, html, eval_settings or evaluation_settings(project),
                        parent_html, (), result, others)
     progress(0.9, "saving the new version")
     realised = kit_modules(html)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ludeme.core.domain import new_id
+from ludeme.core.settings import evaluation_settings
 from ludeme.evolution.operators.save import NewVersion, known_mechanics, remember, save_version
 
 OFFLINE = "offline"
@@ -93,16 +94,12 @@ _SCRATCH: contextvars.ContextVar[list | None] = contextvars.ContextVar("ludeme_s
 
 
 def _cleans_scratch(fn):
-    """Scratch folders made during the call are removed after it; the project (first argument)'s
-    reward weights score its evaluations."""
+    """Scratch folders made during the call are removed after it."""
     @functools.wraps(fn)
     def wrapper(*args, **kw):
         token = _SCRATCH.set([])
         try:
-            from ludeme.evaluation.evaluator import project_reward
-
-            with project_reward(args[0] if args else None):
-                return fn(*args, **kw)
+            return fn(*args, **kw)
         finally:
             for folder in _SCRATCH.get() or ():
                 shutil.rmtree(folder, ignore_errors=True)
@@ -110,15 +107,15 @@ def _cleans_scratch(fn):
     return wrapper
 
 
-def _defaults(settings, api_base, model, eval_settings, evaluate_fn, progress):
-    """Fill in what a caller left out: agent and evaluation settings, the model, the evaluator."""
+def _defaults(project, settings, api_base, model, eval_settings, evaluate_fn, progress):
+    """Fill in what a caller left out: agent settings, the project's evaluation and reward
+    settings, the model, the evaluator."""
     from ludeme.agents.settings import AgentSettings
-    from ludeme.core.settings import EvaluationSettings
 
     settings = settings or AgentSettings()
     if api_base:
         settings = settings.model_copy(update={"api_base": api_base})
-    return (settings, model or settings.default_model, eval_settings or EvaluationSettings(),
+    return (settings, model or settings.default_model, eval_settings or evaluation_settings(project),
             evaluate_fn or _default_evaluate, progress or (lambda fraction, message: None))
 
 
@@ -138,7 +135,7 @@ def mutate(project, parent_id: str, *, direction: str = "", model: str | None = 
     the result says what happened (``ok`` False and ``error`` set, nothing saved)."""
 
     started = time.perf_counter()
-    settings, model, eval_settings, evaluate_fn, progress = _defaults(settings, api_base, model, eval_settings,
+    settings, model, eval_settings, evaluate_fn, progress = _defaults(project, settings, api_base, model, eval_settings,
                                                                       evaluate_fn, progress)
     parent = project.version(parent_id)
     parent_html = project.version_files(parent_id).get("index.html", b"").decode("utf-8", "replace")
@@ -264,7 +261,7 @@ def _llm_child(project, parent, parent_html, direction, model, settings, eval_se
 
             critic = roles.critique(client, contact_sheet_png=report.contact_sheet_png, metrics=report.metrics,
                                     html=html)
-            rescore(report, creativity=critic.score)
+            rescore(report, creativity=critic.score, reward_settings=getattr(eval_settings, "reward", None))
             result.notes.append(f"critic {critic.score:g}/10" + (f": {critic.problems[0]}" if critic.problems else ""))
         except Exception as exc:
             result.notes.append(f"critic skipped: {_one_line(exc)}")
