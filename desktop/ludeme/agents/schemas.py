@@ -9,62 +9,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-Action = Literal["keep", "add", "change", "remove"]
+from ludeme.core.plan import Action, MechanicChange, MechanicPlan  # noqa: F401 - the planner's reply type
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore")
-
-
-class MechanicChange(_Model):
-    """One mechanic of the plan: keep, add, change or remove it, and how to see it at run time."""
-
-    action: Action = Field(description="keep | add | change | remove")
-    mechanic_id: str = Field(description="snake_case id; an archive id when the mechanic is from the archive")
-    name: str = Field(description="display name")
-    summary: str = Field(default="", description="one line: what the player experiences")
-    probe: str = Field(default="", description="how to see it working at run time: input, what must change, within how many frames")
-    kit_module: str | None = Field(default=None, description="id of the kit module that implements it, or null")
-    params: dict[str, Any] = Field(default_factory=dict, description="parameter values for the kit module or the code")
-
-    @field_validator("mechanic_id")
-    @classmethod
-    def _id(cls, v: str) -> str:
-        v = v.strip()
-        if not v:
-            raise ValueError("mechanic_id must not be empty")
-        return v
-
-
-class MechanicPlan(_Model):
-    """The mechanic contract for the next version: what to keep, add, change and remove."""
-
-    intent: str = Field(description="one sentence: what this version tries")
-    changes: list[MechanicChange] = Field(description="every mechanic the child has or loses")
-    rationale: str = Field(default="", description="why this should make the game better or newer")
-
-    def ids(self, *actions: str) -> list[str]:
-        """Mechanic ids with one of the given actions (all when none given), in plan order."""
-        return [c.mechanic_id for c in self.changes if not actions or c.action in actions]
-
-    def planned_ids(self) -> list[str]:
-        """Ids (and kit modules) the child must show: everything not removed."""
-        out: list[str] = []
-        for c in self.changes:
-            if c.action != "remove":
-                out.append(c.mechanic_id)
-                if c.kit_module:
-                    out.append(c.kit_module)
-        return list(dict.fromkeys(out))
-
-    def removed_ids(self) -> list[str]:
-        out: list[str] = []
-        for c in self.changes:
-            if c.action == "remove":
-                out.append(c.mechanic_id)
-                if c.kit_module:
-                    out.append(c.kit_module)
-        return list(dict.fromkeys(out))
 
 
 class Edit(_Model):

@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ludeme.core.domain import new_id
+from ludeme.core.plan import planned_ids
 from ludeme.evolution.dedup import RESAMPLES, THRESHOLD, DedupIndex
 from ludeme.evolution.elites import Grid, describe_html
 from ludeme.evolution.operators.save import NewVersion, save_version
@@ -203,7 +204,7 @@ def _make_child(project, lineage_id: str, parents: list, *, seed: int, note: str
         if dedup.is_duplicate(child.html):
             out.duplicates += 1
             continue
-        planned = [c.get("mechanic_id") for c in child.plan.get("changes", []) if c.get("mechanic_id")]
+        planned = planned_ids(child.plan)
         report = _evaluate(evaluate_fn, child.html, eval_settings, htmls[0], planned, scratch, others)
         if best is None or report.reward > best[3].reward:
             if best is not None:

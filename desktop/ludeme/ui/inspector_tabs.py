@@ -11,9 +11,7 @@ from __future__ import annotations
 import difflib
 import html
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase
@@ -22,6 +20,7 @@ from PySide6.QtWidgets import (
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
+from ludeme.core.plan import MechanicRow, mechanic_rows, plan_changes
 from ludeme.ui.inspector_widgets import CodeHighlighter, ConsoleHighlighter, DiffHighlighter
 from ludeme.ui.theme import DARK, colors
 
@@ -65,82 +64,6 @@ def _mono() -> QFont:
 
 
 # ----------------------------------------------------------------------------- mechanics
-
-@dataclass(frozen=True)
-class MechanicRow:
-    id: str
-    name: str
-    action: str          # keep | add | change | remove | "" (not in the plan)
-    realised: bool
-    probe: bool | None   # None: not probed
-    detail: str
-    summary: str
-    status: str          # realised | missing | removed | kept-despite-removal | unplanned | failed
-
-    @property
-    def planned(self) -> bool:
-        return self.action in ("keep", "add", "change")
-
-
-def plan_changes(plan: Mapping[str, Any] | None) -> list[dict]:
-    """The plan's mechanic entries, whatever its shape: a MechanicPlan (``changes``) or a seed's
-    plan (a list of ``mechanics``, all kept)."""
-    if not plan:
-        return []
-    changes = plan.get("changes")
-    if isinstance(changes, list):
-        return [c for c in changes if isinstance(c, Mapping) and c.get("mechanic_id")]
-    mechanics = plan.get("mechanics")
-    if isinstance(mechanics, list):
-        return [{"action": "keep", "mechanic_id": str(m)} for m in mechanics if m]
-    return []
-
-
-def mechanic_rows(version, links=(), names: Mapping[str, str] | None = None) -> list[MechanicRow]:
-    """Plan against what was realised and what the probes saw, plan order first, then extras."""
-    names = names or {}
-    realised = list(version.mechanics or ())
-    realised_set = set(realised)
-    probes: dict[str, tuple[bool | None, str]] = {}
-    for link in links:
-        if str(link.role) == "realised" and link.probe_ok is not None:
-            probes[link.mechanic_id] = (link.probe_ok, link.probe_detail)
-    for p in (version.breakdown or {}).get("probes", []) or []:
-        if isinstance(p, Mapping) and p.get("id"):
-            probes[str(p["id"])] = (bool(p.get("ok")), str(p.get("reason") or ""))
-    rows: list[MechanicRow] = []
-    seen: set[str] = set()
-    for c in plan_changes(version.plan):
-        mid = str(c["mechanic_id"])
-        if mid in seen:
-            continue
-        seen.add(mid)
-        kit = c.get("kit_module")
-        action = str(c.get("action") or "keep")
-        is_real = mid in realised_set or (kit is not None and kit in realised_set)
-        if kit:
-            seen.add(kit)
-        ok, detail = probes.get(mid) or probes.get(kit or "", (None, ""))
-        if action == "remove":
-            status = "kept-despite-removal" if is_real else "removed"
-        elif not is_real:
-            status = "missing"
-        elif ok is False:
-            status = "failed"
-        else:
-            status = "realised"
-        summary = str(c.get("summary") or "")
-        rows.append(MechanicRow(mid, str(c.get("name") or names.get(mid) or mid), action, is_real,
-                                ok if is_real else None, detail, "" if summary == "kept" else summary, status))
-    for mid in realised:
-        if mid in seen:
-            continue
-        seen.add(mid)
-        ok, detail = probes.get(mid, (None, ""))
-        rows.append(MechanicRow(mid, names.get(mid, mid), "", True, ok, detail, "",
-                                "failed" if ok is False else "unplanned"))
-    return rows
-
 
 _STATUS_TEXT = {"realised": "realised", "missing": "planned but missing", "removed": "removed as planned",
                 "kept-despite-removal": "still present (plan removed it)", "unplanned": "not in the plan",

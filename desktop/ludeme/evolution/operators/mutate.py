@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ludeme.core.domain import new_id
+from ludeme.core.plan import planned_ids
 from ludeme.core.settings import evaluation_settings
 from ludeme.evolution.operators.save import NewVersion, known_mechanics, remember, save_version
 
@@ -168,7 +169,7 @@ def mutate(project, parent_id: str, *, direction: str = "", model: str | None = 
     result.ok, result.version_id, result.verdict, result.reward = True, version_id, report.verdict, report.reward
     result.plan, result.realised = plan, list(realised)
     result.wall_time = round(time.perf_counter() - started, 3)
-    planned = [c.get("mechanic_id") for c in plan.get("changes", []) if c.get("mechanic_id")]
+    planned = planned_ids(plan)
     save_version(project, NewVersion(
         parent.lineage_id, {"index.html": html.encode("utf-8")}, [parent_id], operator, report, plan=plan,
         realised=list(realised), planned=planned, seed=seed, model=model, direction=direction, note=note,
@@ -208,7 +209,7 @@ def _offline_child(parent_html, direction, seed, eval_settings, evaluate_fn, res
         if not direction and set(child.realised) == set(kit_modules(parent_html)):
             # with no direction, a child should bring a new mechanic, not only new numbers
             child = generate(parent_html, seed=seed + attempt * 7919, archive=archive, mode="structure")
-        planned = [c.get("mechanic_id") for c in child.plan.get("changes", []) if c.get("mechanic_id")]
+        planned = planned_ids(child.plan)
         progress(0.3 + 0.25 * attempt, "playtesting")
         report = _evaluate(evaluate_fn, child.html, eval_settings, parent_html, planned, result, novelty_against)
         result.notes += list(child.notes)
