@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from ludeme.store import create_default_project
+from tests.bulk import add_versions_bulk
 
 ROOT = Path(__file__).resolve().parents[2]
 GOAL_S = 2.5
@@ -25,7 +26,7 @@ def big_project(tmp_path_factory):
     html = project.version_files(project.versions(lineages[0].id)[0].id)["index.html"]
     for i, lin in enumerate(lineages):
         extra = 1000 - len(lineages) - per * (len(lineages) - 1) if i == len(lineages) - 1 else per
-        project.add_versions_bulk(lin.id, extra, files={"index.html": html}, unique_files=True, seed=i)
+        add_versions_bulk(project, lin.id, extra, files={"index.html": html}, unique_files=True, seed=i)
     assert project.count_versions() >= 1000
     project.close()
     return path

@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtCore import QElapsedTimer, QTimer
 
 from ludeme.store import create_project, open_project
+from tests.bulk import add_versions_bulk
 
 OPEN_GOAL_S = 3.0
 REPAINT_GOAL_MS = {10_000: 16.0, 100_000: 50.0}
@@ -24,7 +25,7 @@ def _big_project(path, n: int):
     per = n // 10
     for i in range(10):
         lineage = project.add_lineage(f"Game {i}", description="bench")
-        project.add_versions_bulk(lineage.id, per, seed=i)
+        add_versions_bulk(project, lineage.id, per, seed=i)
     assert project.count_versions() == n
     project.close()
     return path

@@ -9,6 +9,7 @@ import pytest
 
 from ludeme.store import ProjectError, create_project, latest_version, open_project
 from ludeme.store.migrations import APPLICATION_ID
+from tests.bulk import add_versions_bulk
 
 from .conftest import html, sha256_of
 
@@ -18,7 +19,7 @@ PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001
 def _valid_project(path):
     proj = create_project(path)
     lin = proj.add_lineage("L")
-    proj.add_versions_bulk(lin.id, 300, unique_files=True)
+    add_versions_bulk(proj, lin.id, 300, unique_files=True)
     proj.close()
     return path
 

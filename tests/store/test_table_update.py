@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from ludeme.store import create_project
+from tests.bulk import add_versions_bulk
 
 COLUMNS = ("lineage", "status", "operator", "generation", "parent", "reward", "rating", "bt_score",
            "favourite", "deleted", "created")
@@ -23,7 +24,7 @@ def same(a, b) -> None:
 def project(tmp_path):
     p = create_project(tmp_path / "t.ludeme")
     lin = p.add_lineage("One")
-    p.add_versions_bulk(lin.id, 200, seed=1)
+    add_versions_bulk(p, lin.id, 200, seed=1)
     yield p
     p.close()
 

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from ludeme.core.domain import Edge, FileEntry, Lineage, Operator, Version, VersionStatus
+from tests.bulk import add_versions_bulk
 
 from .conftest import html
 
@@ -148,7 +149,7 @@ def test_rating_favourite_bt_and_results(project, lineage):
 
 
 def test_listing_2000_versions_is_fast(project, lineage, capsys):
-    ids = project.add_versions_bulk(lineage.id, 2000)
+    ids = add_versions_bulk(project, lineage.id, 2000)
     assert project.count_versions() == 2000
     start = time.perf_counter()
     listed = project.versions()

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from ludeme.ui.archive_browser import ID_ROLE, VERSION_ROLE, ArchiveBrowser
+from tests.bulk import add_versions_bulk
 
 HTML = {"index.html": b"<!DOCTYPE html><canvas></canvas>"}
 
@@ -142,7 +143,7 @@ def test_detail_shows_summary_params_probe_and_the_versions_that_use_it(qtbot, b
 
 def test_quick_with_the_full_archive_and_ten_thousand_versions(qtbot, project):
     lineage = project.lineages()[0]
-    ids = project.add_versions_bulk(lineage.id, 10_000, seed=3)
+    ids = add_versions_bulk(project, lineage.id, 10_000, seed=3)
     mech_ids = [m.id for m in project.mechanics()]
     links = [(vid, mech_ids[(i * 7 + k * 31) % len(mech_ids)], "realised") for i, vid in enumerate(ids)
              for k in range(3)]

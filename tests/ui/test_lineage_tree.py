@@ -10,6 +10,7 @@ from ludeme.evaluation.images import encode_png
 from ludeme.store import create_default_project
 from ludeme.ui.lineage_tree import LineageTree
 from ludeme.core.tree_layout import layout
+from tests.bulk import add_versions_bulk
 
 
 def _random_forest(n: int, seed: int = 1):
@@ -54,7 +55,7 @@ def test_layout_of_an_empty_and_a_single_version_forest():
 def project(tmp_path):
     project = create_default_project(tmp_path / "tree.ludeme")
     sky = next(l for l in project.lineages() if l.title == "Sky Hopper")
-    project.add_versions_bulk(sky.id, 60, seed=3)
+    add_versions_bulk(project, sky.id, 60, seed=3)
     yield project
     project.close()
 

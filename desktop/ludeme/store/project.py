@@ -16,7 +16,6 @@ from peewee import DatabaseError
 
 from ludeme import __version__
 from ludeme.store import db as dbmod
-from ludeme.store.bulk import BulkMixin
 from ludeme.store.db import ProjectError
 from ludeme.store.files import FilesMixin
 from ludeme.store.jobs import JobsMixin
@@ -30,7 +29,7 @@ from ludeme.store.versions import VersionsMixin
 
 
 class Project(FilesMixin, LineagesMixin, VersionsMixin, TableMixin, MechanicsMixin, RecordsMixin,
-              JobsMixin, BulkMixin):
+              JobsMixin):
     def __init__(self, path: Path, database, migrations: Sequence[Migration]) -> None:
         self.path = path
         self.db = database
