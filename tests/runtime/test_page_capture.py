@@ -124,6 +124,7 @@ def test_an_unchanged_page_reuses_its_last_grab_and_stays_exact(sandbox):
                  if c.rgb[((c.frame // 10) % 60 // 10) * 80 + 40, ((c.frame // 10) % 60 % 10) * 64 + 32].mean() <= 200]
         assert len(wrong) <= 3, f"captures that missed their step: {wrong}"
         assert session.page_reused >= 60, f"only {session.page_reused} of 100 captures reused the last grab"
+        assert session._renders and session._renders >= 15, "Qt's frames of the page are counted (grabs wait for them)"
     finally:
         session.close()
 

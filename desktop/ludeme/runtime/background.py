@@ -14,7 +14,8 @@ from typing import Callable
 
 from PySide6.QtCore import QTimer
 
-from ludeme.runtime.harness import BATCH_FRAMES, Captured, HarnessCrashed, HarnessError, HarnessSession, HarnessTimeout
+from ludeme.runtime.harness import (BATCH_FRAMES, Captured, HarnessCrashed, HarnessError, HarnessSession,
+                                    HarnessTimeout, PendingGrab)
 
 GRAB_TIMEOUT_S = 1.0
 
@@ -96,7 +97,7 @@ class BackgroundRun:
             if step.get("page") == 2 and (reused := s.reused_grab()) is not None:
                 cap.rgb = reused
             elif step.get("page"):
-                self._grab = (cap, s._ask_presented())  # the batch stopped here: grab, then go on
+                self._grab = (cap, PendingGrab(s))  # the batch stopped here: grab, then go on
                 continue
             if cap.captured:
                 self.on_capture(cap)
@@ -115,8 +116,8 @@ class BackgroundRun:
         if self.done or self._grab is None:
             self._poll.stop()
             return
-        cap, mark = self._grab
-        image = self.session._grab_if_presented(mark)
+        cap, pending = self._grab
+        image = pending.poll()
         if image is None:
             return
         self._poll.stop()

@@ -57,6 +57,32 @@ BATCH_FRAMES = 30
 SCRIPT_NAME = "ludeme-harness"
 HARNESS_PARAM = "__ludeme_harness"
 _JPEG_PREFIX = "data:image/jpeg;base64,"
+SETTLE_S = 0.025  # a grab waits this long after the step was produced for Qt to draw it
+
+
+class PendingGrab:
+    """One page capture waiting for the view to show its step (the rule: ``HarnessSession.grab_page``)."""
+
+    def __init__(self, session) -> None:
+        session._hook_renders()
+        self.session = session
+        self.mark = session._ask_presented()
+        self.renders_before = session._renders
+        self.presented_at: float | None = None
+
+    def poll(self):
+        """The grab (a QImage) once it shows the step; None: not yet."""
+        s = self.session
+        image = s.view.grab().toImage()
+        if s._last_grab is not None and image != s._last_grab:
+            return image
+        if s._presented >= self.mark:
+            if self.presented_at is None:
+                self.presented_at = time.perf_counter()
+            if (self.renders_before is None or (s._renders or 0) > self.renders_before
+                    or time.perf_counter() - self.presented_at >= SETTLE_S):
+                return image
+        return None
 
 
 class HarnessError(RuntimeError):
@@ -157,6 +183,8 @@ class HarnessSession:
         self.page.presented.connect(self._on_presented)
         self._last_grab = None
         self._last_rgb = None
+        self._renders: int | None = None  # frames Qt has drawn of the page (None: not hooked yet / unknown)
+        self._render_window = None
         self._terminated = False
 
     def _drop_page(self) -> None:
@@ -476,36 +504,58 @@ class HarnessSession:
     def grab_page(self, size: tuple[int, int] | None = None, timeout: float = 1.0) -> np.ndarray:
         """The whole composited page (canvas, DOM, CSS, SVG) as H×W×3 RGB at ``size``.
 
-        Waits until the compositor has shown what the last step changed: a grab that differs from
-        the previous one, or (when the step changed nothing) the page's real double
-        requestAnimationFrame (three frames deep: two were not always enough), announced on the console. The view's frame rate bounds this (about
-        60 grabs a second here), so canvas-only pages keep the in-page JPEG capture."""
+        Waits until the view shows what the last step changed: a grab that differs from the previous
+        one; or, once the page's real requestAnimationFrame (three frames deep) has announced that the
+        renderer produced the step, until Qt has drawn a frame of the page since the request (under
+        load Qt draws the renderer's frame late: a grab at the announcement alone could show the step
+        before) or ``SETTLE_S`` has passed without one (the step changed nothing visible). The view's
+        frame rate bounds this (about 60 grabs a second here), so canvas-only pages keep the in-page
+        JPEG capture."""
         self._check_alive()
-        mark = self._ask_presented()
+        pending = PendingGrab(self)
         box: dict[str, Any] = {}
 
         def poll() -> None:
-            image = self._grab_if_presented(mark)
+            image = pending.poll()
             if image is not None:
                 box["img"] = image
                 self._wake()
 
-        self._wait(lambda: "img" in box or self._presented >= mark, timeout, "a page capture",
-                   tick=poll, tick_ms=5)
+        self._wait(lambda: "img" in box, timeout, "a page capture", tick=poll, tick_ms=5)
         return self._framed(box.get("img") or self.view.grab().toImage(), size)
+
+    def _hook_renders(self) -> None:
+        """Count the frames Qt draws of the page (the render widget's offscreen Quick window)."""
+        proxy = self.view.focusProxy()
+        if proxy is None or self._render_window is not None:
+            return
+        try:
+            import shiboken6
+            from PySide6.QtQuickWidgets import QQuickWidget
+
+            if not proxy.inherits("QQuickWidget"):
+                return
+            if not isinstance(proxy, QQuickWidget):  # wrapped as a plain QWidget (a private subclass):
+                address = shiboken6.getCppPointer(proxy)[0]   # wrap the same object as what it is
+                shiboken6.invalidate(proxy)
+                proxy = shiboken6.wrapInstance(address, QQuickWidget)
+            window = proxy.quickWindow()
+        except (ImportError, RuntimeError, TypeError, AttributeError):
+            window = None
+        if window is None:
+            return
+        self._render_window = window
+        self._renders = 0
+        window.afterRendering.connect(self._count_render)
+
+    def _count_render(self) -> None:
+        self._renders = (self._renders or 0) + 1
 
     def _ask_presented(self) -> int:
         """Ask the page to announce when the compositor has shown what it has now."""
         self._present_mark += 1
         self.page.runJavaScript("__ludemeHarness.markPresent(%d, 3)" % self._present_mark, 0)
         return self._present_mark
-
-    def _grab_if_presented(self, mark: int):
-        """A grab of the view once it shows the step: it changed, or the page announced ``mark``."""
-        image = self.view.grab().toImage()
-        if self._presented >= mark or (self._last_grab is not None and image != self._last_grab):
-            return image
-        return None
 
     def _framed(self, image, size: tuple[int, int] | None) -> np.ndarray:
         """A finished grab: kept for the next comparison, cropped to the page, scaled to ``size``."""
