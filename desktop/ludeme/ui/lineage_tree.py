@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
     QLineEdit, QSizePolicy, QToolButton, QVBoxLayout, QWidget,
 )
 
-from ludeme.store.table import OPERATORS, STATUSES
-from ludeme.ui.theme import colors
 from ludeme.core.tree_layout import edge_segments, layout
+from ludeme.store.table import OPERATORS, STATUSES
+from ludeme.ui.tasks import run_in_thread
+from ludeme.ui.theme import colors
 
 COLOR_MODES = ("reward", "status", "rating")
 STATUS_COLORS = {
@@ -243,7 +244,7 @@ class LineageTree(QWidget):
         self._thumbs: dict[str, QGraphicsPixmapItem] = {}
         self._thumb_cache: dict[str, QPixmap | None] = {}
         self._draw_pending = False
-        self._merge = None  # (base table, future) of a merge running on the helper thread
+        self._merge = None  # (base table, Task) of a merge running on the helper thread
         self._executor = None
         self._lineage_titles: dict[str, str] = {}
         self.last_reload_s = 0.0
@@ -430,8 +431,9 @@ class LineageTree(QWidget):
         if counter[0] == old[0]:
             self._update_thumbnails()
         elif background:
-            self._merge = (self.table, self._pool().submit(self._merged, self.table, old[0]))
-            QTimer.singleShot(2, self._collect_merge)
+            task = run_in_thread(self._merged, self.table, old[0], executor=self._pool(),
+                                 on_done=lambda _r: self._collect_merge(task), on_error=lambda _e: self._collect_merge(task))
+            self._merge = (self.table, task)
         else:
             self._adopt(*self._merged(self.table, old[0]), defer=defer_draw)
         self.last_reload_s = time.perf_counter() - t0
@@ -440,8 +442,9 @@ class LineageTree(QWidget):
     def sync(self) -> None:
         """Bring the picture up to date now (after the user's own change, e.g. an undo)."""
         if self._merge is not None:
-            self._merge[1].result()
-            self._collect_merge()
+            task = self._merge[1]
+            task.future.exception()  # waits for it
+            self._collect_merge(task)
         self.refresh_if_changed()
         if self._draw_pending:
             self._draw_all()
@@ -464,16 +467,14 @@ class LineageTree(QWidget):
         else:
             self._show(table, keep_view=True, defer=defer, lay=lay)
 
-    def _collect_merge(self) -> None:
-        if self._merge is None:
+    def _collect_merge(self, task) -> None:
+        """Take in a finished merge (once: from its result, or earlier from ``sync``)."""
+        if self._merge is None or self._merge[1] is not task:
             return
-        base, future = self._merge
-        if not future.done():
-            QTimer.singleShot(5, self._collect_merge)
-            return
+        base = self._merge[0]
         self._merge = None
         try:
-            table, lay = future.result()
+            table, lay = task.future.result()
         except Exception:  # the helper could not read (busy file…): read everything here instead
             self.reload(keep_view=True)
             return

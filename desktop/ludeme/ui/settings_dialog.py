@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlparse
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QButtonGroup, QCheckBox, QComboBox, QDialog,
                                QDialogButtonBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QButtonGroup, QCh
                                QSpinBox, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from ludeme.ui.prefs import AppPrefs
+from ludeme.ui.tasks import run_in_thread
 
 MODEL_SUGGESTIONS = (
     "offline",
@@ -706,7 +707,6 @@ class SettingsDialog(QDialog):
     def test_connection(self) -> None:
         """One tiny request to the default model, in the background; the answer (or what went
         wrong, with the address tried) shows beside the button."""
-        import concurrent.futures
         import time
 
         try:
@@ -732,26 +732,19 @@ class SettingsDialog(QDialog):
 
         self.test_button.setEnabled(False)
         self.test_result.setText(f"… asking {model}")
-        pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
-        future = pool.submit(call)
-        pool.shutdown(wait=False)
-        timer = QTimer(self)
-        timer.setInterval(100)
 
-        def check() -> None:
-            if not future.done():
-                return
-            timer.stop()
-            self.test_button.setEnabled(True)
-            try:
-                seconds = future.result()
-                self.test_result.setText(f"✓ {model} answered in {seconds:.1f} s")
-            except Exception as exc:  # every provider error arrives mapped, key redacted
-                self.test_result.setText(f"✗ {exc}")
-            self.connection_tested.emit(self.test_result.text())
+        def answered(seconds: float) -> None:
+            self._tested(f"✓ {model} answered in {seconds:.1f} s")
 
-        timer.timeout.connect(check)
-        timer.start()
+        def refused(exc: BaseException) -> None:  # every provider error arrives mapped, key redacted
+            self._tested(f"✗ {exc}")
+
+        self._test_task = run_in_thread(call, on_done=answered, on_error=refused)
+
+    def _tested(self, text: str) -> None:
+        self.test_button.setEnabled(True)
+        self.test_result.setText(text)
+        self.connection_tested.emit(text)
 
     def agent_settings(self):
         """The AgentSettings the dialog holds now (fields it does not show are kept as loaded).
