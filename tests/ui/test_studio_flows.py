@@ -81,6 +81,7 @@ def test_select_play_mutate_compare_vote_rate_delete_undo(qtbot, studio):
     with qtbot.waitSignal(win.job_submitted, timeout=10_000) as submitted:
         win.mutate_action.trigger()
     job_id = submitted.args[0]
+    win.tree.vb.setRange(xRange=(500, 510), yRange=(500, 505), padding=0)  # the designer looks elsewhere
     qtbot.waitUntil(win.worker.is_running, timeout=20_000)
     wait_job(qtbot, win, job_id)
     child_id = project.job(job_id).result["version_id"]
@@ -90,6 +91,8 @@ def test_select_play_mutate_compare_vote_rate_delete_undo(qtbot, studio):
     assert child.parents == (root.id,) and child.direction == "floatier jump"
     assert win.tree.lay.y[win.tree.table.row_of[child_id]] == 1.0
     qtbot.waitUntil(lambda: win.jobs.row_for(job_id).status == "done", timeout=5_000)
+    # A child of the designer's own action is brought into view (not selected: play goes on).
+    qtbot.waitUntil(lambda: win.tree.table.row_of[child_id] in set(win.tree.visible_rows()), timeout=5_000)
 
     # Compare blind and vote with the keyboard: identities hidden until the vote.
     win.tree.select(root.id)

@@ -62,6 +62,7 @@ class MainWindow(ExchangeActions, ProjectWindows, VersionActions, QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.watcher = ProjectWatcher(project, self)  # one reader of the change table for every view
         self._archive_stale = False
+        self._submitted_here: set[int] = set()  # jobs this window queued (their new versions are shown)
 
         # -- the middle: tree | player, and the compare page --------------------------------------
         self.tree = LineageTree(project)
@@ -474,6 +475,7 @@ class MainWindow(ExchangeActions, ProjectWindows, VersionActions, QMainWindow):
         from ludeme.evolution.queue import submit
 
         job = submit(self.project, kind, payload)
+        self._submitted_here.add(job.id)
         self.job_submitted.emit(job.id)
         if self.auto_worker and not self.worker.is_running():
             self.worker.start()
@@ -492,6 +494,8 @@ class MainWindow(ExchangeActions, ProjectWindows, VersionActions, QMainWindow):
         saved = (job.result or {}).get("version_id") if job.status == "done" else None
         if saved and saved in (self.tree.table.row_of if self.tree.table else {}):
             self.statusBar().showMessage(f"{job.kind}: saved {self.tree.describe(saved)}", 6000)
+            if job_id in self._submitted_here and job.kind != "evaluate":
+                self.tree.ensure_visible(saved)  # what the designer asked for lands in view
         elif job.status == "failed":
             self.statusBar().showMessage(f"{job.kind} failed: {job.message}", 8000)
 

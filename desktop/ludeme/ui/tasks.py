@@ -11,7 +11,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 
 _POOL: ThreadPoolExecutor | None = None
 _RUNNING: set[Task] = set()  # kept alive until their result is delivered
@@ -27,7 +27,9 @@ class Task(QObject):
     def __init__(self, future: Future | None = None) -> None:
         super().__init__()
         self.future = future
-        self._finished.connect(self._deliver)  # queued: emitted on the worker thread, run here
+        # Always queued: run on this (the GUI) thread, after run_in_thread has returned, even when the
+        # work finished before its done-callback was added.
+        self._finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
     def _deliver(self, future: Future) -> None:
         _RUNNING.discard(self)
