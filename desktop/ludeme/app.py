@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ludeme.store.project import Project
 
 SCREENSHOT_TIMEOUT_S = 30.0
 
 
-def run_studio(project, screenshot: Path | None = None, argv: list[str] | None = None,
+def run_studio(project: Project, screenshot: Path | None = None, argv: list[str] | None = None,
                view: str = "main", size: tuple[int, int] | None = None) -> int:
     """Show the studio on an open project; with ``screenshot``, write a PNG once a game plays, exit.
 

@@ -8,6 +8,10 @@ vote, kept apart from human votes. By default the judge is a model other than th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ludeme.store.project import Project
 
 AUDIO_KEYS = ("audio_activity", "audio_variety", "distinct_sounds", "onsets")
 METRIC_KEYS = ("playability", "visual_activity", "visual_variety", "responsiveness", "survival_time",
@@ -34,7 +38,7 @@ def judge_model_for(settings) -> str:
     return coder
 
 
-def evidence(project, version_id: str) -> dict:
+def evidence(project: Project, version_id: str) -> dict:
     """What the judge sees of one version: its latest recording's contact sheet and figures."""
     recordings = project.recordings(version_id)
     if not recordings:

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+if TYPE_CHECKING:
+    from ludeme.store.project import Project
 
 OFFLINE = "offline"
 
@@ -150,7 +153,7 @@ __all__ = ["AgentSettings", "RoleSettings", "ModelPrice", "ROLES", "ROLE_DEFAULT
 SETTINGS_META_KEY = "agent_settings"
 
 
-def project_settings(project, on_unreadable=None) -> AgentSettings:
+def project_settings(project: Project, on_unreadable=None) -> AgentSettings:
     """The agent settings stored in a project (defaults when none). Unreadable settings fall back to
     the defaults; ``on_unreadable(message)`` is told so (the CLI prints it, jobs stay quiet)."""
     stored = project.meta(SETTINGS_META_KEY)

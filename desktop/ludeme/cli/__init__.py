@@ -10,8 +10,12 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ludeme import __version__
+
+if TYPE_CHECKING:
+    from ludeme.store.project import Project
 
 EXIT_USAGE = 2
 
@@ -285,7 +289,7 @@ def cmd_worker(args) -> int:
     return 0
 
 
-def _version_ids(project, *ids: str) -> None:
+def _version_ids(project: Project, *ids: str) -> None:
     known = {v.id for v in project.versions()}
     for vid in ids:
         if vid not in known:

@@ -3,6 +3,10 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ludeme.store.project import Project
 
 
 def _eval_settings(args, UsageError, project=None):
@@ -17,7 +21,7 @@ def _eval_settings(args, UsageError, project=None):
     return s
 
 
-def _agent_settings(project):
+def _agent_settings(project: Project):
     from ludeme.agents.settings import project_settings
 
     return project_settings(project, on_unreadable=lambda msg: print(f"ludeme: {msg}", file=sys.stderr))
@@ -63,7 +67,7 @@ def run_mutate(args, UsageError) -> int:
         project.close()
 
 
-def _plugin_operator(project, args, eval_settings, UsageError):
+def _plugin_operator(project: Project, args, eval_settings, UsageError):
     """``ludeme mutate --operator NAME``: a plugin operator writes the child, which is playtested and
     saved like any other (operator ``mutate``, model ``plugin:NAME``)."""
     from ludeme.evolution.operators import save_evaluated

@@ -4,9 +4,13 @@ from __future__ import annotations
 import signal
 import sys
 import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ludeme.store.project import Project
 
 
-def run_evolve(project, args, usage_error) -> int:
+def run_evolve(project: Project, args, usage_error) -> int:
     from ludeme.evolution.engine import evolve
 
     """``ludeme evolve``: per-generation lines, then a summary. Ctrl-C stops after the current child."""

@@ -8,7 +8,7 @@ refused with a clear error.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -97,14 +97,22 @@ class SelectionSettings(_Settings):
 ENGINE_SETTINGS_META_KEY = "engine_settings"
 
 
-def evaluation_settings(project=None, on_unreadable=None, **changes) -> EvaluationSettings:
+class MetaStore(Protocol):
+    """What settings need of a project (``store.Project`` is one): its key/value meta table."""
+
+    def meta(self, key: str) -> str | None: ...
+
+    def set_meta(self, key: str, value: str) -> None: ...
+
+
+def evaluation_settings(project: MetaStore | None = None, on_unreadable=None, **changes) -> EvaluationSettings:
     """How a version of ``project`` is evaluated and scored: its Settings ▸ Evaluation with its
     Settings ▸ Reward attached (the defaults without a project), with ``changes`` applied."""
     engine = project_engine_settings(project, on_unreadable) if project is not None else Settings()
     return engine.evaluation.model_copy(update={"reward": engine.reward, **changes})
 
 
-def project_engine_settings(project, on_unreadable=None) -> Settings:
+def project_engine_settings(project: MetaStore, on_unreadable=None) -> Settings:
     """The evaluation and reward settings stored in a project (meta ``engine_settings``, JSON), or the
     defaults. ``project`` is anything with ``meta(key)``; unreadable settings fall back to the
     defaults and ``on_unreadable(message)`` is told."""
@@ -121,7 +129,7 @@ def project_engine_settings(project, on_unreadable=None) -> Settings:
         return Settings()
 
 
-def save_engine_settings(project, settings: Settings) -> None:
+def save_engine_settings(project: MetaStore, settings: Settings) -> None:
     import json
 
     project.set_meta(ENGINE_SETTINGS_META_KEY, json.dumps(settings.to_dict(), indent=2, sort_keys=True))

@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ludeme.store.project import Project
 
 STATUS_FOR = {"playable": "evaluated", "not-interactive": "evaluated", "broken": "broken",
               "hostile-contained": "rejected", "timeout": "broken"}
 
 
-def store_report(project, version_id: str, report, record_path: Path | None) -> None:
+def store_report(project: Project, version_id: str, report, record_path: Path | None) -> None:
     breakdown = {"verdict": report.verdict, "reasons": report.reasons, "terms": report.breakdown,
                  "gates": report.gates, "metrics": report.metrics, "probes": report.probes,
                  "blocked_requests": report.blocked_requests}
@@ -30,7 +34,7 @@ def store_report(project, version_id: str, report, record_path: Path | None) -> 
         fps=(report.recording or {}).get("fps", 0), bot=report.settings.get("bot", ""))
 
 
-def evaluate_stored(project, version_id: str, settings, *, record_path: Path | None = None, trace=None,
+def evaluate_stored(project: Project, version_id: str, settings, *, record_path: Path | None = None, trace=None,
                     progress=None):
     """Playtest a stored version (compared with its first parent), scored with ``settings.reward``
     (``core.settings.evaluation_settings(project)`` gives the project's), and keep the report, recording and thumbnail with it. Without ``record_path`` the

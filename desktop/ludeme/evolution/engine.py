@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ludeme.core.domain import new_id
 from ludeme.core.plan import planned_ids
@@ -31,6 +32,9 @@ from ludeme.evolution.dedup import RESAMPLES, THRESHOLD, DedupIndex
 from ludeme.evolution.elites import Grid, describe_html
 from ludeme.evolution.operators.save import NewVersion, save_version
 from ludeme.evolution.selection import Cand, choose_parents
+
+if TYPE_CHECKING:
+    from ludeme.store.project import Project
 
 # How much people's verdicts move a version's score for parent choice: a version rated 1400 (10:1
 # odds, or 5 stars) gains RATING_INFLUENCE on its proxy reward; one rated 600 loses as much.
@@ -44,7 +48,7 @@ def selection_score(reward: float, people: float | None) -> float:
     return reward + RATING_INFLUENCE * max(-1.0, min(1.0, (people - 1000.0) / 400.0))
 
 
-def people_scores(project, lineage_id: str) -> dict[str, float]:
+def people_scores(project: Project, lineage_id: str) -> dict[str, float]:
     """Bradley–Terry (human and judge, fitted apart) and stars, combined per SelectionSettings."""
     from ludeme.evolution.ratings import selection_scores
 
@@ -101,24 +105,24 @@ class RunSummary:
 
 
 # ---------------------------------------------------------------------------------------- records
-def load_run(project, run_id: str) -> dict | None:
+def load_run(project: Project, run_id: str) -> dict | None:
     raw = project.meta(run_key(run_id))
     return json.loads(raw) if raw else None
 
 
-def save_run(project, record: dict) -> None:
+def save_run(project: Project, record: dict) -> None:
     record["updated"] = time.time()
     with project.db.atomic():  # the record and the lineage's pointer to it together (a kill between them made a second run)
         project.set_meta(run_key(record["run_id"]), json.dumps(record, sort_keys=True))
         project.set_meta(_latest_key(record["lineage_id"]), record["run_id"])
 
 
-def latest_run(project, lineage_id: str) -> dict | None:
+def latest_run(project: Project, lineage_id: str) -> dict | None:
     rid = project.meta(_latest_key(lineage_id))
     return load_run(project, rid) if rid else None
 
 
-def run_versions(project, lineage_id: str, run_id: str) -> dict[tuple[int, int], object]:
+def run_versions(project: Project, lineage_id: str, run_id: str) -> dict[tuple[int, int], object]:
     """(generation, slot) → version, for the versions this run saved."""
     out = {}
     for v in project.versions(lineage_id):
@@ -155,7 +159,7 @@ def _islands(versions, root_id: str) -> dict[str, str]:
     return island
 
 
-def _html(project, vid: str) -> str:
+def _html(project: Project, vid: str) -> str:
     return project.version_files(vid).get("index.html", b"").decode("utf-8", "replace")
 
 
@@ -165,7 +169,7 @@ def _eval_settings(seconds: float | None, project=None):
     return make({"seconds": seconds} if seconds is not None else {}, project)
 
 
-def _evaluate_root(project, root, eval_settings, evaluate_fn) -> None:
+def _evaluate_root(project: Project, root, eval_settings, evaluate_fn) -> None:
     """A seed without a reward is evaluated once, so that children can be compared with it."""
     from ludeme.evaluation.storing import store_report
 
@@ -183,7 +187,7 @@ class _Child:
     note: str = ""
 
 
-def _make_child(project, lineage_id: str, parents: list, *, seed: int, note: str, dedup: DedupIndex,
+def _make_child(project: Project, lineage_id: str, parents: list, *, seed: int, note: str, dedup: DedupIndex,
                 eval_settings, evaluate_fn, archive, others) -> _Child:
     """One offline child: generate, reject near-duplicates (resample), evaluate, save."""
     from ludeme.agents.offline import crossover, generate
@@ -237,7 +241,7 @@ def _drop_recording(report) -> None:
         shutil.rmtree(Path(path).parent, ignore_errors=True)
 
 
-def _llm_child(project, lineage_id, parent, *, seed, note, model, eval_settings) -> _Child:
+def _llm_child(project: Project, lineage_id, parent, *, seed, note, model, eval_settings) -> _Child:
     """With a real model, the pipeline makes the child (no pre-evaluation dedup there yet)."""
     from ludeme.evolution.jobs import _agent_settings
     from ludeme.evolution.operators.mutate import mutate
@@ -249,7 +253,7 @@ def _llm_child(project, lineage_id, parent, *, seed, note, model, eval_settings)
     return _Child(version_id=r.version_id, reward=r.reward, verdict=r.verdict)
 
 
-def _insight(project, lineage_id: str, run_id: str, gens: tuple[int, int], saved: dict) -> str | None:
+def _insight(project: Project, lineage_id: str, run_id: str, gens: tuple[int, int], saved: dict) -> str | None:
     """Which mechanics, once added, raised or lowered the reward over these generations."""
     deltas: dict[str, list[float]] = {}
     for (g, _), v in saved.items():
@@ -280,7 +284,7 @@ def _insight(project, lineage_id: str, run_id: str, gens: tuple[int, int], saved
 
 
 # ---------------------------------------------------------------------------------------- the run
-def evolve(project, lineage_id: str, *, generations: int, population: int, budget_usd: float | None = None,
+def evolve(project: Project, lineage_id: str, *, generations: int, population: int, budget_usd: float | None = None,
            model: str | None = None, seed: int = 0, stop: Callable[[], bool] | None = None,
            progress: Callable[[float, str], None] | None = None, eval_settings=None,
            run_id: str | None = None, seconds: float | None = None, evaluate_fn: Callable | None = None,

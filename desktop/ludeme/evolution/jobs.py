@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ludeme.store.project import Project
 
 COMMIT_FRACTION = 0.9
 
@@ -32,13 +35,13 @@ def _eval_settings(payload: Mapping[str, Any], project=None):
     return s
 
 
-def _agent_settings(project):
+def _agent_settings(project: Project):
     from ludeme.agents.settings import project_settings
 
     return project_settings(project)
 
 
-def mutate_job(project, payload: Mapping[str, Any], *, job_id: int | None = None,
+def mutate_job(project: Project, payload: Mapping[str, Any], *, job_id: int | None = None,
                progress: Progress | None = None) -> dict:
     """payload: version_id, direction, model, api_base, seed, seconds (all but version_id optional)."""
     from ludeme.evolution.operators import mutate
@@ -52,7 +55,7 @@ def mutate_job(project, payload: Mapping[str, Any], *, job_id: int | None = None
     return result.to_dict()
 
 
-def fork_job(project, payload: Mapping[str, Any], *, job_id: int | None = None,
+def fork_job(project: Project, payload: Mapping[str, Any], *, job_id: int | None = None,
              progress: Progress | None = None) -> dict:
     """payload: version_id, note (optional). A copy of the version as its child (operator fork),
     with its evaluation copied rather than re-run."""
@@ -68,7 +71,7 @@ def fork_job(project, payload: Mapping[str, Any], *, job_id: int | None = None,
     return result
 
 
-def crossover_job(project, payload: Mapping[str, Any], *, job_id: int | None = None,
+def crossover_job(project: Project, payload: Mapping[str, Any], *, job_id: int | None = None,
                   progress: Progress | None = None) -> dict:
     """payload: version_ids (two or more), seed, seconds. The first parent's game with mechanics
     and parameters grafted from the others; one parent edge per parent (a multi-parent version)."""
@@ -87,7 +90,7 @@ def crossover_job(project, payload: Mapping[str, Any], *, job_id: int | None = N
     return result.to_dict()
 
 
-def explore_job(project, payload: Mapping[str, Any], *, job_id: int | None = None,
+def explore_job(project: Project, payload: Mapping[str, Any], *, job_id: int | None = None,
                 progress: Progress | None = None) -> dict:
     """payload: version_id, seed, seconds. Injects an under-used archive mechanic (kit module) that
     the version does not have yet, by a directed mutation."""
@@ -111,7 +114,7 @@ def explore_job(project, payload: Mapping[str, Any], *, job_id: int | None = Non
     return {"ok": False, "error": "no under-used kit mechanic fits this version"}
 
 
-def manual_job(project, payload: Mapping[str, Any], *, job_id: int | None = None,
+def manual_job(project: Project, payload: Mapping[str, Any], *, job_id: int | None = None,
                progress: Progress | None = None) -> dict:
     """payload: version_id, html, note. A person's edit of a version becomes its child (operator
     manual), evaluated like any other."""
@@ -126,7 +129,7 @@ def manual_job(project, payload: Mapping[str, Any], *, job_id: int | None = None
     return result.to_dict()
 
 
-def repair_job(project, payload: Mapping[str, Any], *, job_id: int | None = None,
+def repair_job(project: Project, payload: Mapping[str, Any], *, job_id: int | None = None,
                progress: Progress | None = None) -> dict:
     """payload: version_id, model, seconds. Makes the version again: its parent is mutated with the
     same direction and a new seed (the pipeline's own repair rounds already patched what they could
@@ -138,7 +141,7 @@ def repair_job(project, payload: Mapping[str, Any], *, job_id: int | None = None
                       job_id=job_id, progress=progress)
 
 
-def import_job(project, payload: Mapping[str, Any], *, job_id: int | None = None,
+def import_job(project: Project, payload: Mapping[str, Any], *, job_id: int | None = None,
                progress: Progress | None = None) -> dict:
     """payload: html, title, seconds. A person's HTML game becomes the root of a new lineage."""
     from ludeme.evolution.operators import import_game
@@ -151,7 +154,7 @@ def import_job(project, payload: Mapping[str, Any], *, job_id: int | None = None
     return result.to_dict()
 
 
-def idea_job(project, payload: Mapping[str, Any], *, job_id: int | None = None,
+def idea_job(project: Project, payload: Mapping[str, Any], *, job_id: int | None = None,
              progress: Progress | None = None) -> dict:
     """payload: prompt, title, model, api_base, seed, seconds. A new lineage from a one-line idea."""
     from ludeme.evolution.operators import new_from_idea
@@ -167,7 +170,7 @@ def idea_job(project, payload: Mapping[str, Any], *, job_id: int | None = None,
     return result.to_dict()
 
 
-def evolve_job(project, payload: Mapping[str, Any], *, job_id: int | None = None,
+def evolve_job(project: Project, payload: Mapping[str, Any], *, job_id: int | None = None,
                progress: Progress | None = None) -> dict:
     """payload: lineage_id, generations, population, budget_usd, model, seed, seconds. Runs (or resumes)
     an evolution of the lineage. Every child is saved in its own transaction, so cancelling stops the
@@ -190,7 +193,7 @@ def evolve_job(project, payload: Mapping[str, Any], *, job_id: int | None = None
     return result
 
 
-def evaluate_job(project, payload: Mapping[str, Any], *, job_id: int | None = None,
+def evaluate_job(project: Project, payload: Mapping[str, Any], *, job_id: int | None = None,
                  progress: Progress | None = None) -> dict:
     """payload: version_id, seconds. Playtest a stored version again (or for the first time, as the
     seed games of a new project) and keep the report, recording and thumbnail with it."""

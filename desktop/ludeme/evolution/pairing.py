@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import random
 from itertools import combinations
+from typing import TYPE_CHECKING
 
 from ludeme.core.domain import VersionStatus, Voter
+
+if TYPE_CHECKING:
+    from ludeme.store.project import Project
 
 RECENT = 12  # look at this many of the lineage's newest playable versions
 SHORTLIST = 3  # choose at random among this many best pairs
@@ -22,7 +26,7 @@ def _score(version) -> float:
     return float(version.reward) if version.reward is not None else 0.0
 
 
-def pick_pair(project, lineage_id: str, rng: random.Random | None = None) -> tuple[str, str] | None:
+def pick_pair(project: Project, lineage_id: str, rng: random.Random | None = None) -> tuple[str, str] | None:
     """Two version ids of the lineage to compare next, or None when it has fewer than two playable."""
     rng = rng or random.Random()
     playable = [v for v in project.versions(lineage_id) if v.status is VersionStatus.EVALUATED]

@@ -7,12 +7,15 @@ studio while workers run.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 from ludeme.core.domain import Job
 
+if TYPE_CHECKING:
+    from ludeme.store.project import Project
 
-def submit(project, kind: str, payload: Mapping[str, Any] | None = None, priority: int = 0) -> Job:
+
+def submit(project: Project, kind: str, payload: Mapping[str, Any] | None = None, priority: int = 0) -> Job:
     """Queue a job of a registered kind (see :data:`ludeme.evolution.jobs.JOB_FUNCTIONS`)."""
     from ludeme.evolution.jobs import JOB_FUNCTIONS
 
@@ -21,7 +24,7 @@ def submit(project, kind: str, payload: Mapping[str, Any] | None = None, priorit
     return project.enqueue_job(kind, payload, priority)
 
 
-def cancel(project, job_id: int, message: str = "cancelled") -> bool:
+def cancel(project: Project, job_id: int, message: str = "cancelled") -> bool:
     """Cancel a queued or running job. A queued job is never started; a running one is stopped by
     its worker within about a second (unless it is already saving its result). False when the job
     had already finished."""

@@ -9,9 +9,13 @@ soft-deleted version are left out.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ludeme.core.domain import Vote, VoteOutcome, Voter
 from ludeme.core.ratings import Rating, combine, fit_bradley_terry
+
+if TYPE_CHECKING:
+    from ludeme.store.project import Project
 
 VOTERS = ("human", "judge", "all")
 
@@ -31,7 +35,7 @@ def _voter(voter: str | Voter | None) -> Voter | None:
     return None if value == "all" else Voter(value)
 
 
-def project_votes(project, *, lineage_id: str | None = None, voter: str | Voter | None = "human") -> list[Vote]:
+def project_votes(project: Project, *, lineage_id: str | None = None, voter: str | Voter | None = "human") -> list[Vote]:
     """The votes a fit uses: one kind of voter, within a lineage if given, live versions only."""
     live = {v.id for v in project.versions(lineage_id)}
     return [v for v in project.votes(voter=_voter(voter)) if v.left in live and v.right in live]
@@ -62,14 +66,14 @@ def tallies(votes: list[Vote]) -> dict[str, Tally]:
 VOTE_PRIOR_L2 = 2.0
 
 
-def fit_project(project, *, lineage_id: str | None = None, voter: str | Voter | None = "human",
+def fit_project(project: Project, *, lineage_id: str | None = None, voter: str | Voter | None = "human",
                 bootstrap: int = 100, seed: int = 0, both_bad_weight: float = 0.0) -> dict[str, Rating]:
     votes = project_votes(project, lineage_id=lineage_id, voter=voter)
     return fit_bradley_terry([(v.left, v.right, v.outcome) for v in votes], bootstrap=bootstrap,
                              seed=seed, both_bad_weight=both_bad_weight, l2=VOTE_PRIOR_L2)
 
 
-def update_bt_scores(project, *, lineage_id: str | None = None, voter: str | Voter | None = "human",
+def update_bt_scores(project: Project, *, lineage_id: str | None = None, voter: str | Voter | None = "human",
                      bootstrap: int = 100, seed: int = 0, both_bad_weight: float = 0.0) -> dict[str, Rating]:
     """Fit and store (bt_score, bt_low, bt_high) on each rated version; returns the fit."""
     ratings = fit_project(project, lineage_id=lineage_id, voter=voter, bootstrap=bootstrap, seed=seed,
@@ -79,7 +83,7 @@ def update_bt_scores(project, *, lineage_id: str | None = None, voter: str | Vot
     return ratings
 
 
-def selection_scores(project, settings=None, *, lineage_id: str | None = None, bootstrap: int = 0,
+def selection_scores(project: Project, settings=None, *, lineage_id: str | None = None, bootstrap: int = 0,
                      seed: int = 0) -> dict[str, float]:
     """One score per version for selection: human BT, judge BT and stars mixed per SelectionSettings."""
     if settings is None:

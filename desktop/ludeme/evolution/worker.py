@@ -29,9 +29,12 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 from ludeme.store.jobs import MAX_ATTEMPTS  # a job whose process dies is run at most this many times
+
+if TYPE_CHECKING:
+    from ludeme.store.project import Project
 
 HEARTBEAT = 0.5  # seconds between heartbeats (and cancel checks) of a running job
 STALE_AFTER = 10.0  # a running job without a heartbeat for this long has a dead worker
@@ -57,7 +60,7 @@ def default_worker_id() -> str:
 class _Guard:
     """The job row, written only while it is still ours and running."""
 
-    def __init__(self, project, job_id: int, worker: str) -> None:
+    def __init__(self, project: Project, job_id: int, worker: str) -> None:
         self.project, self.job_id, self.worker = project, job_id, worker
         self.lock = threading.Lock()
         self.committing = False

@@ -16,7 +16,10 @@ import importlib
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ludeme.store.project import Project
 
 Exporter = Callable[[Any, str, "str | Path"], Path]
 
@@ -104,19 +107,19 @@ def exporter(name: str) -> Exporter:
     return fn
 
 
-def export(project, target_id: str, out: str | Path, format: str = "bundle") -> Path:
+def export(project: Project, target_id: str, out: str | Path, format: str = "bundle") -> Path:
     """Export a lineage or version in the given format; returns the path written."""
     return Path(exporter(format)(project, target_id, out))
 
 
-def export_bundle(project, target_id: str, out: str | Path, **options: Any) -> Path:
+def export_bundle(project: Project, target_id: str, out: str | Path, **options: Any) -> Path:
     """See :func:`ludeme.exchange.bundle.export_bundle` (options: ``progress``)."""
     from ludeme.exchange.bundle import export_bundle as _export
 
     return _export(project, target_id, out, **options)
 
 
-def import_bundle(project, bundle_path: str | Path, **options: Any):
+def import_bundle(project: Project, bundle_path: str | Path, **options: Any):
     """See :func:`ludeme.exchange.bundle.import_bundle` (options: ``as_copy``, ``limits``,
     ``progress``); returns an ImportResult, raises ImportRefused having written nothing."""
     from ludeme.exchange.bundle import import_bundle as _import

@@ -42,7 +42,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 from peewee import DatabaseError, IntegrityError, OperationalError
 
@@ -56,6 +56,9 @@ from ludeme.exchange.validate import (
 )
 from ludeme.store.files import decode_blob, encode_blob, mime_for
 from ludeme.store.models import dumps
+
+if TYPE_CHECKING:
+    from ludeme.store.project import Project
 
 SUFFIX = ".ludeme-bundle"
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # entries carry no clock: the same lineage zips the same
@@ -81,7 +84,7 @@ _BOOL_COLS = {"favourite", "archived", "blind", "structural", "probe_ok"}
 
 # -- export ------------------------------------------------------------------------------------
 
-def _rows(project, table: str, cols: Sequence[str], key: str, ids: Sequence[str],
+def _rows(project: Project, table: str, cols: Sequence[str], key: str, ids: Sequence[str],
           order: str) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for start in range(0, len(ids), _CHUNK):
@@ -112,7 +115,7 @@ def _out_path(out: str | Path, target: Target) -> Path:
     return out
 
 
-def collect(project, target: Target) -> dict[str, Any]:
+def collect(project: Project, target: Target) -> dict[str, Any]:
     """The rows of a bundle (without blob bytes) for a resolved target."""
     vids = list(target.version_ids)
     versions = {v["id"]: v for v in _rows(project, "version", _VERSION_COLS, "id", vids, "rowid")}
@@ -160,7 +163,7 @@ def _entry(name: str, compress: bool) -> zipfile.ZipInfo:
     return info
 
 
-def export_bundle(project, target_id: str, out_path: str | Path, *,
+def export_bundle(project: Project, target_id: str, out_path: str | Path, *,
                   progress: Progress | None = None) -> Path:
     """Write a lineage (id or title) or a version id with its ancestors as a bundle.
 
@@ -173,7 +176,7 @@ def export_bundle(project, target_id: str, out_path: str | Path, *,
 
 
 @contextmanager
-def _snapshot(project):
+def _snapshot(project: Project):
     """One read transaction around the whole export: with WAL, a worker committing new versions
     meanwhile is not seen halfway (and is not blocked)."""
     if project.db.in_transaction():
@@ -187,7 +190,7 @@ def _snapshot(project):
         conn.execute("COMMIT")  # nothing was written: this only ends the snapshot
 
 
-def _export(project, target_id: str, out_path: str | Path, progress: Progress | None) -> Path:
+def _export(project: Project, target_id: str, out_path: str | Path, progress: Progress | None) -> Path:
     target = resolve_target(project, target_id)
     out = _out_path(out_path, target)
     data = collect(project, target)
@@ -263,7 +266,7 @@ class ImportResult:
                 + (" (as a copy, under new ids)" if self.id_map else ""))
 
 
-def _existing(project, table: str, ids: Iterable[str]) -> list[str]:
+def _existing(project: Project, table: str, ids: Iterable[str]) -> list[str]:
     ids = list(ids)
     found: list[str] = []
     for start in range(0, len(ids), _CHUNK):
@@ -273,7 +276,7 @@ def _existing(project, table: str, ids: Iterable[str]) -> list[str]:
     return found
 
 
-def _clash(project, bundle: Bundle) -> str | None:
+def _clash(project: Project, bundle: Bundle) -> str | None:
     versions = _existing(project, "version", (v.id for v in bundle.versions))
     lineages = _existing(project, "lineage", (lin.id for lin in bundle.lineages))
     if not versions and not lineages:
@@ -303,7 +306,7 @@ def _insert(conn: sqlite3.Connection, table: str, cols: Sequence[str],
     return max(cur.rowcount, 0)  # rows this statement wrote (triggers' writes not counted)
 
 
-def import_bundle(project, bundle_path: str | Path, *, as_copy: bool = False,
+def import_bundle(project: Project, bundle_path: str | Path, *, as_copy: bool = False,
                   limits: Limits = DEFAULT_LIMITS, progress: Progress | None = None) -> ImportResult:
     """Check a bundle completely, then add it to the project in one transaction.
 
@@ -316,7 +319,7 @@ def import_bundle(project, bundle_path: str | Path, *, as_copy: bool = False,
                           progress=later)
 
 
-def import_checked(project, bundle: Bundle, *, as_copy: bool = False,
+def import_checked(project: Project, bundle: Bundle, *, as_copy: bool = False,
                    progress: Progress | None = None) -> ImportResult:
     """Import a bundle that :func:`read_bundle` has already checked (see :func:`import_bundle`)."""
     clash = None if as_copy else _clash(project, bundle)

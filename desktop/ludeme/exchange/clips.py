@@ -19,13 +19,17 @@ import os
 import tempfile
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ludeme.exchange.itch import ExportError, resolve_version, slugify
+
+if TYPE_CHECKING:
+    from ludeme.store.project import Project
 
 FORMATS = (".mp4", ".gif")
 
 
-def latest_recording(project, version_id: str):
+def latest_recording(project: Project, version_id: str):
     """The newest recording of a version that has a video, or None."""
     with_video = [r for r in project.recordings(version_id) if r.video_sha]
     return with_video[-1] if with_video else None
@@ -193,7 +197,7 @@ def write_gif(src: Path, dst: Path, *, width: int = 320, fps: float = 15.0,
 GIF_MAX_SECONDS = 30.0  # a GIF holds every frame uncompressed in memory while it is made
 
 
-def export_clip(project, target_id: str, out: str | Path, *, width: int = 320, fps: float = 15.0,
+def export_clip(project: Project, target_id: str, out: str | Path, *, width: int = 320, fps: float = 15.0,
                 max_seconds: float | None = GIF_MAX_SECONDS) -> Path:
     """A clip of the target version's latest recording at ``out`` (``.mp4`` or ``.gif``; a folder
     gets ``<game>-<id>.mp4``). ``width``, ``fps`` and ``max_seconds`` (the first 30 s by default)
@@ -236,7 +240,7 @@ def export_clip(project, target_id: str, out: str | Path, *, width: int = 320, f
     return out
 
 
-def _clip_version(project, target_id: str):
+def _clip_version(project: Project, target_id: str):
     """A version id names itself; a lineage names its best version that has a recording."""
     try:
         return project.version((target_id or "").strip())

@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ludeme import paths
 from ludeme.core.domain import user_note
@@ -32,6 +33,9 @@ from ludeme.exchange import export_folder
 from ludeme.exchange.clips import latest_recording
 from ludeme.exchange.gitexport import lineage_order
 from ludeme.exchange.itch import ExportError, _fmt, inline_page, package_game, resolve_lineage
+
+if TYPE_CHECKING:
+    from ludeme.store.project import Project
 
 TEMPLATE = "gallery.html.j2"
 DX, DY, R, PAD = 44, 70, 13, 28  # tree spacing (px), node radius, padding
@@ -128,7 +132,7 @@ def _media_suffix(data: bytes) -> str:
     return ".webm" if data[:4] == b"\x1a\x45\xdf\xa3" else ".mp4"
 
 
-def export_gallery(project, target_id: str, out: str | Path, *, media: bool = True) -> Path:
+def export_gallery(project: Project, target_id: str, out: str | Path, *, media: bool = True) -> Path:
     """Write the gallery folder of the target's lineage at ``out`` (a new or empty folder).
     ``media=False`` leaves thumbnails and clips out (a lighter folder). Returns ``out / "index.html"``."""
     lineage = resolve_lineage(project, target_id)

@@ -22,10 +22,14 @@ from __future__ import annotations
 import stat
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ludeme.core.domain import user_note
 from ludeme.exchange import export_folder
 from ludeme.exchange.itch import ExportError, _fmt, best_version, resolve_lineage
+
+if TYPE_CHECKING:
+    from ludeme.store.project import Project
 
 AUTHOR = b"Ludeme <ludeme@localhost>"
 
@@ -59,7 +63,7 @@ def lineage_order(versions: Iterable) -> list:
     return order
 
 
-def _collect(project, lineage_id: str) -> list:
+def _collect(project: Project, lineage_id: str) -> list:
     """The lineage's live versions plus every ancestor they need (deleted or from elsewhere)."""
     chosen = {v.id: v for v in project.versions(lineage_id)}
     queue = [p for v in chosen.values() for p in v.parents]
@@ -146,7 +150,7 @@ class _Collector:
         self.objects.setdefault(obj.id, obj)
 
 
-def export_git(project, target_id: str, out: str | Path) -> Path:
+def export_git(project: Project, target_id: str, out: str | Path) -> Path:
     """Write the target's lineage as a git repository at ``out`` (a new or empty folder).
     Returns ``out``."""
     from dulwich.index import build_index_from_tree

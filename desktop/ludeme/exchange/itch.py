@@ -27,13 +27,16 @@ import time
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 from ludeme import paths
 from ludeme.core import weblibs
 from ludeme.core.domain import user_note
 from ludeme.exchange import ExportError  # one error type for every export (the CLI reports it)
 from ludeme.runtime.policy import BASE_DIRECTIVES
+
+if TYPE_CHECKING:
+    from ludeme.store.project import Project
 
 MAX_FILES = 1000  # itch.io refuses HTML zips with more files than this
 MAX_BYTES = 500 * 1024 * 1024  # itch.io's limit on an unpacked HTML game
@@ -57,7 +60,7 @@ _KIT_SRC = re.compile(r"""\bsrc\s*=\s*["']?(?:\./|/)?$""", re.I)  # just before 
 
 
 # ------------------------------------------------------------------------------- targets
-def resolve_version(project, target: str):
+def resolve_version(project: Project, target: str):
     """The version a target names: a version id, or a lineage (id or title) → its best version.
 
     The best version of a lineage is the evaluated one with the highest reward (newest first on
@@ -74,7 +77,7 @@ def resolve_version(project, target: str):
     return best_version(project, lineage.id)
 
 
-def resolve_lineage(project, target: str, *, versions_too: bool = True):
+def resolve_lineage(project: Project, target: str, *, versions_too: bool = True):
     """The lineage a target names: a lineage id, a lineage title (case-insensitive), or a version
     id (→ its lineage)."""
     target = (target or "").strip()
@@ -93,7 +96,7 @@ def resolve_lineage(project, target: str, *, versions_too: bool = True):
     raise ExportError(f"no version or lineage {target!r} in this project")
 
 
-def best_version(project, lineage_id: str):
+def best_version(project: Project, lineage_id: str):
     versions = project.versions(lineage_id)
     if not versions:
         raise ExportError("this lineage has no versions to export")
@@ -293,7 +296,7 @@ def _fmt(value: Any, digits: int = 3) -> str:
     return str(value)
 
 
-def readme_text(project, version, lineage=None) -> str:
+def readme_text(project: Project, version, lineage=None) -> str:
     lineage = lineage or project.lineage(version.lineage_id)
     plan = dict(version.plan or {})
     title = plan.get("title") or lineage.title
@@ -334,7 +337,7 @@ def _zip_time(created: float) -> tuple[int, int, int, int, int, int]:
     return (t.tm_year, t.tm_mon, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec)
 
 
-def game_files(project, version) -> dict[str, bytes]:
+def game_files(project: Project, version) -> dict[str, bytes]:
     """The version's files, packaged to play from a plain folder."""
     files = project.version_files(version.id)
     if not files:
@@ -342,7 +345,7 @@ def game_files(project, version) -> dict[str, bytes]:
     return package_game(files, version.id)
 
 
-def export_itch(project, target_id: str, out: str | Path) -> Path:
+def export_itch(project: Project, target_id: str, out: str | Path) -> Path:
     """Write an itch.io-ready zip of a version (or a lineage's best version) to ``out``.
 
     ``out`` is the zip's path (``.zip`` added when missing) or an existing folder, in which the

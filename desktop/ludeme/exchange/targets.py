@@ -2,8 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ludeme.exchange import ExportError
+
+if TYPE_CHECKING:
+    from ludeme.store.project import Project
 
 
 @dataclass(frozen=True)
@@ -15,7 +19,7 @@ class Target:
     lineage_ids: tuple[str, ...]   # the lineages those versions belong to, target's first
 
 
-def resolve_target(project, target_id: str) -> Target:
+def resolve_target(project: Project, target_id: str) -> Target:
     """A lineage id, a lineage title (case-insensitive) or a version id → the versions to export.
 
     A lineage brings all its versions (soft-deleted ones too: nothing is lost) plus any ancestors

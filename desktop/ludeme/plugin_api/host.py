@@ -20,12 +20,15 @@ import sys
 import threading
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, TYPE_CHECKING
 
 import pluggy
 
 from ludeme.plugin_api import spec
 from ludeme.plugin_api.contributions import (KINDS, NAME, EvaluationContext, Evaluator, PluginInfo, PluginProblem)
+
+if TYPE_CHECKING:
+    from ludeme.store.project import Project
 
 ENTRY_POINT_GROUP = "ludeme.plugins"
 # Built-in names a plugin may not take: reward terms and bots that exist without plugins.
@@ -266,7 +269,7 @@ class PluginHost:
         if register is None:
             return
         for name in self.exporters():
-            def guarded(project, target_id, out, _name=name):
+            def guarded(project: Project, target_id, out, _name=name):
                 try:
                     return self.export(_name, project, target_id, Path(out))
                 except PluginError as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
@@ -18,6 +19,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
                                QVBoxLayout, QWidget)
 
 from ludeme.ui.theme import local_shortcut
+
+if TYPE_CHECKING:
+    from ludeme.store.project import Project
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -106,7 +110,7 @@ class ArchiveBrowser(QWidget):
     version_requested = Signal(str)   # double-click on a version that uses the mechanic
     mechanic_selected = Signal(str)
 
-    def __init__(self, project, parent: QWidget | None = None) -> None:
+    def __init__(self, project: Project, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ArchiveBrowser")
         self.setWindowTitle("Mechanic archive")

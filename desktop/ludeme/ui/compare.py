@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import html
 import random
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShortcut
@@ -35,6 +36,9 @@ from ludeme.core.domain import VoteOutcome
 from ludeme.evolution.pairing import pick_pair
 from ludeme.ui.player import GamePlayer
 from ludeme.ui.theme import colors, local_shortcut
+
+if TYPE_CHECKING:
+    from ludeme.store.project import Project
 
 LETTERS = "ABCD"
 MAX_PLAYERS = 4
@@ -68,7 +72,7 @@ class CompareView(QWidget):
     closed = Signal()
     next_pair_requested = Signal()
 
-    def __init__(self, project, sandbox, parent=None, rng: random.Random | None = None) -> None:
+    def __init__(self, project: Project, sandbox, parent=None, rng: random.Random | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("CompareView")
         self.project = project

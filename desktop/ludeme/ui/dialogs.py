@@ -6,6 +6,7 @@ for the background worker, so the studio never waits on a model or an evaluation
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QFontDatabase, QKeySequence
 from PySide6.QtWidgets import (
@@ -14,12 +15,15 @@ from PySide6.QtWidgets import (
 )
 from ludeme.ui.theme import local_shortcut
 
+if TYPE_CHECKING:
+    from ludeme.store.project import Project
+
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 DIRECTION_IDEAS = ("harder", "easier", "faster", "floatier jump", "heavier", "double jump",
                    "more juice", "add a dash", "add enemies that chase", "add a score multiplier")
 
 
-def model_choices(project) -> list[str]:
+def model_choices(project: Project) -> list[str]:
     """The project's default model first, then offline and a few common ones."""
     from ludeme.agents.settings import project_settings
 
@@ -31,7 +35,7 @@ def model_choices(project) -> list[str]:
     return list(dict.fromkeys(m for m in out if m))
 
 
-def _model_combo(project) -> QComboBox:
+def _model_combo(project: Project) -> QComboBox:
     box = QComboBox()
     box.setEditable(True)
     box.addItems(model_choices(project))
@@ -67,7 +71,7 @@ def read_html_file(path: Path) -> str:
 class NewLineageDialog(QDialog):
     """Start a lineage from a seed game, an HTML file or an idea."""
 
-    def __init__(self, project, parent=None, html_path: Path | None = None) -> None:
+    def __init__(self, project: Project, parent=None, html_path: Path | None = None) -> None:
         super().__init__(parent)
         from ludeme.core.kit import seed_games
 
@@ -159,7 +163,7 @@ class NewLineageDialog(QDialog):
 class MutateDialog(QDialog):
     """Mutate a version toward a direction."""
 
-    def __init__(self, project, version_label: str, parent=None) -> None:
+    def __init__(self, project: Project, version_label: str, parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Mutate")
         self.direction = QComboBox()
@@ -191,7 +195,7 @@ class MutateDialog(QDialog):
 class EvolveDialog(QDialog):
     """Run evolution on a lineage in the background."""
 
-    def __init__(self, project, lineage_title: str, parent=None) -> None:
+    def __init__(self, project: Project, lineage_title: str, parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Evolve")
         self.generations = QSpinBox()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import time
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -27,6 +28,9 @@ from ludeme.ui.inspector_recording import RecordingTab
 from ludeme.ui.inspector_tabs import CodeTab, ConsoleTab, CostTab, MechanicsTab, RewardTab
 from ludeme.ui.inspector_widgets import StarRating
 from ludeme.ui.theme import colors, local_shortcut
+
+if TYPE_CHECKING:
+    from ludeme.store.project import Project
 
 NOTE_DEBOUNCE_MS = 800
 MAX_NOTE = 20000
@@ -92,7 +96,7 @@ class Inspector(QWidget):
 
     TABS = ("Mechanics", "Reward", "Recording", "Console", "Code", "Cost")
 
-    def __init__(self, project, parent=None) -> None:
+    def __init__(self, project: Project, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("Inspector")
         self.project = project

@@ -8,6 +8,7 @@ page and the one recording), driven by native Qt controls: play/pause, a seek sl
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QPointF, QRectF, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
@@ -19,6 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from ludeme.ui.theme import local_shortcut
+
+if TYPE_CHECKING:
+    from ludeme.store.project import Project
 
 PLAYER_HOST = "e0a1b2c3d4e5f6f0"  # the player page's own origin (never a version id in practice)
 PLAYER_HTML = """<!DOCTYPE html><html><head><meta charset="utf-8"><style>
@@ -346,7 +350,7 @@ class ContactSheet(QLabel):
 class RecordingTab(QWidget):
     """The Recording tab: the player, what was recorded, and the contact sheet below."""
 
-    def __init__(self, project, parent=None) -> None:
+    def __init__(self, project: Project, parent=None) -> None:
         super().__init__(parent)
         self.project = project
         self.player = RecordingPlayer()

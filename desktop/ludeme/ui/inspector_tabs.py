@@ -12,6 +12,7 @@ import difflib
 import html
 from collections.abc import Mapping
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase
@@ -23,6 +24,9 @@ from PySide6.QtWidgets import (
 from ludeme.core.plan import MechanicRow, mechanic_rows, plan_changes
 from ludeme.ui.inspector_widgets import CodeHighlighter, ConsoleHighlighter, DiffHighlighter
 from ludeme.ui.theme import DARK, colors
+
+if TYPE_CHECKING:
+    from ludeme.store.project import Project
 
 CHECK, CROSS, DASH = "✓", "✗", "–"
 MAX_DIFF_LINES = 20000
@@ -71,7 +75,7 @@ _STATUS_TEXT = {"realised": "realised", "missing": "planned but missing", "remov
 
 
 class MechanicsTab(QWidget):
-    def __init__(self, project, parent=None) -> None:
+    def __init__(self, project: Project, parent=None) -> None:
         super().__init__(parent)
         self.project = project
         self.rows: list[MechanicRow] = []
@@ -196,7 +200,7 @@ class RewardTab(QWidget):
     """The reward's terms as horizontal bars: the faint track is what a term could give (its
     weight), the bar what it gave (its contribution); penalties point left, in red."""
 
-    def __init__(self, project, parent=None) -> None:
+    def __init__(self, project: Project, parent=None) -> None:
         super().__init__(parent)
         self.project = project
         self.terms: list[str] = []
@@ -347,7 +351,7 @@ class RewardTab(QWidget):
 # ------------------------------------------------------------------------------- console
 
 class ConsoleTab(QWidget):
-    def __init__(self, project, parent=None) -> None:
+    def __init__(self, project: Project, parent=None) -> None:
         super().__init__(parent)
         self.project = project
         self.verdict = QLabel()
@@ -416,7 +420,7 @@ def unified_diff(parent_text: str, child_text: str, parent_name: str, child_name
 class CodeTab(QWidget):
     """The version's files, read only and highlighted, or a unified diff against a parent."""
 
-    def __init__(self, project, parent=None) -> None:
+    def __init__(self, project: Project, parent=None) -> None:
         super().__init__(parent)
         self.project = project
         self.version = None
@@ -527,7 +531,7 @@ class CodeTab(QWidget):
 # ---------------------------------------------------------------------------------- cost
 
 class CostTab(QWidget):
-    def __init__(self, project, parent=None) -> None:
+    def __init__(self, project: Project, parent=None) -> None:
         super().__init__(parent)
         self.project = project
         self.summary = QLabel()

@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (QAbstractTableModel, QItemSelectionModel, QModelIndex, QRectF, QSize,
                             QSortFilterProxyModel, Qt, Signal)
@@ -29,6 +30,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QHBoxLayout, QHe
 from ludeme.core.domain import Job, JobStatus
 from ludeme.ui.theme import colors, local_shortcut  # the theme in use, forced light/dark included
 from ludeme.ui.watcher import POLL_MS, ProjectWatcher
+
+if TYPE_CHECKING:
+    from ludeme.store.project import Project
 
 
 MAX_JOBS = 2000  # the newest jobs listed when the panel opens
@@ -263,7 +267,7 @@ class JobsPanel(QWidget):
     job_selected = Signal(int)
     version_activated = Signal(str)  # a finished job was double-clicked: the version it made
 
-    def __init__(self, project, worker_control=None, parent=None, *, poll_ms: int = POLL_MS,
+    def __init__(self, project: Project, worker_control=None, parent=None, *, poll_ms: int = POLL_MS,
                  watcher: ProjectWatcher | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("JobsPanel")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import time
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
@@ -28,6 +29,9 @@ from ludeme.core.tree_layout import edge_segments, layout
 from ludeme.store.table import OPERATORS, STATUSES
 from ludeme.ui.tasks import run_in_thread
 from ludeme.ui.theme import colors
+
+if TYPE_CHECKING:
+    from ludeme.store.project import Project
 
 COLOR_MODES = ("reward", "status", "rating")
 STATUS_COLORS = {
@@ -232,7 +236,7 @@ class LineageTree(QWidget):
     context_requested = Signal(list, QPoint)  # right-click: selected ids, global position
     redrawn = Signal()  # a new table is on screen (after a reload or a merge)
 
-    def __init__(self, project, parent=None) -> None:
+    def __init__(self, project: Project, parent=None) -> None:
         super().__init__(parent)
         self.project = project
         self.table = None

@@ -12,6 +12,8 @@ menus of a desktop window is long and flat; it reads top to bottom.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
@@ -30,6 +32,9 @@ from ludeme.ui.window_exchange import ExchangeActions
 from ludeme.ui.window_projects import ProjectWindows
 from ludeme.ui.window_versions import VersionActions
 
+if TYPE_CHECKING:
+    from ludeme.store.project import Project
+
 WINDOW_TOPICS = frozenset({"version", "lineage", "recording", "vote", "mechanic"})  # what the window draws
 EXPORT_FORMATS = (
     ("bundle", "Lineage bundle (re-importable)…"), ("itch", "itch.io zip of the version…"),
@@ -42,7 +47,7 @@ class MainWindow(ExchangeActions, ProjectWindows, VersionActions, QMainWindow):
     project_loaded = Signal()
     job_submitted = Signal(int)
 
-    def __init__(self, project, sandbox: SandboxProfile, parent=None, *, start_worker: bool = True,
+    def __init__(self, project: Project, sandbox: SandboxProfile, parent=None, *, start_worker: bool = True,
                  restore_layout: bool = True) -> None:
         super().__init__(parent)
         self.restore_layout = restore_layout  # the last closed window's geometry and docks, at first show

@@ -9,6 +9,7 @@ process adds or changes versions (the version change counter moves) they are red
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
@@ -18,6 +19,9 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from ludeme.ui.theme import colors as theme_colors
 from ludeme.ui.watcher import ProjectWatcher
+
+if TYPE_CHECKING:
+    from ludeme.store.project import Project
 
 POLL_MS = 1000
 FAILED = ("broken", "rejected")
@@ -90,7 +94,7 @@ class EvolutionPlots(QWidget):
 
     version_clicked = Signal(str)  # a point was clicked: that version's id
 
-    def __init__(self, project, parent=None, *, poll_ms: int = POLL_MS, watcher: ProjectWatcher | None = None) -> None:
+    def __init__(self, project: Project, parent=None, *, poll_ms: int = POLL_MS, watcher: ProjectWatcher | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("EvolutionPlots")
         self.project = project

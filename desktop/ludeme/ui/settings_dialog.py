@@ -15,6 +15,7 @@ one module per tab would be the next step.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from PySide6.QtCore import Qt, Signal
@@ -26,6 +27,9 @@ from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QButtonGroup, QCh
 
 from ludeme.ui.prefs import AppPrefs
 from ludeme.ui.tasks import run_in_thread
+
+if TYPE_CHECKING:
+    from ludeme.store.project import Project
 
 MODEL_SUGGESTIONS = (
     "offline",
@@ -191,7 +195,7 @@ class SettingsDialog(QDialog):
     saved = Signal()
     connection_tested = Signal(str)  # what Models ▸ Test connection found
 
-    def __init__(self, project, parent: QWidget | None = None, prefs: AppPrefs | None = None) -> None:
+    def __init__(self, project: Project, parent: QWidget | None = None, prefs: AppPrefs | None = None) -> None:
         super().__init__(parent)
         from ludeme.agents.settings import project_settings
         from ludeme.core.settings import project_engine_settings

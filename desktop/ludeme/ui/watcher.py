@@ -7,8 +7,12 @@ tree, inspector, plots and jobs panel follow the project without each polling it
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
+
+if TYPE_CHECKING:
+    from ludeme.store.project import Project
 
 POLL_MS = 500
 
@@ -16,7 +20,7 @@ POLL_MS = 500
 class ProjectWatcher(QObject):
     changed = Signal(frozenset)  # the topics whose counters moved since the last tick
 
-    def __init__(self, project, parent=None, *, interval_ms: int = POLL_MS) -> None:
+    def __init__(self, project: Project, parent=None, *, interval_ms: int = POLL_MS) -> None:
         super().__init__(parent)
         self.project = project
         self.counters: dict[str, int] = self._read() or {}

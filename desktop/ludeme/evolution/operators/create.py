@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import time
 import zlib
-from typing import Callable
+from typing import Callable, TYPE_CHECKING
 
 from ludeme.core.domain import new_id
 from ludeme.evolution.operators.mutate import (OFFLINE, MutationResult, _cleans_scratch, _default_evaluate, _defaults,
                                                _evaluate, _llm_child, _one_line, _Spend)
 from ludeme.evolution.operators.save import NewVersion, save_version
 
+if TYPE_CHECKING:
+    from ludeme.store.project import Project
+
 Progress = Callable[[float, str], None]
 
 
 @_cleans_scratch
-def import_game(project, html: bytes, *, title: str, eval_settings=None, evaluate_fn: Callable | None = None,
+def import_game(project: Project, html: bytes, *, title: str, eval_settings=None, evaluate_fn: Callable | None = None,
                 progress: Progress | None = None, job_id: int | None = None) -> MutationResult:
     """A person's HTML game becomes the root of a new lineage, evaluated like any version. It is
     kept whatever the verdict (a broken import is the designer's to fix), marked by its status."""
@@ -45,7 +48,7 @@ def import_game(project, html: bytes, *, title: str, eval_settings=None, evaluat
 
 
 @_cleans_scratch
-def new_from_idea(project, prompt: str, *, title: str | None = None, model: str | None = None,
+def new_from_idea(project: Project, prompt: str, *, title: str | None = None, model: str | None = None,
                   api_base: str | None = None, settings=None, eval_settings=None, seed: int | None = None,
                   evaluate_fn: Callable | None = None, progress: Progress | None = None,
                   job_id: int | None = None) -> MutationResult:
@@ -94,7 +97,7 @@ def new_from_idea(project, prompt: str, *, title: str | None = None, model: str 
 
 
 @_cleans_scratch
-def save_evaluated(project, parent_ids: list[str], html: str, *, operator: str, plan: dict | None = None,
+def save_evaluated(project: Project, parent_ids: list[str], html: str, *, operator: str, plan: dict | None = None,
                    direction: str = "", model: str = "", seed: int = 0, eval_settings=None,
                    evaluate_fn: Callable | None = None, progress: Progress | None = None,
                    job_id: int | None = None) -> MutationResult:
@@ -128,7 +131,7 @@ def save_evaluated(project, parent_ids: list[str], html: str, *, operator: str, 
     return result
 
 
-def fork(project, source_id: str, *, note: str = "", job_id: int | None = None) -> dict:
+def fork(project: Project, source_id: str, *, note: str = "", job_id: int | None = None) -> dict:
     """A copy of a version as its child (operator fork): the same game, so its evaluation and
     recording are the source's rather than a new run's."""
     source = project.version(source_id)

@@ -15,12 +15,15 @@ import time
 import zlib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, TYPE_CHECKING
 
 from ludeme.core.domain import new_id
 from ludeme.core.plan import planned_ids
 from ludeme.core.settings import evaluation_settings
 from ludeme.evolution.operators.save import NewVersion, known_mechanics, remember, save_version
+
+if TYPE_CHECKING:
+    from ludeme.store.project import Project
 
 OFFLINE = "offline"
 OFFLINE_ATTEMPTS = 3
@@ -56,7 +59,7 @@ class _Spend:
     """The model calls of one mutation. Rows are held until the version exists so that each one
     names it; whatever happens, they are written (a failed run's spend is real spend)."""
 
-    def __init__(self, project, version_id: str, job_id: int | None) -> None:
+    def __init__(self, project: Project, version_id: str, job_id: int | None) -> None:
         self.project, self.version_id, self.job_id = project, version_id, job_id
         self.records: list = []
         self._flushed = 0
@@ -108,7 +111,7 @@ def _cleans_scratch(fn):
     return wrapper
 
 
-def _defaults(project, settings, api_base, model, eval_settings, evaluate_fn, progress):
+def _defaults(project: Project, settings, api_base, model, eval_settings, evaluate_fn, progress):
     """Fill in what a caller left out: agent settings, the project's evaluation and reward
     settings, the model, the evaluator."""
     from ludeme.agents.settings import AgentSettings
@@ -127,7 +130,7 @@ def _default_evaluate(files, settings, **kw):
 
 
 @_cleans_scratch
-def mutate(project, parent_id: str, *, direction: str = "", model: str | None = None,
+def mutate(project: Project, parent_id: str, *, direction: str = "", model: str | None = None,
            api_base: str | None = None, settings=None, eval_settings=None, seed: int | None = None,
            job_id: int | None = None, evaluate_fn: Callable | None = None,
            progress: Callable[[float, str], None] | None = None, operator: str = "mutate",
@@ -221,7 +224,7 @@ def _offline_child(parent_html, direction, seed, eval_settings, evaluate_fn, res
     return best
 
 
-def _llm_child(project, parent, parent_html, direction, model, settings, eval_settings, evaluate_fn,
+def _llm_child(project: Project, parent, parent_html, direction, model, settings, eval_settings, evaluate_fn,
                spend, result, progress, novelty_against=None):
     from ludeme.agents import roles
     from ludeme.agents.llm import LLMClient
@@ -270,7 +273,7 @@ def _llm_child(project, parent, parent_html, direction, model, settings, eval_se
     return html, plan_dict, kit_modules(html), report
 
 
-def _after_save(project, lineage_id: str, version_id: str, html: str, report, result: MutationResult,
+def _after_save(project: Project, lineage_id: str, version_id: str, html: str, report, result: MutationResult,
                 spend: "_Spend") -> None:
     """Reflector and archivist, when a model made the version. Their trouble never undoes it."""
     from ludeme.agents import roles
