@@ -41,3 +41,19 @@ def project(tmp_path):
     p = create_default_project(tmp_path / "project.ludeme")
     yield p
     p.close()
+
+
+@pytest.fixture
+def fake_llm(monkeypatch):
+    """The scripted OpenAI-compatible server on 127.0.0.1 (tests/fake_llm.py), closed afterwards.
+    Models are "openai/<name>" with api_base=fake.api_base; the key is in LUDEME_API_KEY, so the
+    worker's and the CLI's processes get it too."""
+    from tests.fake_llm import TEST_KEY, FakeLLM
+
+    fake = FakeLLM().start()
+    monkeypatch.setenv("LUDEME_API_KEY", TEST_KEY)
+    monkeypatch.setenv("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    try:
+        yield fake
+    finally:
+        fake.close()

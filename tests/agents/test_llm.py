@@ -13,7 +13,7 @@ from ludeme.agents import errors as E
 from ludeme.agents.keys import redact
 from ludeme.agents.llm import LLMClient, parse_structured
 from ludeme.agents.settings import AgentSettings, ModelPrice
-from tests.agents.conftest import TEST_KEY
+from tests.fake_llm import TEST_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -43,8 +43,8 @@ def _tokens(fake, replies) -> tuple[int, int]:
     return prompt, completion
 
 
-def test_tokens_edits_vs_full_rewrite(fake_llm_bench):
-    fake = fake_llm_bench
+def test_tokens_edits_vs_full_rewrite(fake_llm):
+    fake = fake_llm
     html = _game()
     edits_reply, full_reply = _edits(html)
     figures = {}
@@ -63,8 +63,8 @@ def test_tokens_edits_vs_full_rewrite(fake_llm_bench):
           f"output tokens x{fo / eo:.0f} fewer with edits, total x{(fi + fo) / (ei + eo):.2f}")
 
 
-def test_pipeline_overhead_per_mutation(fake_llm_bench, qapp, tmp_path, rounds):
-    fake = fake_llm_bench
+def test_pipeline_overhead_per_mutation(fake_llm, qapp, tmp_path, rounds):
+    fake = fake_llm
     project = create_default_project(tmp_path / "o.ludeme")
     lineage = next(lin for lin in project.lineages() if lin.title == "Sky Hopper")
     root = project.versions(lineage.id)[0]

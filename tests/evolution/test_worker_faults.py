@@ -19,7 +19,7 @@ import pytest
 
 from ludeme.store import create_default_project
 from ludeme.store.jobs import MAX_ATTEMPTS
-from tests.agents.fake_llm import FakeLLM, Scripted
+from tests.fake_llm import FakeLLM, Scripted
 from tests.evolution.faults import _group_members
 
 KILLS = 20
@@ -36,18 +36,6 @@ addEventListener('keydown', e => { if (e.code === 'ArrowLeft') px -= 12; if (e.c
 function f() { t++; x.fillStyle = '#111'; x.fillRect(0, 0, 320, 240); x.fillStyle = '#fd0';
   x.fillRect(px, 200, 20, 20); x.fillStyle = '#f44'; x.fillRect((t * 3) % 320, 40 + {n} * 10, 14, 14);
   requestAnimationFrame(f); } requestAnimationFrame(f);</script></body></html>"""
-
-
-@pytest.fixture
-def fake_llm(monkeypatch):
-    """The scripted OpenAI-compatible server on 127.0.0.1; the worker's processes get its key."""
-    fake = FakeLLM().start()
-    monkeypatch.setenv("LUDEME_API_KEY", "test-key-0123456789")
-    monkeypatch.setenv("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-    try:
-        yield fake
-    finally:
-        fake.close()
 
 
 def _responder(game_html: str):
@@ -111,33 +99,50 @@ def _state(path: Path) -> dict:
         con.close()
 
 
+def _enqueue_batch(path: Path, fake_llm, batch: int) -> None:
+    """18 jobs: 9 offline and 3 model mutations, 3 crossovers, 3 imports (seeds differ per batch)."""
+    from ludeme.store import open_project
+
+    project = open_project(path)
+    try:
+        roots = {lin.title: root for lin in project.lineages()
+                 if (root := project.versions(lin.id)[0]).operator == "seed"}  # not the imported ones
+        sky = project.version_files(roots["Sky Hopper"].id)["index.html"].decode()
+        fake_llm.respond_with(_responder(sky))
+        titles = sorted(roots)
+        s = batch * 1000
+        for i in range(9):
+            project.enqueue_job("mutate", {"version_id": roots[titles[i % len(titles)]].id, "seconds": 1,
+                                           "seed": s + i})
+        for i in range(3):
+            project.enqueue_job("mutate", {"version_id": roots["Sky Hopper"].id, "seconds": 1, "seed": s + 100 + i,
+                                           "model": "openai/fake-coder", "api_base": fake_llm.api_base})
+        for i in range(3):
+            a, b = titles[i], titles[i + 3]
+            project.enqueue_job("crossover", {"version_ids": [roots[a].id, roots[b].id], "seconds": 1, "seed": s + i})
+        for i in range(3):
+            project.enqueue_job("import", {"html": IMPORTED.replace("{n}", str(i)), "title": f"Dot chase {batch}.{i}",
+                                           "seconds": 1})
+    finally:
+        project.close()
+
+
 @pytest.mark.timeout(600)
 def test_worker_killed_20_times_leaves_every_version_whole(tmp_path, fake_llm):
     path = tmp_path / "faults.ludeme"
-    project = create_default_project(path)
-    roots = {lin.title: project.versions(lin.id)[0] for lin in project.lineages()}
-    sky = project.version_files(roots["Sky Hopper"].id)["index.html"].decode()
-    fake_llm.respond_with(_responder(sky))
-    titles = sorted(roots)
-    for i in range(9):
-        project.enqueue_job("mutate", {"version_id": roots[titles[i % len(titles)]].id, "seconds": 1, "seed": i})
-    for i in range(3):
-        project.enqueue_job("mutate", {"version_id": roots["Sky Hopper"].id, "seconds": 1, "seed": 100 + i,
-                                       "model": "openai/fake-coder", "api_base": fake_llm.api_base})
-    for i in range(3):
-        a, b = titles[i], titles[i + 3]
-        project.enqueue_job("crossover", {"version_ids": [roots[a].id, roots[b].id], "seconds": 1, "seed": i})
-    for i in range(3):
-        project.enqueue_job("import", {"html": IMPORTED.replace("{n}", str(i)), "title": f"Dot chase {i}",
-                                       "seconds": 1})
-    project.close()
+    create_default_project(path).close()
+    _enqueue_batch(path, fake_llm, 0)
 
     rng = random.Random(11)
     groups: set[int] = set()
     worker = _worker(path)
     kills, t0 = 0, time.monotonic()
+    batches = 1
     try:
         while kills < KILLS and time.monotonic() - t0 < 300:
+            if _unfinished(path) < 4:  # a fast machine ran most of the queue: more work to interrupt
+                _enqueue_batch(path, fake_llm, batches)
+                batches += 1
             time.sleep(rng.uniform(0.3, 2.5))
             children = _job_children(path)
             groups.update(_pgids(children))

@@ -318,7 +318,7 @@ def test_without_an_os_keyring_the_keys_tab_says_so(qtbot, project, monkeypatch)
 def test_test_connection_reports_an_answer_a_refusal_and_offline(qtbot, dialog, monkeypatch):
     """Models ▸ Test connection: a working server answers; a server that is not running is named
     by its address; "offline" is said to be the built-in generator, not a model."""
-    from tests.agents.fake_llm import FakeLLM
+    from tests.fake_llm import FakeLLM
 
     assert "rule-based generator" in dialog.key_hint.text()
     dialog.test_connection()

@@ -17,6 +17,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+TEST_KEY = "test-key-0123456789"  # the key tests give the fake server (and check never leaks)
+
 ERRORS = {
     # code: (status, type, message)
     "invalid_api_key": (401, "invalid_request_error", "Incorrect API key provided: {key}. You can find your API key at https://platform.openai.com/account/api-keys."),
