@@ -57,3 +57,24 @@ def fake_llm(monkeypatch):
         yield fake
     finally:
         fake.close()
+
+
+@pytest.fixture(scope="module")
+def sandbox(qapp):
+    """(profile, resolver, views) for a module's pages: a SandboxProfile serving versions put in a
+    MemoryResolver. Views a test appends to ``views`` are deleted first; the profile goes last (a
+    page that outlives its profile crashes the test run at exit)."""
+    from ludeme.runtime.sandbox import SandboxProfile
+    from ludeme.runtime.scheme import MemoryResolver
+    from tests.helpers import flush_deletes
+
+    resolver = MemoryResolver()
+    profile = SandboxProfile(resolver)
+    views: list = []
+    yield profile, resolver, views
+    for view in views:
+        view.close()
+        view.deleteLater()
+    flush_deletes()
+    profile.deleteLater()
+    flush_deletes()

@@ -8,9 +8,8 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QApplication
 
 from ludeme.core import kit
-from ludeme.runtime.sandbox import SandboxPage, SandboxProfile
-from ludeme.runtime.scheme import MemoryResolver
-from tests.helpers import flush_deletes, js_value, settle
+from ludeme.runtime.sandbox import SandboxPage
+from tests.helpers import js_value, settle
 
 SLUGS = [g.slug for g in kit.seed_games()]
 K = Qt.Key
@@ -18,20 +17,6 @@ KEYS = {"Space": (K.Key_Space, " "), "Left": (K.Key_Left, ""), "Right": (K.Key_R
         "Up": (K.Key_Up, ""), "Down": (K.Key_Down, ""), "D": (K.Key_D, "d"), "F": (K.Key_F, "f"),
         "J": (K.Key_J, "j"), "K": (K.Key_K, "k"), "X": (K.Key_X, "x"), "Z": (K.Key_Z, "z")}
 TELEMETRY = "JSON.stringify(window.ludeme || null)"
-
-
-@pytest.fixture(scope="module")
-def sandbox(qapp):
-    resolver = MemoryResolver()
-    profile = SandboxProfile(resolver)
-    views = []
-    yield profile, resolver, views
-    for view in views:  # pages go before their profile
-        view.close()
-        view.deleteLater()
-    flush_deletes()
-    profile.deleteLater()
-    flush_deletes()
 
 
 def key(view, name, down):

@@ -8,13 +8,10 @@ import time
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent
 
 from ludeme.core.kit import build_game_html
 from ludeme.runtime.background import BackgroundRun
 from ludeme.runtime.harness import HarnessSession, HarnessTimeout
-from ludeme.runtime.sandbox import SandboxProfile
-from ludeme.runtime.scheme import MemoryResolver
 
 DOM = """<!DOCTYPE html><html><body style='margin:0;background:#123;font:40px sans-serif;color:#fff'>
 <div id=s>0</div><script>let t = 0; setInterval(() => { t++; document.getElementById('s').textContent = 'tick ' + t;
@@ -25,18 +22,8 @@ let n = 0; function f() { if (++n > 90) { while (true) {} } document.getElementB
   .fillRect(n % 64, 0, 4, 4); requestAnimationFrame(f); } requestAnimationFrame(f);</script></body></html>"""
 
 
-@pytest.fixture(scope="module")
-def sandbox(qapp):
-    resolver = MemoryResolver()
-    profile = SandboxProfile(resolver)
-    yield profile, resolver
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    profile.deleteLater()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-
-
 def _loaded(sandbox, html, vid, **kw):
-    profile, resolver = sandbox
+    profile, resolver, _views = sandbox
     resolver.put(vid, "index.html", html)
     s = HarnessSession(profile, **kw)
     assert s.load(vid)

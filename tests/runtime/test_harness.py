@@ -12,26 +12,12 @@ from PySide6.QtCore import QCoreApplication, QEvent
 
 from ludeme.core.kit import build_game_html
 from ludeme.runtime.harness import HarnessCrashed, HarnessSession, HarnessTimeout
-from ludeme.runtime.sandbox import SandboxProfile
-from ludeme.runtime.scheme import MemoryResolver
-
-
-@pytest.fixture(scope="module")
-def sandbox(qapp):
-    resolver = MemoryResolver()
-    profile = SandboxProfile(resolver)
-    yield profile, resolver
-    qapp.processEvents()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    profile.deleteLater()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    qapp.processEvents()
 
 
 @pytest.fixture
 def open_session(sandbox, qapp):
     """open_session(html_or_None, version_id, **kwargs) -> a loaded HarnessSession (closed after)."""
-    profile, resolver = sandbox
+    profile, resolver, _views = sandbox
     sessions: list[HarnessSession] = []
 
     def make(html: str | None, version_id: str, load: bool = True, load_timeout: float = 5.0, **kwargs):

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent
 
 from ludeme.runtime.harness import HarnessSession, _crop_for
-from ludeme.runtime.sandbox import SandboxProfile
-from ludeme.runtime.scheme import MemoryResolver
 
 # A DOM grid: cell t % 60 is white after t frames; nothing else moves. The grid fills the window.
 GRID = """<!DOCTYPE html><html><body style='margin:0;background:#123'>
@@ -30,18 +27,8 @@ function f() { x = (x + 4) % 640; c.fillStyle = '#222'; c.fillRect(0, 0, 640, 48
 requestAnimationFrame(f);</script></body></html>"""
 
 
-@pytest.fixture(scope="module")
-def sandbox(qapp):
-    resolver = MemoryResolver()
-    profile = SandboxProfile(resolver)
-    yield profile, resolver
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    profile.deleteLater()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-
-
 def _session(sandbox, html, vid):
-    profile, resolver = sandbox
+    profile, resolver, _views = sandbox
     resolver.put(vid, "index.html", html)
     session = HarnessSession(profile, capture_size=(640, 480))
     assert session.load(vid)
