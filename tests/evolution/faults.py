@@ -36,9 +36,10 @@ class FaultRun:
     final_out: str = ""
 
 
-def _command(path: Path, generations: int = GENERATIONS, population: int = POPULATION) -> list[str]:
+def _command(path: Path, generations: int = GENERATIONS, population: int = POPULATION, jobs: int = 1) -> list[str]:
     return [sys.executable, "-m", "ludeme", "evolve", "--project", str(path), "--lineage", LINEAGE,
-            "--generations", str(generations), "--population", str(population), "--seconds", "1"]
+            "--generations", str(generations), "--population", str(population), "--seconds", "1",
+            "--jobs", str(jobs)]
 
 
 def _group_members(pgid: int) -> list[tuple[int, str]]:
@@ -98,7 +99,7 @@ def final_state(path: Path) -> dict:
 
 
 def run_with_kills(tmp: Path, kills: int, seed: int = 0, *, window: tuple[float, float] = (0.3, 3.5),
-                   generations: int = GENERATIONS, population: int = POPULATION,
+                   generations: int = GENERATIONS, population: int = POPULATION, jobs: int = 1,
                    log=print) -> tuple[FaultRun, Path]:
     path = tmp / "faults.ludeme"
     create_default_project(path).close()
@@ -108,7 +109,7 @@ def run_with_kills(tmp: Path, kills: int, seed: int = 0, *, window: tuple[float,
     resume: list[str] = []
     for i in range(kills):
         delay = rng.uniform(*window)
-        proc = subprocess.Popen(_command(path, generations, population), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        proc = subprocess.Popen(_command(path, generations, population, jobs), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 start_new_session=True)
         try:
             res.final_rc = proc.wait(timeout=delay)
@@ -142,7 +143,7 @@ def run_with_kills(tmp: Path, kills: int, seed: int = 0, *, window: tuple[float,
             resume = ["--resume", snap["run_id"]]
             break
     if not res.finished_early:          # the same command resumes the killed run and finishes it
-        done = subprocess.run(_command(path, generations, population) + resume, capture_output=True, text=True,
+        done = subprocess.run(_command(path, generations, population, jobs) + resume, capture_output=True, text=True,
                               timeout=300)
         res.final_rc, res.final_out = done.returncode, done.stdout
     res.wall = time.perf_counter() - t0

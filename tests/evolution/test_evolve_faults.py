@@ -36,3 +36,13 @@ def test_evolve_survives_kill_9_and_resumes(tmp_path):
     assert res.kills + res.finished_early >= 1
     figures = check_fault_run(res, path)
     print(f"\n{res.kills} kills, {figures['versions']} versions in the finished run, {res.wall:.1f} s")
+
+
+def test_evolve_with_two_jobs_survives_kills_and_saves_each_child_once(tmp_path):
+    """--jobs 2: children are made two at a time, each evaluated in a pool process; kills of the
+    group or of the leader alone (the pool's processes must then exit by themselves) lose nothing,
+    and every slot is saved once."""
+    res, path = run_with_kills(tmp_path, kills=4, seed=9, jobs=2)
+    assert res.kills + res.finished_early >= 1
+    figures = check_fault_run(res, path)
+    print(f"\n--jobs 2: {res.kills} kills, {figures['versions']} versions in the finished run, {res.wall:.1f} s")

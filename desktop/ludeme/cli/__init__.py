@@ -87,7 +87,8 @@ def _parser() -> argparse.ArgumentParser:
     mo.add_argument("--budget", type=float, metavar="USD", help="project budget; 0 or less removes it")
     wk = sub.add_parser("worker", help="run the project's queued jobs (mutate, fork, ...) until stopped")
     wk.add_argument("--project", type=Path, required=True)
-    wk.add_argument("--jobs", type=int, default=1, help="jobs at once, one process each (default 1)")
+    wk.add_argument("--jobs", type=int, help="jobs at once, one process each (default: one per two cores, as many "
+                                             "as fit in free memory)")
     wk.add_argument("--once", action="store_true", help="exit once the queue is empty")
     wk.add_argument("--idle-exit", type=float, metavar="SECONDS", help="exit after the queue has been empty this long")
     wk.add_argument("--one", type=int, help=argparse.SUPPRESS)  # a child: run this claimed job
@@ -122,6 +123,9 @@ def _parser() -> argparse.ArgumentParser:
     evo.add_argument("--seconds", type=float, metavar="S", help="length of each playtest")
     evo.add_argument("--seed", type=int, default=0)
     evo.add_argument("--resume", metavar="RUN", help="continue this run")
+    evo.add_argument("--jobs", type=int, metavar="N", help="children made at once, each evaluated in its own "
+                                                           "process (default: one per two cores, as many as fit "
+                                                           "in free memory; a model's children: 1)")
     ex = sub.add_parser("export", help="export a lineage or version: bundle, itch, gallery, git or clip")
     ex.add_argument("target", metavar="TARGET", help="lineage id or title, or version id")
     ex.add_argument("--project", type=Path, required=True)
@@ -269,6 +273,10 @@ def cmd_key(args) -> int:
 
 
 def cmd_worker(args) -> int:
+    if args.jobs is None:
+        from ludeme.evolution.pool import default_jobs
+
+        args.jobs = default_jobs()
     if args.jobs < 1:
         raise UsageError(f"--jobs must be 1 or more, not {args.jobs}")
     if args.idle_exit is not None and args.idle_exit < 0:

@@ -8,20 +8,9 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from ludeme.evolution.pool import memory_bound_jobs
+
 RECORD_SUFFIXES = (".webm", ".mp4")
-# Peak memory of one evaluation (Python + browser processes), measured by tests/bench; the number
-# of evaluations run at once is bounded so that they fit in the memory that is free.
-EVAL_PEAK_MB = 950
-
-
-def memory_bound_jobs(wanted: int) -> int:
-    try:
-        with open("/proc/meminfo") as f:
-            info = dict(line.split(":", 1) for line in f)
-        available_mb = int(info["MemAvailable"].split()[0]) // 1024
-    except (OSError, KeyError, ValueError):
-        return wanted
-    return max(1, min(wanted, available_mb // EVAL_PEAK_MB))
 
 
 def _settings(args, UsageError):

@@ -26,6 +26,13 @@ def run_evolve(project: Project, args, usage_error) -> int:
         raise usage_error(f"several lineages are called {wanted!r}: give its id ({', '.join(x.id for x in found)})")
     if args.generations < 1 or args.population < 1:
         raise usage_error("--generations and --population must be at least 1")
+    from ludeme.evolution.pool import default_jobs, memory_bound_jobs
+
+    if args.jobs is not None and not 1 <= args.jobs <= 64:
+        raise usage_error(f"--jobs must be between 1 and 64, not {args.jobs}")
+    jobs = default_jobs() if args.jobs is None else memory_bound_jobs(args.jobs)
+    if args.jobs is not None and jobs < args.jobs:
+        print(f"ludeme: making {jobs} child(ren) at once to stay within free memory", file=sys.stderr)
     stopping = []
     previous = signal.signal(signal.SIGINT, lambda *_: stopping.append(True))
 
@@ -36,7 +43,7 @@ def run_evolve(project: Project, args, usage_error) -> int:
     try:
         s = evolve(project, found[0].id, generations=args.generations, population=args.population,
                    budget_usd=args.budget, model=args.model, seed=args.seed, seconds=args.seconds,
-                   run_id=args.resume, stop=lambda: bool(stopping), progress=show)
+                   run_id=args.resume, stop=lambda: bool(stopping), progress=show, jobs=jobs)
     except (KeyError, ValueError) as exc:
         raise usage_error(str(exc).strip("'\"")) from None
     finally:

@@ -235,6 +235,60 @@ def _make_child(project: Project, lineage_id: str, parents: list, *, seed: int, 
     return out
 
 
+def _run_slots(specs, make, jobs: int, stop, over_budget, project: Project):
+    """Children of one generation: ``make(spec)`` for each spec, one at a time or ``jobs`` at a time
+    on threads (whose evaluations run in the pool's processes). Yields each child in slot order, or
+    "stopped" / "budget" once no more may start (children already running are finished and saved)."""
+    if jobs <= 1:
+        for spec in specs:
+            if stop():
+                yield "stopped"
+                return
+            if over_budget():
+                yield "budget"
+                return
+            yield make(spec)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    halted: list[str] = []
+
+    def guarded(spec):
+        if halted or stop():
+            halted.append("stopped")
+            return None
+        try:
+            return make(spec)
+        finally:
+            project.db.close()  # this thread's own SQLite connection
+
+    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="ludeme-evolve") as ex:
+        futures = [ex.submit(guarded, spec) for spec in specs]
+        results = [f.result() for f in futures]
+    for child in results:
+        if child is not None:
+            yield child
+    if halted:
+        yield "stopped"
+
+
+class _SharedDedup:
+    """The near-duplicate index shared by a generation's threads."""
+
+    def __init__(self, index: DedupIndex) -> None:
+        import threading
+
+        self.index, self._lock = index, threading.Lock()
+
+    def is_duplicate(self, html: str) -> bool:
+        with self._lock:
+            return self.index.is_duplicate(html)
+
+    def add(self, version_id: str, html: str) -> None:
+        with self._lock:
+            self.index.add(version_id, html)
+
+
 def _drop_recording(report) -> None:
     path = (getattr(report, "recording", None) or {}).get("path")
     if path and Path(path).parent.name.startswith("ludeme-mutate-"):
@@ -289,18 +343,44 @@ def evolve(project: Project, lineage_id: str, *, generations: int, population: i
            progress: Callable[[float, str], None] | None = None, eval_settings=None,
            run_id: str | None = None, seconds: float | None = None, evaluate_fn: Callable | None = None,
            crossover_rate: float = CROSSOVER_RATE, explore: float = 0.2, lam: float = 10.0,
-           threshold: float = THRESHOLD) -> RunSummary:
+           threshold: float = THRESHOLD, jobs: int = 1) -> RunSummary:
     """Run (or resume) evolution of ``lineage_id`` until ``generations`` generations are finished, the
     budget is spent or ``stop()`` says so. ``run_id`` resumes that run; without it, the lineage's
-    latest unfinished run is resumed, else a new run starts."""
-    from ludeme.core.archive import load_archive
+    latest unfinished run is resumed, else a new run starts.
 
+    ``jobs`` > 1 (offline): a generation's children are made ``jobs`` at a time, each evaluated in
+    a process of an ``EvalPool`` and saved here (this process stays the one writer). Generations
+    keep their barrier: parents are chosen from what existed when the generation began, so a
+    generation's children do not depend on the order they finish in (near-duplicate rejection
+    among siblings made at the same moment is the one exception)."""
     started = time.perf_counter()
     stop = stop or (lambda: False)
     progress = progress or (lambda fraction, message: None)
     model = model or OFFLINE
-    if evaluate_fn is None:
+    pool = None
+    parallel = int(jobs) > 1 and model == OFFLINE and evaluate_fn is None  # a given evaluator runs here
+    if parallel:
+        from ludeme.evolution.pool import EvalPool
+
+        pool = EvalPool(int(jobs))
+        evaluate_fn = pool.evaluate
+    elif evaluate_fn is None:
         from ludeme.evolution.operators.mutate import _default_evaluate as evaluate_fn
+    try:
+        return _evolve(project, lineage_id, generations=generations, population=population, budget_usd=budget_usd,
+                       model=model, seed=seed, stop=stop, progress=progress, eval_settings=eval_settings,
+                       run_id=run_id, seconds=seconds, evaluate_fn=evaluate_fn, crossover_rate=crossover_rate,
+                       explore=explore, lam=lam, threshold=threshold, jobs=int(jobs) if parallel else 1,
+                       started=started)
+    finally:
+        if pool is not None:
+            pool.close()
+
+
+def _evolve(project: Project, lineage_id: str, *, generations, population, budget_usd, model, seed, stop, progress,
+            eval_settings, run_id, seconds, evaluate_fn, crossover_rate, explore, lam, threshold, jobs,
+            started) -> RunSummary:
+    from ludeme.core.archive import load_archive
     eval_settings = eval_settings or _eval_settings(seconds, project)
 
     record = load_run(project, run_id) if run_id else None
@@ -317,7 +397,7 @@ def evolve(project: Project, lineage_id: str, *, generations: int, population: i
                   "stats": [], "insights": [], "grid": []}
     record["settings"] = {"generations": int(generations), "population": int(population),
                           "budget_usd": budget_usd, "model": model, "seed": int(seed),
-                          "seconds": float(eval_settings.seconds)}
+                          "seconds": float(eval_settings.seconds), "jobs": int(jobs)}
     record["status"] = "running"
     run_id = record["run_id"]
     save_run(project, record)
@@ -339,6 +419,8 @@ def evolve(project: Project, lineage_id: str, *, generations: int, population: i
         dedup.add(v.id, html)
         if v.reward is not None and v.status == "evaluated":
             grid.add(v.id, describe_html(html, categories), v.reward)
+    if jobs > 1:
+        dedup = _SharedDedup(dedup)
 
     def spent() -> float:
         return sum(float(v.cost or 0.0) for v in run_versions(project, lineage_id, run_id).values())
@@ -372,32 +454,35 @@ def evolve(project: Project, lineage_id: str, *, generations: int, population: i
                 front = [c for c in cands if by_id[c.id].generation == newest]
                 parents[-1] = choose_parents(front, 1, rng=rng, lam=lam, explore=0.0, by_island=False)[0]
         gen_dups = gen_skips = 0
+        specs = []  # (slot, parents, note, seed): drawn in slot order, whatever order they run in
         for slot in range(population):
             if slot in done_slots:
                 continue
-            if stop():
-                status = "stopped"
-                break
-            if budget_usd is not None and spent() >= budget_usd:
-                status = "budget"
-                break
             srng = random.Random(f"{seed}|{g}|{slot}")
             chosen = [by_id[parents[slot].id]]
             others_c = [c for c in cands if c.island != parents[slot].island] or \
                        [c for c in cands if c.id != parents[slot].id]
             if model == OFFLINE and others_c and srng.random() < crossover_rate:
                 chosen.append(by_id[choose_parents(others_c, 1, rng=srng, lam=lam, explore=0.0)[0].id])
-            note = tag(run_id, g, slot)
+            specs.append((slot, chosen, tag(run_id, g, slot), srng.randrange(1 << 30)))
+        others = [set(v.mechanics) for v in versions if v.mechanics]
+
+        def make(spec, g=g, others=others):
+            slot, chosen, note, child_seed = spec
             progress((g - 1 + slot / population) / generations,
                      f"generation {g}, child {slot + 1}/{population} of {', '.join(p.id for p in chosen)}")
             if model == OFFLINE:
-                others = [set(v.mechanics) for v in versions if v.mechanics]
-                child = _make_child(project, lineage_id, chosen, seed=srng.randrange(1 << 30), note=note,
-                                    dedup=dedup, eval_settings=eval_settings, evaluate_fn=evaluate_fn,
-                                    archive=archive, others=others)
-            else:
-                child = _llm_child(project, lineage_id, chosen[0], seed=srng.randrange(1 << 30), note=note,
-                                   model=model, eval_settings=eval_settings)
+                return _make_child(project, lineage_id, chosen, seed=child_seed, note=note, dedup=dedup,
+                                   eval_settings=eval_settings, evaluate_fn=evaluate_fn, archive=archive,
+                                   others=others)
+            return _llm_child(project, lineage_id, chosen[0], seed=child_seed, note=note, model=model,
+                              eval_settings=eval_settings)
+
+        for child in _run_slots(specs, make, jobs, stop, lambda: budget_usd is not None and spent() >= budget_usd,
+                                project):
+            if isinstance(child, str):  # "stopped" or "budget": the rest of the generation waits
+                status = child
+                break
             gen_dups += child.duplicates
             if child.version_id is None:
                 gen_skips += 1

@@ -84,13 +84,17 @@ class WorkerControl(QObject):
     state_changed = Signal(str)  # one of STATES
     log_line = Signal(str)  # a line the worker wrote (its log goes to stderr) or a note from here
 
-    def __init__(self, project_path: str | Path, parent=None, *, jobs: int = 1, max_restarts: int = 5,
+    def __init__(self, project_path: str | Path, parent=None, *, jobs: int | None = None, max_restarts: int = 5,
                  stop_timeout: float = 15.0, project=None) -> None:
         """``project``: the studio's open Project for the same file, if any (used for the one
         short write after a crash; without it a plain connection is opened for it)."""
         super().__init__(parent)
         self.project_path = Path(project_path)
         self.project = project
+        if jobs is None:  # as many at once as the machine runs well (children of one action in parallel)
+            from ludeme.evolution.pool import default_jobs
+
+            jobs = default_jobs()
         self.jobs = max(1, int(jobs))
         self.max_restarts = int(max_restarts)
         self.stop_timeout = float(stop_timeout)

@@ -1,0 +1,217 @@
+"""Evaluations on every core: a pool of evaluator processes for `ludeme evolve --jobs N`.
+
+Each member is ``python -m ludeme.evolution.pool``: one process with its own QApplication and
+browser that reads one request per line on stdin (the game, its parent, the planned mechanics, the
+settings with their reward weights, where to write the recording) and answers one line on stdout
+(the report, images included). The members only evaluate: the calling process (the one writer of
+the project file) generates, saves and selects. ``EvalPool.evaluate`` has the signature of
+``evaluation.evaluator.evaluate`` and is safe to call from several threads at once; each call
+takes an idle member.
+
+A member that dies (a game that crashes its evaluator, a kill) is replaced; the evaluation it was
+running comes back as a broken report that says so. Members exit when their stdin closes, so a
+killed parent leaves none behind once their current evaluation ends.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+# Peak memory of one evaluation (Python + browser processes), measured by tests/bench; the number
+# of evaluations run at once is bounded so that they fit in the memory that is free.
+EVAL_PEAK_MB = 950
+# One evaluation keeps about two cores busy (its play run and its no-input run each have a renderer,
+# and the recording is encoded alongside): more evaluations than cores / 2 only slow each other down.
+CORES_PER_EVAL = 2
+MEMBER_TIMEOUT_S = 300.0  # one evaluation, whatever the game does (its own limits are much shorter)
+
+
+def memory_bound_jobs(wanted: int) -> int:
+    """``wanted`` at most, and no more evaluations than fit in the memory that is free now."""
+    try:
+        with open("/proc/meminfo") as f:
+            info = dict(line.split(":", 1) for line in f)
+        available_mb = int(info["MemAvailable"].split()[0]) // 1024
+    except (OSError, KeyError, ValueError):
+        return max(1, wanted)
+    return max(1, min(wanted, available_mb // EVAL_PEAK_MB))
+
+
+def default_jobs() -> int:
+    """Evaluations at once when none is asked for: one per two cores, as many as fit in free memory."""
+    return memory_bound_jobs(max(1, (os.cpu_count() or 1) // CORES_PER_EVAL))
+
+
+def _settings_payload(settings) -> dict:
+    if settings is None:
+        return {}
+    data = settings.model_dump(mode="json")
+    reward = getattr(settings, "reward", None)
+    if reward is not None:  # left out of model_dump on purpose (its own section when stored)
+        data["reward"] = reward.model_dump(mode="json")
+    return data
+
+
+def _settings_from(data: dict):
+    from ludeme.core.settings import EvaluationSettings, RewardSettings
+
+    reward = data.pop("reward", None)
+    s = EvaluationSettings.from_dict(data)
+    return s.model_copy(update={"reward": RewardSettings.from_dict(reward)}) if reward is not None else s
+
+
+def report_to_wire(report) -> dict:
+    d = report.to_dict(with_images=True)
+    for key in ("contact_sheet_png", "thumbnail_png"):
+        if d.get(key) is not None:
+            d[key] = base64.b64encode(d[key]).decode("ascii")
+    return d
+
+
+def report_from_wire(d: dict):
+    from ludeme.evaluation.evaluator import EvalReport, Stage
+
+    d = dict(d)
+    for key in ("contact_sheet_png", "thumbnail_png"):
+        if d.get(key) is not None:
+            d[key] = base64.b64decode(d[key])
+    d["stages"] = [Stage(**s) for s in d.get("stages") or []]
+    known = EvalReport.__dataclass_fields__
+    return EvalReport(**{k: v for k, v in d.items() if k in known and k != "reward_inputs"})
+
+
+class _Member:
+    def __init__(self, env: dict[str, str]) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-m", "ludeme.evolution.pool"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
+                                     bufsize=1)
+
+    def ask(self, request: dict) -> dict | None:
+        """The member's answer, or None when it died (or hung past MEMBER_TIMEOUT_S)."""
+        try:
+            self.proc.stdin.write(json.dumps(request) + "\n")
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError, ValueError):
+            return None
+        box: dict[str, Any] = {}
+
+        def read() -> None:
+            try:
+                box["line"] = self.proc.stdout.readline()
+            except (OSError, ValueError):
+                box["line"] = ""
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        reader.join(MEMBER_TIMEOUT_S)
+        line = box.get("line")
+        if not line:
+            self.close(kill=True)
+            return None
+        return json.loads(line)
+
+    def close(self, kill: bool = False) -> None:
+        try:
+            if kill:
+                self.proc.kill()
+            else:
+                self.proc.stdin.close()
+            self.proc.wait(timeout=30)
+        except (OSError, ValueError, subprocess.TimeoutExpired):
+            self.proc.kill()
+
+
+class EvalPool:
+    """``jobs`` evaluator processes, started on first use; ``close()`` (or ``with``) ends them."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = max(1, int(jobs))
+        self._idle: queue.Queue[_Member] = queue.Queue()
+        self._started = 0
+        self._lock = threading.Lock()
+        self._all: list[_Member] = []
+        self.replaced = 0  # members that died and were replaced
+        self._env = dict(os.environ)
+
+    def __enter__(self) -> EvalPool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _take(self) -> _Member:
+        with self._lock:
+            if self._idle.empty() and self._started < self.jobs:
+                self._started += 1
+                member = _Member(self._env)
+                self._all.append(member)
+                return member
+        return self._idle.get()
+
+    def evaluate(self, files: dict[str, bytes], settings=None, *, parent_html: str | None = None,
+                 planned=(), record_path: Path | None = None, novelty_against=None, **kw):
+        """Like ``evaluator.evaluate``, in a member process (its ``reward_inputs`` stay there:
+        a report from the pool cannot be rescored with a critic's score)."""
+        from ludeme.evaluation.evaluator import EvalReport
+
+        if kw:
+            raise TypeError(f"EvalPool.evaluate does not take {', '.join(sorted(kw))}")
+        request = {"html": files.get("index.html", b"").decode("utf-8", "replace"),
+                   "settings": _settings_payload(settings), "parent_html": parent_html,
+                   "planned": list(planned or ()), "record_path": str(record_path) if record_path else None,
+                   "novelty_against": [sorted(s) for s in novelty_against] if novelty_against else None}
+        member = self._take()
+        answer = member.ask(request)
+        if answer is None:  # it died: replace it, and say what happened to this game
+            with self._lock:
+                self._all.remove(member)
+                self.replaced += 1
+                member = _Member(self._env)
+                self._all.append(member)
+            self._idle.put(member)
+            return EvalReport(verdict="broken", reasons=["the evaluation process died while playing this game"])
+        self._idle.put(member)
+        if "error" in answer:
+            return EvalReport(verdict="broken", reasons=[f"the evaluation failed: {answer['error']}"])
+        return report_from_wire(answer["report"])
+
+    def close(self) -> None:
+        with self._lock:
+            members, self._all = self._all, []
+        for m in members:
+            m.close()
+
+
+def _serve() -> int:
+    """A member: evaluate one request per stdin line until stdin closes."""
+    from ludeme.evaluation.evaluator import ensure_app, evaluate
+
+    # Answers go to the real stdout; anything else written to fd 1 (libraries, the browser) goes to stderr.
+    answers = os.fdopen(os.dup(1), "w", buffering=1)
+    os.dup2(2, 1)
+    ensure_app()
+    for line in sys.stdin:
+        try:
+            req = json.loads(line)
+            novelty = [set(s) for s in req["novelty_against"]] if req.get("novelty_against") else None
+            kw = {"novelty_against": novelty} if novelty else {}
+            report = evaluate({"index.html": req["html"].encode("utf-8")}, _settings_from(req["settings"]),
+                              parent_html=req.get("parent_html"), planned=tuple(req.get("planned") or ()),
+                              record_path=Path(req["record_path"]) if req.get("record_path") else None, **kw)
+            out = {"report": report_to_wire(report)}
+        except Exception as exc:  # noqa: BLE001 - told to the caller, the member goes on
+            out = {"error": " ".join(f"{type(exc).__name__}: {exc}".split())[:300]}
+        answers.write(json.dumps(out, default=str) + "\n")
+        answers.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_serve())

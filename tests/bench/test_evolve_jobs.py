@@ -1,0 +1,69 @@
+"""`ludeme evolve --jobs N` as a benchmark: evaluated versions per minute with --jobs 1 (in-process
+evaluation) and --jobs 2 (a pool of two evaluator processes), from the command line on fresh default
+projects, and the pool's overhead per evaluation against an in-process one (the same game, the same
+settings, one at a time). Prints the figures and the machine's cores; never fails on timing.
+
+On a 2-core machine the ratio stays near 1: one evaluation already keeps both cores busy (its play
+and no-input runs each have a renderer), which is why the default is one job per two cores."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+
+from ludeme.store.seeding import create_default_project
+
+
+def _evolve(path, jobs: int, generations: int, population: int, seconds: float) -> tuple[float, int]:
+    t = time.perf_counter()
+    out = subprocess.run([sys.executable, "-m", "ludeme", "evolve", "--project", str(path), "--lineage", "Sky Hopper",
+                          "--generations", str(generations), "--population", str(population),
+                          "--seconds", str(seconds), "--jobs", str(jobs)], capture_output=True, text=True, timeout=900)
+    wall = time.perf_counter() - t
+    assert out.returncode == 0, out.stderr[-2000:]
+    evaluated = int(re.search(r"\((\d+) evaluated", out.stdout).group(1))
+    return wall, evaluated
+
+
+def test_versions_per_minute_with_one_and_two_jobs(tmp_path, rounds):
+    generations, population, seconds = rounds(3, 1), rounds(4, 2), rounds(6.0, 1.5)
+    figures = {}
+    for jobs in (1, 2):
+        path = tmp_path / f"jobs{jobs}.ludeme"
+        create_default_project(path).close()
+        wall, evaluated = _evolve(path, jobs, generations, population, seconds)
+        assert evaluated >= 1
+        figures[jobs] = (wall, evaluated, 60.0 * evaluated / wall)
+    for jobs, (wall, evaluated, per_min) in figures.items():
+        print(f"\n--jobs {jobs}: {evaluated} evaluated versions in {wall:.1f} s = {per_min:.1f} per minute")
+    print(f"--jobs 2 / --jobs 1: x{figures[2][2] / figures[1][2]:.2f} on {os.cpu_count()} cores "
+          f"({generations} generations of {population}, {seconds:g} s playtests)")
+
+
+def test_pool_overhead_per_evaluation(qapp, tmp_path, rounds):
+    from ludeme.core.settings import evaluation_settings
+    from ludeme.evaluation.evaluator import evaluate
+    from ludeme.evolution.pool import EvalPool
+
+    project = create_default_project(tmp_path / "overhead.ludeme")
+    try:
+        root = next(v for v in project.versions() if not v.parents)
+        files = {"index.html": project.version_files(root.id)["index.html"]}
+    finally:
+        project.close()
+    settings = evaluation_settings(None, seconds=rounds(4.0, 1.5))
+    n = rounds(4, 2)
+    t = time.perf_counter()
+    here = [evaluate(files, settings) for _ in range(n)]
+    local = (time.perf_counter() - t) / n
+    with EvalPool(1) as pool:
+        pool.evaluate(files, settings)  # the member's start-up, paid once per run
+        t = time.perf_counter()
+        there = [pool.evaluate(files, settings) for _ in range(n)]
+        pooled = (time.perf_counter() - t) / n
+    assert [r.verdict for r in there] == [r.verdict for r in here]
+    assert [r.reward for r in there] == [r.reward for r in here], "a pool member scores like this process"
+    print(f"\nper evaluation: in-process {local:.2f} s, pool member {pooled:.2f} s "
+          f"(overhead {100 * (pooled - local) / local:+.0f}%)")
