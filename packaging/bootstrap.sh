@@ -72,15 +72,15 @@ ensure_python() {
 }
 
 ensure_venv() {
-  local stamp_file="$VENV/.ludeme-stamp" want
-  want="$("$PY" -c 'import sys; print(sys.version.split()[0])') $(cat "$LUDEME_ROOT/pyproject.toml" "$LUDEME_ROOT/packaging/constraints.txt" | sha256sum | cut -c1-16)"
+  local stamp_file="$VENV/.ludeme-stamp" want extras="${LUDEME_EXTRAS:-test}"
+  want="$("$PY" -c 'import sys; print(sys.version.split()[0])') $extras $(cat "$LUDEME_ROOT/pyproject.toml" "$LUDEME_ROOT/packaging/constraints.txt" | sha256sum | cut -c1-16)"
   if [ -x "$VENV/bin/python" ] && [ -f "$stamp_file" ] && [ "$(cat "$stamp_file")" = "$want" ]; then return 0; fi
   say "creating $VENV with $PY ($("$PY" --version 2>&1))"
   rm -rf "$VENV"
   "$PY" -m venv "$VENV"
   "$VENV/bin/python" -m pip install -q --upgrade "pip>=24" >/dev/null
   say "installing the pinned dependencies (first run only, about a minute)"
-  "$VENV/bin/python" -m pip install -q -c "$LUDEME_ROOT/packaging/constraints.txt" -e "$LUDEME_ROOT[test]"
+  "$VENV/bin/python" -m pip install -q -c "$LUDEME_ROOT/packaging/constraints.txt" -e "$LUDEME_ROOT[$extras]"
   echo "$want" > "$stamp_file"
 }
 

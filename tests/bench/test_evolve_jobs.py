@@ -14,13 +14,16 @@ import sys
 import time
 
 from ludeme.store.seeding import create_default_project
+from tests.evolution.test_ray_cluster import cluster  # noqa: F401 - the two-node local Ray cluster fixture
 
 
-def _evolve(path, jobs: int, generations: int, population: int, seconds: float) -> tuple[float, int]:
+def _evolve(path, jobs: int, generations: int, population: int, seconds: float, ray: str | None = None
+            ) -> tuple[float, int]:
     t = time.perf_counter()
     out = subprocess.run([sys.executable, "-m", "ludeme", "evolve", "--project", str(path), "--lineage", "Sky Hopper",
                           "--generations", str(generations), "--population", str(population),
-                          "--seconds", str(seconds), "--jobs", str(jobs)], capture_output=True, text=True, timeout=900)
+                          "--seconds", str(seconds), "--jobs", str(jobs)] + (["--ray", ray] if ray else []),
+                         capture_output=True, text=True, timeout=900)
     wall = time.perf_counter() - t
     assert out.returncode == 0, out.stderr[-2000:]
     evaluated = int(re.search(r"\((\d+) evaluated", out.stdout).group(1))
@@ -67,3 +70,37 @@ def test_pool_overhead_per_evaluation(qapp, tmp_path, rounds):
     assert [r.reward for r in there] == [r.reward for r in here], "a pool member scores like this process"
     print(f"\nper evaluation: in-process {local:.2f} s, pool member {pooled:.2f} s "
           f"(overhead {100 * (pooled - local) / local:+.0f}%)")
+
+
+def test_a_two_node_ray_cluster(tmp_path, rounds, cluster):  # noqa: F811 - the fixture imported above
+    """The same run on the local two-node Ray cluster, and Ray's overhead per evaluation against a
+    pool process (one at a time, the same game)."""
+    from ludeme.core.settings import evaluation_settings
+    from ludeme.evolution.pool import EvalPool, RayPool
+
+    generations, population, seconds = rounds(3, 1), rounds(4, 2), rounds(6.0, 1.5)
+    path = tmp_path / "ray.ludeme"
+    create_default_project(path).close()
+    wall, evaluated = _evolve(path, 2, generations, population, seconds, ray=cluster)
+    print(f"\n--ray (2 nodes of 1 CPU) --jobs 2: {evaluated} evaluated versions in {wall:.1f} s = "
+          f"{60.0 * evaluated / wall:.1f} per minute")
+
+    project = create_default_project(tmp_path / "overhead.ludeme")
+    try:
+        root = next(v for v in project.versions() if not v.parents)
+        files = {"index.html": project.version_files(root.id)["index.html"]}
+    finally:
+        project.close()
+    settings = evaluation_settings(None, seconds=rounds(4.0, 1.5))
+    n = rounds(4, 2)
+    timings = {}
+    for name, make in (("pool process", lambda: EvalPool(1)), ("Ray task", lambda: RayPool(cluster, 1))):
+        with make() as pool:
+            pool.evaluate(files, settings)  # start-up (a member, or a Ray worker's browser), paid once
+            t = time.perf_counter()
+            reports = [pool.evaluate(files, settings, record_path=tmp_path / f"{i}.webm") for i in range(n)]
+            timings[name] = (time.perf_counter() - t) / n
+        assert {r.verdict for r in reports} == {"playable"}
+    local, remote = timings["pool process"], timings["Ray task"]
+    print(f"per evaluation: pool process {local:.2f} s, Ray task {remote:.2f} s "
+          f"(Ray overhead {100 * (remote - local) / local:+.0f}% of a job)")

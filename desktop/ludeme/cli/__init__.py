@@ -123,6 +123,8 @@ def _parser() -> argparse.ArgumentParser:
     evo.add_argument("--seconds", type=float, metavar="S", help="length of each playtest")
     evo.add_argument("--seed", type=int, default=0)
     evo.add_argument("--resume", metavar="RUN", help="continue this run")
+    evo.add_argument("--ray", metavar="ADDRESS", help="evaluate on a Ray cluster: auto, HOST:PORT or ray://HOST:PORT "
+                                                       "(pip install '.[cluster]'; offline children)")
     evo.add_argument("--jobs", type=int, metavar="N", help="children made at once, each evaluated in its own "
                                                            "process (default: one per two cores, as many as fit "
                                                            "in free memory; a model's children: 1)")

@@ -30,7 +30,14 @@ def run_evolve(project: Project, args, usage_error) -> int:
 
     if args.jobs is not None and not 1 <= args.jobs <= 64:
         raise usage_error(f"--jobs must be between 1 and 64, not {args.jobs}")
-    jobs = default_jobs() if args.jobs is None else memory_bound_jobs(args.jobs)
+    if args.ray:  # the cluster's memory, not this machine's, bounds its jobs
+        try:
+            import ray  # noqa: F401
+        except ImportError:
+            raise usage_error("--ray needs Ray: install the cluster extra (pip install '.[cluster]')") from None
+        jobs = args.jobs or 1
+    else:
+        jobs = default_jobs() if args.jobs is None else memory_bound_jobs(args.jobs)
     if args.jobs is not None and jobs < args.jobs:
         print(f"ludeme: making {jobs} child(ren) at once to stay within free memory", file=sys.stderr)
     stopping = []
@@ -43,7 +50,10 @@ def run_evolve(project: Project, args, usage_error) -> int:
     try:
         s = evolve(project, found[0].id, generations=args.generations, population=args.population,
                    budget_usd=args.budget, model=args.model, seed=args.seed, seconds=args.seconds,
-                   run_id=args.resume, stop=lambda: bool(stopping), progress=show, jobs=jobs)
+                   run_id=args.resume, stop=lambda: bool(stopping), progress=show, jobs=jobs,
+                   ray=args.ray)
+    except ConnectionError as exc:
+        raise usage_error(f"could not reach the Ray cluster at {args.ray}: {' '.join(str(exc).split())[:200]}") from None
     except (KeyError, ValueError) as exc:
         raise usage_error(str(exc).strip("'\"")) from None
     finally:
@@ -54,6 +64,8 @@ def run_evolve(project: Project, args, usage_error) -> int:
           f"({s.evaluated} evaluated, {s.crossovers} crossovers), {s.duplicates} near-duplicates rejected, "
           f"{s.skipped} skipped; depth {s.depth}, {s.cells} MAP-Elites cells; best {best} (seed {seed_r}); "
           f"${s.cost:.4f}; {s.wall_time:.0f} s this session")
+    if s.nodes:
+        print("evaluated on: " + ", ".join(f"{node} ({n})" for node, n in sorted(s.nodes.items())))
     if s.status != "done":
         print(f"resume with: ludeme evolve --project {project.path} --lineage {s.lineage_id} --resume {s.run_id}",
               file=sys.stderr)

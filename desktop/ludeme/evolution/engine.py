@@ -99,6 +99,7 @@ class RunSummary:
     cost: float
     wall_time: float
     per_generation: list = field(default_factory=list)
+    nodes: dict = field(default_factory=dict)  # with a Ray cluster: where evaluations ran -> how many
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -343,7 +344,7 @@ def evolve(project: Project, lineage_id: str, *, generations: int, population: i
            progress: Callable[[float, str], None] | None = None, eval_settings=None,
            run_id: str | None = None, seconds: float | None = None, evaluate_fn: Callable | None = None,
            crossover_rate: float = CROSSOVER_RATE, explore: float = 0.2, lam: float = 10.0,
-           threshold: float = THRESHOLD, jobs: int = 1) -> RunSummary:
+           threshold: float = THRESHOLD, jobs: int = 1, ray: str | None = None) -> RunSummary:
     """Run (or resume) evolution of ``lineage_id`` until ``generations`` generations are finished, the
     budget is spent or ``stop()`` says so. ``run_id`` resumes that run; without it, the lineage's
     latest unfinished run is resumed, else a new run starts.
@@ -352,26 +353,34 @@ def evolve(project: Project, lineage_id: str, *, generations: int, population: i
     a process of an ``EvalPool`` and saved here (this process stays the one writer). Generations
     keep their barrier: parents are chosen from what existed when the generation began, so a
     generation's children do not depend on the order they finish in (near-duplicate rejection
-    among siblings made at the same moment is the one exception)."""
+    among siblings made at the same moment is the one exception).
+
+    ``ray`` (an address: "auto", "HOST:PORT", "ray://…"): the evaluations run as Ray tasks on that
+    cluster instead (``jobs`` at a time; default: the cluster's CPUs)."""
     started = time.perf_counter()
     stop = stop or (lambda: False)
     progress = progress or (lambda fraction, message: None)
     model = model or OFFLINE
     pool = None
-    parallel = int(jobs) > 1 and model == OFFLINE and evaluate_fn is None  # a given evaluator runs here
+    parallel = (int(jobs) > 1 or bool(ray)) and model == OFFLINE and evaluate_fn is None  # a given evaluator runs here
+    if ray and not parallel:
+        raise ValueError("--ray runs offline children only (a model's children are made one at a time here)")
     if parallel:
-        from ludeme.evolution.pool import EvalPool
+        from ludeme.evolution.pool import EvalPool, RayPool
 
-        pool = EvalPool(int(jobs))
+        pool = RayPool(ray, int(jobs) if int(jobs) > 1 else None) if ray else EvalPool(int(jobs))
         evaluate_fn = pool.evaluate
+        jobs = pool.jobs
     elif evaluate_fn is None:
         from ludeme.evolution.operators.mutate import _default_evaluate as evaluate_fn
     try:
-        return _evolve(project, lineage_id, generations=generations, population=population, budget_usd=budget_usd,
+        summary = _evolve(project, lineage_id, generations=generations, population=population, budget_usd=budget_usd,
                        model=model, seed=seed, stop=stop, progress=progress, eval_settings=eval_settings,
                        run_id=run_id, seconds=seconds, evaluate_fn=evaluate_fn, crossover_rate=crossover_rate,
                        explore=explore, lam=lam, threshold=threshold, jobs=int(jobs) if parallel else 1,
                        started=started)
+        summary.nodes = dict(getattr(pool, "nodes", {}) or {})
+        return summary
     finally:
         if pool is not None:
             pool.close()

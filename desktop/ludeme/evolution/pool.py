@@ -189,28 +189,111 @@ class EvalPool:
             m.close()
 
 
-def _serve() -> int:
-    """A member: evaluate one request per stdin line until stdin closes."""
+def _evaluate_request(req: dict) -> dict:
+    """One request evaluated in this process (a pool member or a Ray worker): {"report": …} or {"error": …}."""
     from ludeme.evaluation.evaluator import ensure_app, evaluate
 
+    ensure_app()
+    try:
+        novelty = [set(s) for s in req["novelty_against"]] if req.get("novelty_against") else None
+        kw = {"novelty_against": novelty} if novelty else {}
+        report = evaluate({"index.html": req["html"].encode("utf-8")}, _settings_from(dict(req["settings"])),
+                          parent_html=req.get("parent_html"), planned=tuple(req.get("planned") or ()),
+                          record_path=Path(req["record_path"]) if req.get("record_path") else None, **kw)
+        return {"report": report_to_wire(report)}
+    except Exception as exc:  # noqa: BLE001 - told to the caller, the process goes on
+        return {"error": " ".join(f"{type(exc).__name__}: {exc}".split())[:300]}
+
+
+def _serve() -> int:
+    """A member: evaluate one request per stdin line until stdin closes."""
     # Answers go to the real stdout; anything else written to fd 1 (libraries, the browser) goes to stderr.
     answers = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)
-    ensure_app()
     for line in sys.stdin:
-        try:
-            req = json.loads(line)
-            novelty = [set(s) for s in req["novelty_against"]] if req.get("novelty_against") else None
-            kw = {"novelty_against": novelty} if novelty else {}
-            report = evaluate({"index.html": req["html"].encode("utf-8")}, _settings_from(req["settings"]),
-                              parent_html=req.get("parent_html"), planned=tuple(req.get("planned") or ()),
-                              record_path=Path(req["record_path"]) if req.get("record_path") else None, **kw)
-            out = {"report": report_to_wire(report)}
-        except Exception as exc:  # noqa: BLE001 - told to the caller, the member goes on
-            out = {"error": " ".join(f"{type(exc).__name__}: {exc}".split())[:300]}
-        answers.write(json.dumps(out, default=str) + "\n")
+        answers.write(json.dumps(_evaluate_request(json.loads(line)), default=str) + "\n")
         answers.flush()
     return 0
+
+
+# -- a Ray cluster ----------------------------------------------------------------------------------
+def _ray_task(req: dict) -> dict:
+    """A Ray task: evaluate on whichever node runs it; the recording comes back as bytes (the
+    caller's folder is not this node's) with the node that ran it."""
+    import socket
+    import tempfile
+
+    wanted = req.get("record_path")
+    with tempfile.TemporaryDirectory(prefix="ludeme-ray-") as tmp:
+        local = dict(req, record_path=str(Path(tmp) / Path(wanted).name) if wanted else None)
+        out = _evaluate_request(local)
+        rec = Path(local["record_path"]) if wanted else None
+        if rec is not None and rec.exists() and "report" in out:
+            out["recording_b64"] = base64.b64encode(rec.read_bytes()).decode("ascii")
+    try:
+        import ray
+
+        node = ray.get_runtime_context().get_node_id()[:8]
+    except Exception:  # noqa: BLE001 - outside a Ray worker (tests call it directly)
+        node = "local"
+    out["node"] = f"{socket.gethostname()} node {node}"
+    return out
+
+
+class RayPool:
+    """Evaluations as Ray tasks on a cluster (``address``: "auto", "HOST:PORT" or "ray://…"); the
+    same ``evaluate`` as ``EvalPool``. A task whose worker or node dies is retried by Ray (up to
+    ``retries`` times); only this process writes the project, so a retried evaluation is never saved
+    twice. Each node needs Ludeme installed in the Python that runs Ray (the same bootstrap)."""
+
+    def __init__(self, address: str, jobs: int | None = None, *, retries: int = 3) -> None:
+        import ray
+
+        if not ray.is_initialized():
+            ray.init(address=address, logging_level="ERROR", log_to_driver=False)
+        self._ray = ray
+        cpus = int(ray.cluster_resources().get("CPU", 1))
+        self.jobs = max(1, int(jobs) if jobs else cpus)
+        self._task = ray.remote(num_cpus=1, max_retries=retries, retry_exceptions=False)(_ray_task)
+        self.nodes: dict[str, int] = {}  # where evaluations ran -> how many
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> RayPool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def evaluate(self, files: dict[str, bytes], settings=None, *, parent_html: str | None = None,
+                 planned=(), record_path: Path | None = None, novelty_against=None, **kw):
+        from ludeme.evaluation.evaluator import EvalReport
+
+        if kw:
+            raise TypeError(f"RayPool.evaluate does not take {', '.join(sorted(kw))}")
+        request = {"html": files.get("index.html", b"").decode("utf-8", "replace"),
+                   "settings": _settings_payload(settings), "parent_html": parent_html,
+                   "planned": list(planned or ()), "record_path": str(record_path) if record_path else None,
+                   "novelty_against": [sorted(s) for s in novelty_against] if novelty_against else None}
+        try:
+            answer = self._ray.get(self._task.remote(request), timeout=MEMBER_TIMEOUT_S)
+        except Exception as exc:  # noqa: BLE001 - retries spent, node gone for good, timeout
+            return EvalReport(verdict="broken", reasons=[f"the cluster could not evaluate this game: "
+                                                         f"{type(exc).__name__}"])
+        with self._lock:
+            self.nodes[answer.get("node", "?")] = self.nodes.get(answer.get("node", "?"), 0) + 1
+        if "error" in answer:
+            return EvalReport(verdict="broken", reasons=[f"the evaluation failed: {answer['error']}"])
+        report = report_from_wire(answer["report"])
+        if record_path is not None and answer.get("recording_b64"):
+            Path(record_path).parent.mkdir(parents=True, exist_ok=True)
+            Path(record_path).write_bytes(base64.b64decode(answer["recording_b64"]))
+            if report.recording:
+                report.recording = {**report.recording, "path": str(record_path)}
+        return report
+
+    def close(self) -> None:
+        if self._ray.is_initialized():
+            self._ray.shutdown()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,121 @@
+"""`ludeme evolve --ray`: a local Ray cluster on 127.0.0.1 (a head and a second node, started with
+`ray start`) evaluates an offline evolve's children. One node's worker process is killed with
+SIGKILL while it evaluates, then the evolve process itself; the same command resumes the run. Every
+planned child is saved exactly once with its report and recording, the evaluations ran on both
+nodes, and nothing outlives `ray stop`."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.evolution.faults import LINEAGE, final_state, snapshot
+from ludeme.store.seeding import create_default_project
+
+RAY = str(Path(sys.executable).with_name("ray"))
+GENERATIONS, POPULATION = 3, 3
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _ray(*args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, RAY_USAGE_STATS_ENABLED="0")
+    return subprocess.run([RAY, *args], capture_output=True, text=True, timeout=120, env=env)
+
+
+def _procs(word: str) -> list[int]:
+    """Live processes whose command line contains ``word``."""
+    out = []
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            cmd = (d / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+            state = (d / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if word in cmd and state != "Z":
+            out.append(int(d.name))
+    return out
+
+
+@pytest.fixture
+def cluster():
+    port = _free_port()
+    head = _ray("start", "--head", f"--port={port}", "--node-ip-address=127.0.0.1", "--num-cpus=1",
+                "--include-dashboard=false", "--disable-usage-stats")
+    assert head.returncode == 0, head.stderr[-2000:]
+    node = _ray("start", f"--address=127.0.0.1:{port}", "--node-ip-address=127.0.0.1", "--num-cpus=1",
+                "--disable-usage-stats")
+    assert node.returncode == 0, node.stderr[-2000:]
+    try:
+        yield f"127.0.0.1:{port}"
+    finally:
+        _ray("stop", "--force")
+
+
+def _evolve(path: Path, address: str) -> list[str]:
+    return [sys.executable, "-m", "ludeme", "evolve", "--project", str(path), "--lineage", LINEAGE,
+            "--generations", str(GENERATIONS), "--population", str(POPULATION), "--seconds", "1",
+            "--ray", address, "--jobs", "2"]
+
+
+@pytest.mark.timeout(600)
+def test_evolve_on_a_two_node_ray_cluster_survives_a_killed_worker(tmp_path, cluster):
+    path = tmp_path / "cluster.ludeme"
+    create_default_project(path).close()
+    renderers_before = set(_procs("QtWebEngineProcess"))
+
+    proc = subprocess.Popen(_evolve(path, cluster), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)
+    killed_task = None
+    deadline = time.time() + 120
+    while killed_task is None and time.time() < deadline and proc.poll() is None:
+        tasks = _procs("ray::_ray_task")
+        if tasks and snapshot(path)["ids"]:
+            time.sleep(0.4)                     # mid-evaluation
+            try:
+                os.kill(tasks[0], signal.SIGKILL)  # a node's worker dies: Ray retries its task elsewhere
+                killed_task = tasks[0]
+            except ProcessLookupError:
+                continue
+        time.sleep(0.1)
+    assert killed_task is not None, "no Ray task was seen running"
+    time.sleep(2.0)
+    if proc.poll() is None:                     # then the evolve process itself
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    half = snapshot(path)
+    assert half["half_saved"] == [] and half["running"] == 0
+
+    done = subprocess.run(_evolve(path, cluster), capture_output=True, text=True, timeout=400)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    st = final_state(path)
+    assert st["integrity"] == "ok" and st["record"]["status"] == "done"
+    assert len(st["runs"]) == 1, st["runs"]     # the second start resumed the killed run
+    slots = st["slots"]
+    assert len(slots) == len(set(slots)), "a slot saved twice"
+    assert all(1 <= g <= GENERATIONS and 0 <= s < POPULATION for g, s in slots)
+    per_gen = {s["generation"]: s for s in st["record"]["stats"]}
+    assert sorted(per_gen) == [1, 2, 3]
+    assert all(per_gen[g]["versions"] + per_gen[g]["skipped"] == POPULATION for g in per_gen), per_gen
+    assert snapshot(path)["half_saved"] == []   # each with its report and recording
+    where = [line for line in done.stdout.splitlines() if line.startswith("evaluated on:")]
+    assert where and where[0].count(" node ") >= 2, done.stdout  # both nodes evaluated
+    print(f"\n{len(slots)} children on the cluster; {where[0]}")
+
+    _ray("stop", "--force")
+    time.sleep(1.0)
+    assert _procs("ray::") == [], "Ray workers outlived `ray stop`"
+    left = set(_procs("QtWebEngineProcess")) - renderers_before
+    assert not left, f"renderers outlived their Ray workers: {sorted(left)}"
