@@ -30,6 +30,7 @@ from ludeme.core.domain import new_id
 from ludeme.core.plan import planned_ids
 from ludeme.evolution.dedup import RESAMPLES, THRESHOLD, DedupIndex
 from ludeme.evolution.elites import Grid, describe_html
+from ludeme.evolution.pool import SharedDedup, run_slots
 from ludeme.evolution.operators.save import NewVersion, save_version
 from ludeme.evolution.selection import Cand, choose_parents
 
@@ -236,60 +237,6 @@ def _make_child(project: Project, lineage_id: str, parents: list, *, seed: int, 
     return out
 
 
-def _run_slots(specs, make, jobs: int, stop, over_budget, project: Project):
-    """Children of one generation: ``make(spec)`` for each spec, one at a time or ``jobs`` at a time
-    on threads (whose evaluations run in the pool's processes). Yields each child in slot order, or
-    "stopped" / "budget" once no more may start (children already running are finished and saved)."""
-    if jobs <= 1:
-        for spec in specs:
-            if stop():
-                yield "stopped"
-                return
-            if over_budget():
-                yield "budget"
-                return
-            yield make(spec)
-        return
-    from concurrent.futures import ThreadPoolExecutor
-
-    halted: list[str] = []
-
-    def guarded(spec):
-        if halted or stop():
-            halted.append("stopped")
-            return None
-        try:
-            return make(spec)
-        finally:
-            project.db.close()  # this thread's own SQLite connection
-
-    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="ludeme-evolve") as ex:
-        futures = [ex.submit(guarded, spec) for spec in specs]
-        results = [f.result() for f in futures]
-    for child in results:
-        if child is not None:
-            yield child
-    if halted:
-        yield "stopped"
-
-
-class _SharedDedup:
-    """The near-duplicate index shared by a generation's threads."""
-
-    def __init__(self, index: DedupIndex) -> None:
-        import threading
-
-        self.index, self._lock = index, threading.Lock()
-
-    def is_duplicate(self, html: str) -> bool:
-        with self._lock:
-            return self.index.is_duplicate(html)
-
-    def add(self, version_id: str, html: str) -> None:
-        with self._lock:
-            self.index.add(version_id, html)
-
-
 def _drop_recording(report) -> None:
     path = (getattr(report, "recording", None) or {}).get("path")
     if path and Path(path).parent.name.startswith("ludeme-mutate-"):
@@ -429,7 +376,7 @@ def _evolve(project: Project, lineage_id: str, *, generations, population, budge
         if v.reward is not None and v.status == "evaluated":
             grid.add(v.id, describe_html(html, categories), v.reward)
     if jobs > 1:
-        dedup = _SharedDedup(dedup)
+        dedup = SharedDedup(dedup)
 
     def spent() -> float:
         return sum(float(v.cost or 0.0) for v in run_versions(project, lineage_id, run_id).values())
@@ -487,7 +434,7 @@ def _evolve(project: Project, lineage_id: str, *, generations, population, budge
             return _llm_child(project, lineage_id, chosen[0], seed=child_seed, note=note, model=model,
                               eval_settings=eval_settings)
 
-        for child in _run_slots(specs, make, jobs, stop, lambda: budget_usd is not None and spent() >= budget_usd,
+        for child in run_slots(specs, make, jobs, stop, lambda: budget_usd is not None and spent() >= budget_usd,
                                 project):
             if isinstance(child, str):  # "stopped" or "budget": the rest of the generation waits
                 status = child

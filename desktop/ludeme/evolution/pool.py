@@ -22,7 +22,10 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ludeme.store.project import Project
 
 # Peak memory of one evaluation (Python + browser processes), measured by tests/bench; the number
 # of evaluations run at once is bounded so that they fit in the memory that is free.
@@ -47,6 +50,59 @@ def memory_bound_jobs(wanted: int) -> int:
 def default_jobs() -> int:
     """Evaluations at once when none is asked for: one per two cores, as many as fit in free memory."""
     return memory_bound_jobs(max(1, (os.cpu_count() or 1) // CORES_PER_EVAL))
+
+
+# -- a generation's children, several at a time (evolution/engine.py) ---------------------------------
+def run_slots(specs, make, jobs: int, stop, over_budget, project: Project):
+    """Children of one generation: ``make(spec)`` for each spec, one at a time or ``jobs`` at a time
+    on threads (whose evaluations run in the pool's processes). Yields each child in slot order, or
+    "stopped" / "budget" once no more may start (children already running are finished and saved)."""
+    if jobs <= 1:
+        for spec in specs:
+            if stop():
+                yield "stopped"
+                return
+            if over_budget():
+                yield "budget"
+                return
+            yield make(spec)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    halted: list[str] = []
+
+    def guarded(spec):
+        if halted or stop():
+            halted.append("stopped")
+            return None
+        try:
+            return make(spec)
+        finally:
+            project.db.close()  # this thread's own SQLite connection
+
+    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="ludeme-evolve") as ex:
+        futures = [ex.submit(guarded, spec) for spec in specs]
+        results = [f.result() for f in futures]
+    for child in results:
+        if child is not None:
+            yield child
+    if halted:
+        yield "stopped"
+
+
+class SharedDedup:
+    """The near-duplicate index shared by a generation's threads."""
+
+    def __init__(self, index) -> None:
+        self.index, self._lock = index, threading.Lock()
+
+    def is_duplicate(self, html: str) -> bool:
+        with self._lock:
+            return self.index.is_duplicate(html)
+
+    def add(self, version_id: str, html: str) -> None:
+        with self._lock:
+            self.index.add(version_id, html)
 
 
 def _settings_payload(settings) -> dict:

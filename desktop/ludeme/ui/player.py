@@ -100,7 +100,10 @@ class GamePlayer(QWidget):
         return target.hasFocus()
 
     def _watch_focus_proxy(self) -> None:
-        proxy = self.view.focusProxy()
+        try:
+            proxy = self.view.focusProxy()
+        except RuntimeError:  # the view went with its window before this ran
+            return
         if proxy is not None and id(proxy) not in self._watched:
             self._watched.add(id(proxy))
             proxy.installEventFilter(self)
@@ -114,7 +117,7 @@ class GamePlayer(QWidget):
     def eventFilter(self, obj, event) -> bool:  # noqa: N802
         kind = event.type()
         if kind == QEvent.Type.ChildAdded and obj is self.view:
-            QTimer.singleShot(0, self._watch_focus_proxy)  # the render widget comes with the page
+            QTimer.singleShot(0, self.view, self._watch_focus_proxy)  # the render widget comes with the page
         elif kind == QEvent.Type.FocusIn:
             self._show_keys(True)
             self.keys_in_game.emit(True)
