@@ -30,6 +30,16 @@ def _evolve(path, jobs: int, generations: int, population: int, seconds: float, 
     return wall, evaluated
 
 
+def _seed_game(tmp_path) -> dict[str, bytes]:
+    """The files of a default project's first seed game (the game every overhead figure plays)."""
+    project = create_default_project(tmp_path / "overhead.ludeme")
+    try:
+        root = next(v for v in project.versions() if not v.parents)
+        return {"index.html": project.version_files(root.id)["index.html"]}
+    finally:
+        project.close()
+
+
 def test_versions_per_minute_with_one_and_two_jobs(tmp_path, rounds):
     generations, population, seconds = rounds(3, 1), rounds(4, 2), rounds(6.0, 1.5)
     figures = {}
@@ -50,12 +60,7 @@ def test_pool_overhead_per_evaluation(qapp, tmp_path, rounds):
     from ludeme.evaluation.evaluator import evaluate
     from ludeme.evolution.pool import EvalPool
 
-    project = create_default_project(tmp_path / "overhead.ludeme")
-    try:
-        root = next(v for v in project.versions() if not v.parents)
-        files = {"index.html": project.version_files(root.id)["index.html"]}
-    finally:
-        project.close()
+    files = _seed_game(tmp_path)
     settings = evaluation_settings(None, seconds=rounds(4.0, 1.5))
     n = rounds(4, 2)
     t = time.perf_counter()
@@ -85,12 +90,7 @@ def test_a_two_node_ray_cluster(tmp_path, rounds, cluster):  # noqa: F811 - the 
     print(f"\n--ray (2 nodes of 1 CPU) --jobs 2: {evaluated} evaluated versions in {wall:.1f} s = "
           f"{60.0 * evaluated / wall:.1f} per minute")
 
-    project = create_default_project(tmp_path / "overhead.ludeme")
-    try:
-        root = next(v for v in project.versions() if not v.parents)
-        files = {"index.html": project.version_files(root.id)["index.html"]}
-    finally:
-        project.close()
+    files = _seed_game(tmp_path)
     settings = evaluation_settings(None, seconds=rounds(4.0, 1.5))
     n = rounds(4, 2)
     timings = {}

@@ -123,6 +123,16 @@ def _settings_from(data: dict):
     return s.model_copy(update={"reward": RewardSettings.from_dict(reward)}) if reward is not None else s
 
 
+def _request(files, settings, parent_html, planned, record_path, novelty_against, kw, who: str) -> dict:
+    """One evaluation as the JSON a pool member or a Ray task takes (``evaluator.evaluate``'s arguments)."""
+    if kw:
+        raise TypeError(f"{who}.evaluate does not take {', '.join(sorted(kw))}")
+    return {"html": files.get("index.html", b"").decode("utf-8", "replace"),
+            "settings": _settings_payload(settings), "parent_html": parent_html,
+            "planned": list(planned or ()), "record_path": str(record_path) if record_path else None,
+            "novelty_against": [sorted(s) for s in novelty_against] if novelty_against else None}
+
+
 def report_to_wire(report) -> dict:
     d = report.to_dict(with_images=True)
     for key in ("contact_sheet_png", "thumbnail_png"):
@@ -217,12 +227,7 @@ class EvalPool:
         a report from the pool cannot be rescored with a critic's score)."""
         from ludeme.evaluation.evaluator import EvalReport
 
-        if kw:
-            raise TypeError(f"EvalPool.evaluate does not take {', '.join(sorted(kw))}")
-        request = {"html": files.get("index.html", b"").decode("utf-8", "replace"),
-                   "settings": _settings_payload(settings), "parent_html": parent_html,
-                   "planned": list(planned or ()), "record_path": str(record_path) if record_path else None,
-                   "novelty_against": [sorted(s) for s in novelty_against] if novelty_against else None}
+        request = _request(files, settings, parent_html, planned, record_path, novelty_against, kw, "EvalPool")
         member = self._take()
         answer = member.ask(request)
         if answer is None:  # it died: replace it, and say what happened to this game
@@ -324,12 +329,7 @@ class RayPool:
                  planned=(), record_path: Path | None = None, novelty_against=None, **kw):
         from ludeme.evaluation.evaluator import EvalReport
 
-        if kw:
-            raise TypeError(f"RayPool.evaluate does not take {', '.join(sorted(kw))}")
-        request = {"html": files.get("index.html", b"").decode("utf-8", "replace"),
-                   "settings": _settings_payload(settings), "parent_html": parent_html,
-                   "planned": list(planned or ()), "record_path": str(record_path) if record_path else None,
-                   "novelty_against": [sorted(s) for s in novelty_against] if novelty_against else None}
+        request = _request(files, settings, parent_html, planned, record_path, novelty_against, kw, "RayPool")
         try:
             answer = self._ray.get(self._task.remote(request), timeout=MEMBER_TIMEOUT_S)
         except Exception as exc:  # noqa: BLE001 - retries spent, node gone for good, timeout
