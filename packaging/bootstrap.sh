@@ -74,7 +74,15 @@ ensure_python() {
 ensure_venv() {
   local stamp_file="$VENV/.ludeme-stamp" want extras="${LUDEME_EXTRAS:-test}"
   want="$("$PY" -c 'import sys; print(sys.version.split()[0])') $extras $(cat "$LUDEME_ROOT/pyproject.toml" "$LUDEME_ROOT/packaging/constraints.txt" | sha256sum | cut -c1-16)"
-  if [ -x "$VENV/bin/python" ] && [ -f "$stamp_file" ] && [ "$(cat "$stamp_file")" = "$want" ]; then return 0; fi
+  if [ -x "$VENV/bin/python" ] && [ -f "$stamp_file" ]; then
+    local have extra; read -r -a have < "$stamp_file"  # python version, extras, hash
+    if [ "${have[0]:-} ${have[2]:-}" = "${want%% *} ${want##* }" ]; then
+      for extra in ${extras//,/ }; do  # a venv with more extras serves (tests, then the studio)
+        [[ ",${have[1]:-}," == *",$extra,"* ]] || { extra=missing; break; }
+      done
+      [ "$extra" != missing ] && return 0
+    fi
+  fi
   say "creating $VENV with $PY ($("$PY" --version 2>&1))"
   rm -rf "$VENV"
   "$PY" -m venv "$VENV"
