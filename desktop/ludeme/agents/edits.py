@@ -316,7 +316,7 @@ def extract_html(reply_text: str | None) -> str | None:
     if docs:
         full = [d for d in docs if looks_like_html_document(d)]
         return max(full or docs, key=len) + "\n"
-    m = _DOC_START.search(reply_text)
+    m = re.search(r"<!doctype\s+html", reply_text, re.IGNORECASE) or _DOC_START.search(reply_text)
     if not m:
         return None
     rest = reply_text[m.start():]

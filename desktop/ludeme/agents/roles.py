@@ -22,11 +22,11 @@ from typing import Any, Iterable, Mapping, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from ludeme.agents.edits import (EditFailed, EditReport, apply_edits, extract_html,
-                                 has_edit_blocks, looks_like_html_document, parse_edits)
+from ludeme.agents.edits import EditFailed, EditReport, apply_edits, extract_html, looks_like_html_document
 from ludeme.agents.prompts import render
+from ludeme.agents.replies import ReplyRejected, cut_off_problem, parse_code_reply  # noqa: F401
 from ludeme.agents.retrieval import Retrieved, mechanic_brief
-from ludeme.agents.schemas import (ArchiveProposal, CodeReply, CriticReport, JudgeVerdict,
+from ludeme.agents.schemas import (ArchiveProposal, CriticReport, JudgeVerdict,
                                    MechanicPlan, Reflection)
 
 T = TypeVar("T", bound=BaseModel)
@@ -241,6 +241,9 @@ class CodeOutcome:
 
 def document_problems(html: str | None, min_chars: int = MIN_DOCUMENT_CHARS) -> list[str]:
     """Why a document is not acceptable as a game (empty when it is)."""
+    cut = cut_off_problem(html or "")
+    if cut:
+        return [cut]
     if not html or not looks_like_html_document(html):
         return ["not a whole HTML document (doctype or <html> … <script> … </html>)"]
     problems = []
@@ -254,29 +257,12 @@ def document_problems(html: str | None, min_chars: int = MIN_DOCUMENT_CHARS) -> 
     return problems
 
 
-def parse_code_reply(reply: Any) -> CodeReply:
-    """A coder reply as CodeReply: structured, SEARCH/REPLACE blocks, or an HTML document.
-    EditFailed when edit blocks are malformed; CodeRejected when there is nothing usable."""
-    parsed = getattr(reply, "parsed", None)
-    if isinstance(parsed, CodeReply):
-        return parsed
-    text = getattr(reply, "text", "") or ""
-    m = re.search(r"^\s*NOTES:\s*(.*)$", text, re.MULTILINE)
-    notes = m.group(1).strip() if m else ""
-    if has_edit_blocks(text):
-        return CodeReply(mode="edits", edits=parse_edits(text), notes=notes)
-    html = extract_html(text)
-    if html:
-        return CodeReply(mode="full", html=html, notes=notes)
-    try:
-        return parse_reply(reply, CodeReply)
-    except BadReply:
-        raise CodeRejected("the reply holds neither an HTML document nor SEARCH/REPLACE edits") from None
-
-
 def _realise(base: str, reply: Any, outcome: CodeOutcome, min_chars: int) -> str:
     """The document a reply asks for, validated. EditFailed / CodeRejected otherwise."""
-    code = parse_code_reply(reply)
+    try:
+        code = parse_code_reply(reply)
+    except ReplyRejected as err:
+        raise CodeRejected(str(err)) from None
     outcome.notes = code.notes or outcome.notes
     if code.mode == "edits" or (code.edits and not code.html):
         edits = code.edits or []
