@@ -59,13 +59,17 @@ def test_new_from_an_idea_and_from_html(qapp, capsys, seeded, tmp_path):
     idea = json.loads(capsys.readouterr().out)
     assert idea["ok"] and idea["verdict"] == "playable"
     broken = tmp_path / "mine.html"
-    broken.write_text("<!DOCTYPE html><canvas></canvas><script>function f( {</script>")
+    broken.write_text("<!DOCTYPE html><title>Document</title><canvas></canvas><script>function f( {</script>")
     assert main(["new", "--project", str(path), "--from-html", str(broken), "--json"]) == 0
     imported = json.loads(capsys.readouterr().out)
     assert imported["ok"] and imported["verdict"] == "broken"
+    named = tmp_path / "V1.html"             # titled from <title>, not from the file name
+    named.write_text("<!DOCTYPE html><title>Frog Pond</title><canvas></canvas><script>x(</script>")
+    assert main(["new", "--project", str(path), "--from-html", str(named), "--json"]) == 0
+    capsys.readouterr()
     with open_project(path) as project:
         titles = [lin.title for lin in project.lineages()]
-        assert "Mine" in titles and any("frog" in t for t in titles)
+        assert "Mine" in titles and "Frog Pond" in titles and any("frog" in t for t in titles)
         assert project.version(imported["version_id"]).status == "broken"
 
 

@@ -21,6 +21,13 @@ def test_new_lineage_from_seed_html_and_idea(qtbot, project, tmp_path):
     d.path_edit.setText(str(game))
     kind, payload = d.request()
     assert kind == "import" and payload["title"] == "My Little Game" and "<canvas>" in payload["html"]
+    titled = tmp_path / "V1.html"           # the game's own name wins over the file's
+    titled.write_text("<!DOCTYPE html><title>Frog Hop</title><canvas></canvas><script>1</script>")
+    d.path_edit.setText(str(titled))
+    assert d.request()[1]["title"] == "Frog Hop"
+    d.title_edit.setText("Mine")
+    assert d.request()[1]["title"] == "Mine"
+    d.title_edit.setText("")
     d.from_idea.setChecked(True)
     d.idea_edit.setText("a  frog   hopping")
     d.model_box.setCurrentText("offline")

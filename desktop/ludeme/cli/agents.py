@@ -87,6 +87,7 @@ def _plugin_operator(project: Project, args, eval_settings, UsageError):
 
 
 def run_new(args, UsageError) -> int:
+    from ludeme.core.titles import import_title
     from ludeme.evolution.operators import import_game, new_from_idea
     from ludeme.cli import _open
 
@@ -107,7 +108,7 @@ def run_new(args, UsageError) -> int:
     try:
         eval_settings = _eval_settings(args, UsageError, project)
         if html is not None:
-            result = import_game(project, html, title=args.title or args.from_html.stem.replace("_", " ").title(),
+            result = import_game(project, html, title=args.title or import_title(html.decode("utf-8", "replace"), args.from_html),
                                  eval_settings=eval_settings, progress=_progress(args.json))
         else:
             result = new_from_idea(project, args.prompt, title=args.title, model=args.model or None,

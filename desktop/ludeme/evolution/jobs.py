@@ -144,12 +144,14 @@ def repair_job(project: Project, payload: Mapping[str, Any], *, job_id: int | No
 def import_job(project: Project, payload: Mapping[str, Any], *, job_id: int | None = None,
                progress: Progress | None = None) -> dict:
     """payload: html, title, seconds. A person's HTML game becomes the root of a new lineage."""
+    from ludeme.core.titles import import_title
     from ludeme.evolution.operators import import_game
 
     html = payload.get("html") or ""
     if not str(html).strip():
         return {"ok": False, "error": "the HTML file is empty"}
-    result = import_game(project, str(html).encode("utf-8"), title=str(payload.get("title") or "Imported game"),
+    title = str(payload.get("title") or import_title(str(html)))
+    result = import_game(project, str(html).encode("utf-8"), title=title,
                          eval_settings=_eval_settings(payload, project), progress=progress, job_id=job_id)
     return result.to_dict()
 

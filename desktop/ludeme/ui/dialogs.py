@@ -144,8 +144,10 @@ class NewLineageDialog(QDialog):
             text = self.path_edit.text().strip()
             if not text:
                 raise ValueError("pick an HTML file to import")
+            from ludeme.core.titles import import_title
+
             html = read_html_file(Path(text).expanduser())
-            return "import", {"html": html, "title": title or Path(text).stem.replace("_", " ").title()}
+            return "import", {"html": html, "title": title or import_title(html, text)}
         idea = " ".join(self.idea_edit.text().split())
         if len(idea) < 3:
             raise ValueError("describe the idea in a few words")
