@@ -48,11 +48,32 @@ def test_kit_modules_lost_count_unless_the_plan_removed_them():
     assert shell_collapse(parent, child, removed=["double_jump"]).lost == []
 
 
-def test_planned_mechanics_must_show_in_the_child():
-    c = shell_collapse(PARENT, PARENT, planned=["flap", "coin_magnet", "score"])
+def test_a_version_compared_with_itself_loses_nothing_whatever_the_plan_names():
+    # LLM plans name mechanics in their own words ("lily_pad_sink"): a name absent from the code is
+    # not a loss when the parent never had it either
+    for planned in (["flap", "coin_magnet", "score"], ["lily_pad_sink", "croak_combo"]):
+        c = shell_collapse(PARENT, PARENT, planned=planned)
+        assert c.lost == [] and c.severity == 0.0, planned
+
+
+def test_planned_mechanics_the_parent_had_must_show_in_the_child():
+    no_flap = PARENT.replace("function flap() { vy = -6; }", "").replace("if (keys.Space) flap(); ", "")
+    c = shell_collapse(PARENT, no_flap, planned=["flap", "coin_magnet"])
+    assert c.lost == ["mechanic:flap"]
+    # a behaviour probe that showed it (under another implementation) is proof enough
+    assert shell_collapse(PARENT, no_flap, planned=["flap"], shown=["flap"]).lost == []
+    had = Metrics(mechanics=("coin_magnet",))
+    c = shell_collapse(PARENT, PARENT, parent_metrics=had, planned=["coin_magnet"])
     assert c.lost == ["mechanic:coin_magnet"]
-    shown = Metrics(mechanics=("coin_magnet",))
-    assert shell_collapse(PARENT, PARENT, child_metrics=shown, planned=["coin_magnet"]).lost == []
+    assert shell_collapse(PARENT, PARENT, parent_metrics=had, child_metrics=had, planned=["coin_magnet"]).lost == []
+
+
+def test_controls_the_child_stopped_listening_for_count():
+    mouse_only = PARENT.replace('addEventListener("keydown", (e) => { keys[e.code] = true; });',
+                                'addEventListener("pointerdown", () => flap());').replace(
+        'addEventListener("keyup", (e) => { keys[e.code] = false; });', "").replace("if (keys.Space) flap(); ", "")
+    c = shell_collapse(PARENT, mouse_only)
+    assert "controls" in c.lost and "Space" in c.detail
 
 
 def test_a_hollowed_out_child_collapses_on_size_and_behaviour():

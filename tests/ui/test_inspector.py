@@ -192,11 +192,18 @@ def test_reward_tab_draws_one_bar_per_term(qtbot, inspector, evaluated):
     inspector.set_tab("Reward")
     inspector.show_version(child)
     tab = inspector.reward_tab
-    terms = v.breakdown["terms"]
-    assert tab.terms == list(terms)
+    terms = {k: t for k, t in v.breakdown["terms"].items() if t["part"] != "info"}
+    order = {"quality": 0, "progress": 1, "penalty": 2}
+    assert tab.terms == sorted(terms, key=lambda k: order[terms[k]["part"]])   # quality, progress, penalties
     assert len(tab.bars.opts["width"]) == len(terms)
-    assert list(tab.bars.opts["width"]) == pytest.approx([terms[k]["contribution"] for k in terms])
+    assert list(tab.bars.opts["width"]) == pytest.approx([terms[k]["contribution"] for k in tab.terms])
     assert tab.total.text() == f"{v.reward:.3f}"
+    # quality and progress apart, each saying which is which
+    assert f"{v.breakdown['quality']:.3f}" in tab.quality.text() and "Quality" in tab.quality.text()
+    assert f"{v.breakdown['progress']:.3f}" in tab.progress.text() and "Progress" in tab.progress.text()
+    assert "not scored" in tab.progress.text()              # code change is shown, not paid for
+    ticks = [t for _y, t in tab.plot.getPlotItem().getAxis("left")._tickLevels[0]]
+    assert any(t.startswith("Q · ") for t in ticks) and any(t.startswith("P · ") for t in ticks)
     assert "No gates or penalties" in tab.gates.text() or "gate" in tab.gates.text()
     assert not tab.empty.isVisible() and tab.plot.isVisible()
     # A seed that was never evaluated says so instead of drawing empty bars.

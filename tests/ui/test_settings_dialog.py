@@ -106,7 +106,8 @@ def test_shows_the_projects_settings(dialog):
     assert dialog.role_temperature["repairer"].value() == pytest.approx(0.3)
     assert dialog.role_tokens["coder"].value() == 16000
     assert dialog.eval_seconds.value() == 10.0 and dialog.eval_bot.currentData() == "explorer"
-    assert dialog.weights["structural"].value() == pytest.approx(0.25)
+    assert dialog.weights["playability"].value() == pytest.approx(0.55)
+    assert dialog.weights["progress"].value() == pytest.approx(0.35) and "structural" not in dialog.weights
     assert dialog.budget.text() == "No limit"
     assert [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())] == [
         "Models", "Keys", "Budget", "Evaluation", "Reward", "Appearance"]
@@ -146,7 +147,7 @@ def test_ok_stores_where_the_command_line_reads(qtbot, dialog, project, path, ca
     assert engine.evaluation.seconds == 6 and engine.evaluation.bot == "monkey" and engine.evaluation.fps == 20
     assert engine.evaluation.idle_seconds == 0, "no no-input run"
     assert engine.reward.weights.novelty == pytest.approx(0.35)
-    assert engine.reward.weights.structural == pytest.approx(0.25)  # untouched values kept
+    assert engine.reward.weights.mechanics == pytest.approx(0.60)  # untouched values kept
     assert AppPrefs().theme == "light"
     assert qapp_palette_is_light()
 
@@ -251,9 +252,9 @@ def test_invalid_input_blocks_ok_with_a_clear_message(qtbot, dialog, project):
     dialog.prices.item(0, 0).setText("my/local-model")
     assert dialog.ok_button.isEnabled()
 
-    for name in ("realisation", "structural", "novelty", "creativity", "playability"):
+    for name in ("playability", "realisation", "creativity"):
         dialog.weights[name].setValue(0)
-    blocked("At least one of the positive reward weights")
+    blocked("At least one of the quality weights")
     dialog.weights["playability"].setValue(0.5)
     assert dialog.ok_button.isEnabled()
 

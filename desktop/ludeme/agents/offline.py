@@ -64,6 +64,7 @@ class OfflineResult:
     plan: dict[str, Any]
     realised: list[str]
     notes: list[str] = field(default_factory=list)
+    followed: bool | None = None       # whether a direction was followed (None: no direction given)
 
 
 # ---------------------------------------------------------------------------------------- parsing
@@ -568,7 +569,9 @@ def generate(parent_html: str, *, seed: int, direction: str = "", archive: list[
         summary = "seeded exploration: " + ("; ".join(c["summary"] for c in ed.changes) or "no change")
     if intent.concepts:
         ed.notes.append("direction read as: " + ", ".join(intent.concepts))
-    return ed.result(summary, direction, seed, mode)
+    res = ed.result(summary, direction, seed, mode)
+    res.followed = bool(done) if direction.strip() else None
+    return res
 
 
 # ---------------------------------------------------------------------------------------- crossover
@@ -675,6 +678,13 @@ def idea_to_game(prompt: str, *, seed: int, archive: list[MechanicEntry] | None 
     res.plan["intent"] = f"new game from {chosen.title!r} ({chosen.genre}) for {prompt!r}; " + res.plan["intent"]
     res.notes.insert(0, f"started from the seed game {chosen.slug} ({chosen.genre})"
                      + ("" if best_score > 0 else ": nothing in the prompt matched; picked by the seed"))
+    if not res.followed:
+        # Say it where the designer looks (the plan, shown in the inspector): this is a seed game,
+        # not the idea, and only a model can build the idea itself.
+        res.plan.setdefault("limits", []).append(
+            f"Offline, the idea was not understood: this is the seed game {chosen.title} ({chosen.genre}) "
+            "with seeded changes, not the idea itself. Choose a language model in Settings ▸ Models and "
+            "make a new lineage from the idea to build it.")
     return res
 
 

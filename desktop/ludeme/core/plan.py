@@ -131,9 +131,13 @@ def mechanic_rows(version, links=(), names: Mapping[str, str] | None = None) -> 
     for link in links:
         if str(link.role) == "realised" and link.probe_ok is not None:
             probes[link.mechanic_id] = (link.probe_ok, link.probe_detail)
-    for p in (version.breakdown or {}).get("probes", []) or []:
+    bd = version.breakdown or {}
+    for p in [*(bd.get("probes", []) or []), *(bd.get("behaviour_probes", []) or [])]:
         if isinstance(p, Mapping) and p.get("id"):
             probes[str(p["id"])] = (bool(p.get("ok")), str(p.get("reason") or ""))
+    # a planned mechanic a behaviour probe showed is realised, archived or not (any game, kit or not)
+    realised_set |= {str(p["id"]) for p in bd.get("behaviour_probes", []) or []
+                     if isinstance(p, Mapping) and p.get("ok") and p.get("id")}
     rows: list[MechanicRow] = []
     seen: set[str] = set()
     for c in plan_changes(version.plan):

@@ -1,8 +1,9 @@
 """Typed settings that the engine reads (pydantic v2): evaluation runs and the proxy reward.
 
-Defaults follow CreativeGame (RESEARCH.md): reward weights 0.20 realisation, 0.25 structural,
-0.20 novelty, 0.15 LLM creativity, 0.10 playability, minus 0.15 cosmetic-only and 0.10 regression;
-gates ×0.25 when playability < 0.6 and ×0.5 when the runtime test failed; a broken game is capped.
+The score splits what a version *is* (quality) from what it *adds* (progress); see
+:class:`RewardWeights` and ``ludeme.evaluation.reward``. Penalties (0.15 cosmetic-only, 0.10
+regression) and gates (×0.25 when playability < 0.6, ×0.5 when the runtime test failed, a broken
+game capped) follow CreativeGame (RESEARCH.md).
 Unknown keys are ignored (a settings file from a newer Ludeme still loads); values out of range are
 refused with a clear error.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class _Settings(BaseModel):
@@ -25,19 +26,37 @@ class _Settings(BaseModel):
 
 
 class RewardWeights(_Settings):
-    """Weights of the proxy reward terms. Positive terms are renormalised over those available."""
+    """Weights of the score. A version's *quality* (what the game is) is the weighted mean of the
+    quality terms available; its *progress* (what it adds to its lineage) the weighted mean of the
+    progress terms; the score is (1 − progress)·quality + progress·progress, minus the penalties.
 
-    realisation: float = Field(0.20, ge=0, le=1, description="planned mechanics whose probe passes")
-    structural: float = Field(0.25, ge=0, le=1, description="structural code change vs the parent")
-    novelty: float = Field(0.20, ge=0, le=1, description="mechanic-set novelty vs archive and lineage")
-    creativity: float = Field(0.15, ge=0, le=1, description="LLM judge score, (s − 3) / 7")
-    playability: float = Field(0.10, ge=0, le=1, description="metrics.playability")
+    Weights saved before the quality/progress split (they have a ``structural`` weight, a term that
+    paid for any rewrite) mean something else now and are replaced by these defaults."""
+
+    playability: float = Field(0.55, ge=0, le=1, description="quality: metrics.playability (alive, responsive, rich)")
+    realisation: float = Field(0.20, ge=0, le=1, description="quality: the game's mechanics its probes show")
+    creativity: float = Field(0.25, ge=0, le=1, description="quality: critic or judge score, (s − 3) / 7")
+    mechanics: float = Field(0.60, ge=0, le=1, description="progress: mechanics new against the parent, shown by probes")
+    novelty: float = Field(0.40, ge=0, le=1, description="progress: mechanic-set novelty vs archive and lineage")
+    progress: float = Field(0.35, ge=0, le=1, description="share of progress in the score (the rest is quality)")
     cosmetic: float = Field(0.15, ge=0, le=1, description="penalty: the change is only cosmetic")
     regression: float = Field(0.10, ge=0, le=1, description="penalty: canvas/loop/input or mechanics lost")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_legacy(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "structural" in data:
+            return {}
+        return data
+
+    def quality_terms(self) -> dict[str, float]:
+        return {"playability": self.playability, "realisation": self.realisation, "creativity": self.creativity}
+
+    def progress_terms(self) -> dict[str, float]:
+        return {"mechanics": self.mechanics, "novelty": self.novelty}
+
     def positive(self) -> dict[str, float]:
-        return {"realisation": self.realisation, "structural": self.structural, "novelty": self.novelty,
-                "creativity": self.creativity, "playability": self.playability}
+        return {**self.quality_terms(), **self.progress_terms()}
 
     def penalties(self) -> dict[str, float]:
         return {"cosmetic": self.cosmetic, "regression": self.regression}

@@ -8,8 +8,12 @@ parent and lists what went missing:
   it (severity 1 each: a core loss always collapses);
 - ``kit:<id>``: a kit module inlined in the parent is gone from the child (and was not meant to be
   removed): 0.6 × the share of the parent's modules lost;
-- ``mechanic:<id>``: a planned (keep/add) mechanic shows nowhere in the child — not as a kit module,
-  not in the telemetry's mechanic list, not by name in the code: 0.3 each;
+- ``mechanic:<id>``: a planned mechanic the parent showed (as a kit module, in its telemetry's
+  mechanic list, or by name in its code) shows nowhere in the child — not as a kit module, not in
+  the telemetry, not by a passing behaviour probe (``shown``), not by name in the code: 0.3 each.
+  A planned mechanic the parent never had is not a loss (its realisation is scored elsewhere);
+- ``controls``: the child no longer listens for at least half of the keys the parent did (or for
+  the pointer it used): 0.2 × the share lost;
 - ``code_size``: the child's code (comments and literals removed) is under half the parent's: 0.3;
 - with metrics for both: ``entity_variety`` (under half the parent's entity tags, parent ≥ 3): 0.25;
   ``activity`` (changing frames under 40 % of the parent's, parent ≥ 0.3): 0.25;
@@ -61,11 +65,12 @@ def _norm(text: str) -> str:
 
 def shell_collapse(parent_html: str, child_html: str, parent_metrics: Metrics | Mapping | None = None,
                    child_metrics: Metrics | Mapping | None = None, planned: Iterable[str] = (),
-                   *, removed: Iterable[str] = ()) -> Collapse:
+                   *, removed: Iterable[str] = (), shown: Iterable[str] = ()) -> Collapse:
     """What the child lost against its parent (see the module docstring for weights).
 
     ``planned``: mechanic ids the plan keeps or adds (they must show in the child); ``removed``:
-    ids the plan deliberately removes (their loss is not counted).
+    ids the plan deliberately removes (their loss is not counted); ``shown``: ids a behaviour probe
+    showed in the child. A version compared with itself loses nothing.
     """
     removed_set = set(removed)
     lost: list[str] = []
@@ -96,12 +101,26 @@ def shell_collapse(parent_html: str, child_html: str, parent_metrics: Metrics | 
     planned_ids = [p for p in dict.fromkeys(planned) if p and p not in removed_set]
     if planned_ids:
         text = _norm("\n".join(tokenize(s.code).stripped for s in extract_scripts(child_html)))
-        shown = set(child_mods) | set(cm.mechanics if cm else ())
-        missing = [p for p in planned_ids if p not in shown and _norm(p) not in text]
+        before = _norm("\n".join(tokenize(s.code).stripped for s in extract_scripts(parent_html)))
+        had = set(parent_mods) | set(pm.mechanics if pm else ())
+        present = set(child_mods) | set(cm.mechanics if cm else ()) | set(shown)
+        missing = [p for p in planned_ids if (p in had or _norm(p) in before)
+                   and p not in present and _norm(p) not in text]
         if missing:
             lost += [f"mechanic:{p}" for p in missing]
             severity += 0.3 * len(missing)
             notes.append(f"planned mechanics missing: {', '.join(missing)}")
+
+    from ludeme.evaluation.bots import discover_controls
+
+    pk, ck = discover_controls(parent_html), discover_controls(child_html)
+    keys_gone = [k for k in pk.keys if k not in set(ck.keys)]
+    units = len(pk.keys) + int(pk.pointer)
+    gone_units = len(keys_gone) + int(pk.pointer and not ck.pointer)
+    if units and gone_units / units >= 0.5:
+        lost.append("controls")
+        severity += 0.2 * gone_units / units
+        notes.append("controls gone: " + ", ".join(keys_gone + (["pointer"] if pk.pointer and not ck.pointer else [])))
 
     ps, cs = code_size(parent_html), code_size(child_html)
     if ps > 200 and cs < 0.5 * ps:

@@ -54,7 +54,11 @@ class EvalReport:
     stages: list[Stage] = field(default_factory=list)
     metrics: dict = field(default_factory=dict)
     probes: list[dict] = field(default_factory=list)
+    # behaviour probes of planned mechanics (any game): id, ok, reason, input, new
+    behaviour_probes: list[dict] = field(default_factory=list)
     reward: float = 0.0
+    quality: float = 0.0
+    progress: float | None = None         # None for a root
     breakdown: dict = field(default_factory=dict)
     gates: list[str] = field(default_factory=list)
     blocked_requests: int = 0
@@ -187,8 +191,10 @@ class Evaluation:
 
     def __init__(self, files: dict[str, bytes], settings, *, parent_html: str | None = None,
                  planned: tuple[str, ...] = (), record_path: Path | None = None,
-                 novelty_against: list[set[str]] | None = None, trace: list[dict] | None = None) -> None:
+                 novelty_against: list[set[str]] | None = None, trace: list[dict] | None = None,
+                 probes: list | None = None) -> None:
         from ludeme.evaluation.bots import discover_controls
+        from ludeme.evaluation.probes import ProbeSpec, specs_from_wire
 
         self.files = files
         self.html = files.get("index.html", b"").decode("utf-8", "replace")
@@ -198,6 +204,9 @@ class Evaluation:
         self.record_path = record_path
         self.novelty_against = novelty_against or []
         self.trace = trace
+        # behaviour probes of planned mechanics: ProbeSpec objects or their dicts (from a pool's wire)
+        self.behaviour_specs = [p for p in probes or () if isinstance(p, ProbeSpec)] + specs_from_wire(
+            p for p in probes or () if not isinstance(p, ProbeSpec))
         self.findings = Findings()
         self.report = EvalReport(verdict="broken", reasons=[], settings=_settings_dict(settings))
         self.controls = discover_controls(self.html)
@@ -227,6 +236,8 @@ class Evaluation:
                     play = self._last_play
                     self._stage("idle", self._idle)
                     self._stage("probes", self._probes)
+                    if self.behaviour_specs:
+                        self._stage("behaviour", self._behaviour)
         finally:
             self._stop_idle()
             self._finish(play)
@@ -424,6 +435,22 @@ class Evaluation:
         return True, (f"{len(self._idle_frames)} idle frames over {n / SIM_HZ:.1f} s "
                       f"(run alongside the play run, {run.seconds:.1f} s)")
 
+    def _behaviour(self):
+        """The plan's probes on the game itself, against a no-input baseline (evaluation/probes.py)."""
+        from ludeme.evaluation.probes import BehaviourProbes
+
+        if self.findings.hostile or self.findings.timeout:
+            return True, "skipped: the game was contained or hung"
+        window = max(s.frames for s in self.behaviour_specs)
+        total = int(round(float(self.s.seconds) * SIM_HZ))
+        first = getattr(self, "_first_input_s", None)
+        t0 = int(round(max(1.5, (first or 0.0) + 1.0) * SIM_HZ))
+        t0 = max(SIM_HZ // 2, min(t0, total - window - 8))
+        runner = BehaviourProbes(self, self.behaviour_specs, self.report.input_trace, t0=t0, sim_hz=SIM_HZ)
+        self.report.behaviour_probes = runner.run()
+        passed = sum(1 for p in self.report.behaviour_probes if p["ok"])
+        return True, f"{passed}/{len(self.report.behaviour_probes)} behaviour probes passed"
+
     def _probes(self):
         from ludeme.evaluation.static_checks import kit_modules
 
@@ -612,7 +639,8 @@ class Evaluation:
         if self.parent_html is not None:
             from ludeme.evaluation.collapse import shell_collapse
 
-            collapse = shell_collapse(self.parent_html, self.html, planned=self.planned)
+            collapse = shell_collapse(self.parent_html, self.html, planned=self.planned,
+                                      shown=[p["id"] for p in self.report.behaviour_probes if p.get("ok")])
         probes = self.report.probes
         realisation = (sum(p["ok"] for p in probes) / len(probes)) if probes else None
         from ludeme.evaluation.static_checks import kit_modules
@@ -626,16 +654,18 @@ class Evaluation:
             parent_mods = set(kit_modules(self.parent_html))
             union = parent_mods | mods
             delta = 1.0 - (len(parent_mods & mods) / len(union)) if union else 0.0
-        # A root (seed, import, idea) has changed nothing yet: its structural change and novelty
-        # count as 0 rather than being left out, so roots and their children share one scale and a
-        # child that plays as well and brings something new scores above its root.
-        is_root = self.parent_html is None
+        # Mechanics the child shows that its parent did not: new kit modules whose probe passed,
+        # and behaviour probes of planned mechanics (any game) that passed.
+        new_mechanics = None
+        if self.parent_html is not None:
+            shown = {p["id"] for p in probes if p.get("ok")}
+            new_mechanics = len((mods - set(kit_modules(self.parent_html))) & shown)
+            new_mechanics += sum(1 for p in self.report.behaviour_probes if p.get("ok") and p.get("new"))
         inputs = RewardInputs(
             verdict=self.report.verdict, metrics=self.report.metrics, collapse=collapse,
             realisation=realisation,
-            structural=0.0 if is_root else structural_change(self.parent_html, self.html),
-            novelty=0.0 if is_root and novelty is None else novelty, creativity=None,
-            mechanic_delta=1.0 if is_root else delta,  # a root's mechanics are all its own: not cosmetic
+            structural=None if self.parent_html is None else structural_change(self.parent_html, self.html),
+            novelty=novelty, creativity=None, mechanic_delta=delta, new_mechanics=new_mechanics,
             extra=getattr(self, "_extra_terms", None) or None)
         _apply_reward(self.report, inputs, getattr(self.s, "reward", None))
 
@@ -648,6 +678,7 @@ def _apply_reward(report: EvalReport, inputs, reward_settings=None) -> None:
     report.reward = round(float(reward.total), 4)
     report.breakdown = dict(reward.breakdown)
     report.gates = list(reward.gates)
+    report.quality, report.progress = reward.quality, reward.progress
     report.reward_inputs = inputs
 
 

@@ -1,36 +1,35 @@
-"""The proxy reward: one number per evaluated version, with its breakdown (CreativeGame, adapted).
+"""The score of an evaluated version: its quality, its progress, and one number from both.
 
-Terms, each a value in 0..1 (``None`` = not available for this version):
+One scale for every version, root or child, kit game or not:
 
-- ``realisation``: share of planned mechanics whose behavioural probe passed;
-- ``structural``: 1 − exp(−c / 0.15) where c = :func:`structural_change` against the parent
-  (None for roots);
-- ``novelty``: :func:`novelty` = 1 − max Jaccard of this version's mechanic set (kit modules and
-  mechanic ids) against other versions' sets (archive and lineage; None without any);
-- ``creativity``: clamp((judge − 3) / 7) from a 0–10 LLM judge score (optional);
-- ``playability``: ``Metrics.playability`` (0 for a broken version without metrics);
-- penalty ``cosmetic``: for a child whose mechanic set is unchanged,
-  max(0, 1 − c / cosmetic_threshold) × (1 − 0.5 · realisation) — a small change whose planned
-  mechanics are realised ("deepen a mechanic") pays half, a change of the mechanic set pays nothing;
-- plugin terms (``RewardInputs.extra``, from plugin evaluators): values in 0..1 with the plugin's
-  weight, renormalised with the positive terms above; their breakdown entry names the plugin;
-- penalty ``regression``: the shell-collapse severity (lost canvas, loop, input, mechanics, …),
-  at least 0.5 when the child collapsed.
+- **quality** (what the game is; the same for a root and for the same game as a child):
+  weighted mean of the available terms ``playability`` (``Metrics.playability``: drawn, alive,
+  responsive to input against a no-input run, audio-visual richness), ``realisation`` (share of
+  the game's own mechanic probes that pass: kit modules, independent of any plan), ``creativity``
+  (critic or judge score s, clamp((s − 3) / 7)) and plugin terms (``RewardInputs.extra``).
+- **progress** (what it adds to its lineage; None for a root, which counts 0): weighted mean of
+  ``mechanics`` (mechanics the child shows that its parent did not, each confirmed by a probe:
+  1 − 0.5^n) and ``novelty`` (1 − the highest Jaccard similarity of its mechanic set to the other
+  versions' sets of the archive and lineage). A rewrite earns nothing for being a rewrite:
+  ``structural`` (code change against the parent) is reported but only tells a cosmetic change.
+- penalties: ``cosmetic`` for a child whose mechanic set is unchanged,
+  max(0, 1 − structural / cosmetic_threshold) × (1 − 0.5 · realisation); ``regression``, the
+  shell-collapse severity (at least 0.5 when the child collapsed: canvas, loop, input or mechanics
+  lost, behaviour gone).
 
-Formula, with w the weights from :class:`~ludeme.core.settings.RewardSettings`::
+Formula, with w the weights from :class:`~ludeme.core.settings.RewardWeights` and p = w.progress::
 
-    positive = Σ w_i · v_i / Σ w_i        over the positive terms that are available
-    raw      = clamp(positive − w_cosmetic · cosmetic − w_regression · regression, 0, 1)
-    total    = raw × (0.25 if playability < 0.6) × (0.5 if the runtime test failed)
-    total    = min(total, 0.05) if the verdict is "broken"      (factors and cap from settings)
+    total = clamp((1 − p) · quality + p · progress − w_cosmetic · cosmetic − w_regression · regression)
+    total, quality ×= 0.25 if playability < 0.6;  ×= 0.5 if the runtime test failed
+    total, quality = min(·, 0.05) if the verdict is "broken"        (factors and cap from settings)
+
+A cosmetic child never outscores its parent: :func:`cap_to_parent` holds its total at the
+parent's when it is saved. Each breakdown entry gives the value, its part (quality, progress,
+penalty, info), the effective weight on the total and the contribution (they add up to the total
+before the gates).
 
 Verdicts: ``ok``/``playable`` pass; ``runtime_failed``/``not-interactive`` (and any unknown word) are
 a failed runtime test; ``broken``, ``timeout`` and ``hostile-contained`` are broken.
-
-Renormalising over available terms keeps seeds (no parent: no structural change, usually no
-novelty reference) and runs without a judge on the same 0..1 scale as children with every term.
-Each breakdown entry gives the value, the effective weight (after renormalisation; negative for
-penalties) and the contribution to ``raw``.
 """
 from __future__ import annotations
 
@@ -71,14 +70,19 @@ class RewardInputs:
     verdict: Verdict | str = Verdict.OK
     metrics: Metrics | Mapping | None = None
     collapse: Collapse | None = None
-    realisation: float | None = None        # probe pass fraction of planned mechanics
+    realisation: float | None = None        # probe pass fraction of the game's own mechanics
     structural: float | None = None         # structural_change(parent, child); None for roots
     novelty: float | None = None            # novelty(features, others)
     creativity: float | None = None         # judge score 0..10
     mechanic_delta: float | None = None     # 1 − Jaccard(parent mechanics, child mechanics)
+    new_mechanics: int | None = None        # mechanics new against the parent, confirmed by a probe
     # Plugin evaluator terms: {term: {"value": 0..1 | None, "weight": 0..1, "plugin": name}}; they
-    # join the positive terms and are renormalised with them.
+    # join the quality terms and are renormalised with them.
     extra: Mapping[str, Mapping[str, Any]] | None = None
+
+    @property
+    def is_root(self) -> bool:
+        return self.structural is None
 
 
 @dataclass(frozen=True)
@@ -86,10 +90,12 @@ class Reward:
     total: float
     breakdown: dict[str, dict[str, Any]] = field(default_factory=dict)
     gates: list[str] = field(default_factory=list)
+    quality: float = 0.0
+    progress: float | None = None           # None: a root, nothing to add to yet
 
     def to_dict(self) -> dict[str, Any]:
         return {"total": self.total, "breakdown": {k: dict(v) for k, v in self.breakdown.items()},
-                "gates": list(self.gates)}
+                "gates": list(self.gates), "quality": self.quality, "progress": self.progress}
 
 
 def _clamp(x: float) -> float:
@@ -164,8 +170,24 @@ def mechanic_delta(parent: Iterable[str], child: Iterable[str]) -> float:
 
 # ------------------------------------------------------------------------------------ reward
 
+def _mean(values: Mapping[str, float | None], weights: Mapping[str, float]
+          ) -> tuple[float | None, dict[str, float]]:
+    """Weighted mean over the available terms and each term's share (0 when unavailable)."""
+    avail = {k: weights.get(k, 0.0) for k, v in values.items() if v is not None and weights.get(k, 0.0) > 0}
+    total = sum(avail.values())
+    if total <= 0:
+        return None, {k: 0.0 for k in values}
+    shares = {k: avail.get(k, 0.0) / total for k in values}
+    return sum(shares[k] * (values[k] or 0.0) for k in values), shares
+
+
+def new_mechanics_value(n: int) -> float:
+    """Credit for n new mechanics shown by probes: 0, 0.5, 0.75, 0.875 …"""
+    return 1.0 - 0.5 ** max(0, int(n))
+
+
 def proxy_reward(inputs: RewardInputs, settings: RewardSettings | None = None) -> Reward:
-    """Combine the terms into one reward (formula in the module docstring)."""
+    """Quality, progress and the score (formula in the module docstring)."""
     st = settings or RewardSettings()
     w = st.weights
     verdict = verdict_kind(inputs.verdict)
@@ -177,39 +199,49 @@ def proxy_reward(inputs: RewardInputs, settings: RewardSettings | None = None) -
     creativity = None
     if inputs.creativity is not None:
         creativity = _clamp((inputs.creativity - st.creativity_offset) / st.creativity_span)
-    structural = None
-    if inputs.structural is not None:
-        structural = _clamp(1 - math.exp(-max(0.0, inputs.structural) / STRUCTURAL_SCALE))
-    values: dict[str, float | None] = {
-        "realisation": None if inputs.realisation is None else _clamp(inputs.realisation),
-        "structural": structural,
-        "novelty": None if inputs.novelty is None else _clamp(inputs.novelty),
-        "creativity": creativity,
+    q_values: dict[str, float | None] = {
         "playability": None if play is None else _clamp(play),
+        "realisation": None if inputs.realisation is None else _clamp(inputs.realisation),
+        "creativity": creativity,
     }
-    weights = w.positive()
+    q_weights = w.quality_terms()
     sources: dict[str, str] = {}
     for name, term in (inputs.extra or {}).items():
-        if name in values:  # a plugin term never replaces a built-in one
-            continue
+        if name in q_values or name in ("mechanics", "novelty", "structural", "cosmetic", "regression"):
+            continue  # a plugin term never replaces a built-in one
         value = term.get("value")
-        values[name] = None if value is None else _clamp(value)
-        weights[name] = max(0.0, min(1.0, float(term.get("weight", 0.0))))
+        q_values[name] = None if value is None else _clamp(value)
+        q_weights[name] = max(0.0, min(1.0, float(term.get("weight", 0.0))))
         sources[name] = str(term.get("plugin", ""))
-    avail = {k: weights[k] for k, v in values.items() if v is not None and weights[k] > 0}
-    wsum = sum(avail.values())
+    quality, q_shares = _mean(q_values, q_weights)
+    quality = quality or 0.0
+
+    root = inputs.is_root
+    p_values: dict[str, float | None] = {
+        "mechanics": None if root or inputs.new_mechanics is None else new_mechanics_value(inputs.new_mechanics),
+        "novelty": None if root or inputs.novelty is None else _clamp(inputs.novelty),
+    }
+    progress, p_shares = _mean(p_values, w.progress_terms())
+    if progress is None and not root:
+        progress = 0.0                # a child with nothing to measure has added nothing we can see
+    pw = w.progress
+
     breakdown: dict[str, dict[str, Any]] = {}
     positive = 0.0
-    for k, v in values.items():
-        eff = avail[k] / wsum if k in avail else 0.0
-        contrib = eff * v if v is not None else 0.0
-        positive += contrib
-        breakdown[k] = {"value": v, "weight": round(eff, 6), "contribution": round(contrib, 6)}
-        if k in sources:
-            breakdown[k]["plugin"] = sources[k]
+    for part, values, shares, share in (("quality", q_values, q_shares, 1.0 - pw),
+                                        ("progress", p_values, p_shares, pw)):
+        for k, v in values.items():
+            eff = share * shares.get(k, 0.0)
+            contrib = eff * v if v is not None else 0.0
+            positive += contrib
+            breakdown[k] = {"value": v, "part": part, "weight": round(eff, 6), "contribution": round(contrib, 6)}
+            if k in sources:
+                breakdown[k]["plugin"] = sources[k]
+    structural = None if inputs.structural is None else round(max(0.0, inputs.structural), 6)
+    breakdown["structural"] = {"value": structural, "part": "info", "weight": 0.0, "contribution": 0.0}
 
     cosmetic = 0.0
-    if inputs.structural is not None and not (inputs.mechanic_delta or 0) > 0:
+    if inputs.structural is not None and not (inputs.mechanic_delta or 0) > 0 and not (inputs.new_mechanics or 0) > 0:
         cosmetic = max(0.0, 1.0 - inputs.structural / st.cosmetic_threshold)
         if inputs.realisation is not None:
             cosmetic *= 1.0 - 0.5 * _clamp(inputs.realisation)
@@ -219,19 +251,37 @@ def proxy_reward(inputs: RewardInputs, settings: RewardSettings | None = None) -
     penalty = 0.0
     for k, v, wt in (("cosmetic", cosmetic, w.cosmetic), ("regression", regression, w.regression)):
         penalty += wt * v
-        breakdown[k] = {"value": round(v, 6), "weight": -wt, "contribution": round(-wt * v, 6)}
+        breakdown[k] = {"value": round(v, 6), "part": "penalty", "weight": -wt, "contribution": round(-wt * v, 6)}
 
     total = _clamp(positive - penalty)
+    factor = 1.0
     gates: list[str] = []
     if play is not None and play < st.playability_gate:
-        total *= st.playability_factor
+        factor *= st.playability_factor
         gates.append(f"playability {play:.2f} < {st.playability_gate:g}: ×{st.playability_factor:g}")
     if verdict == Verdict.RUNTIME_FAILED:
-        total *= st.runtime_failed_factor
+        factor *= st.runtime_failed_factor
         gates.append(f"runtime test failed: ×{st.runtime_failed_factor:g}")
-    if verdict == Verdict.BROKEN and total > st.broken_cap:
-        total = st.broken_cap
+    total *= factor
+    quality *= factor
+    if verdict == Verdict.BROKEN:
+        total, quality = min(total, st.broken_cap), min(quality, st.broken_cap)
         gates.append(f"broken: capped at {st.broken_cap:g}")
-    elif verdict == Verdict.BROKEN:
-        gates.append(f"broken: capped at {st.broken_cap:g}")
-    return Reward(round(total, 6), breakdown, gates)
+    return Reward(round(total, 6), breakdown, gates, round(quality, 6),
+                  None if progress is None else round(progress, 6))
+
+
+def is_cosmetic(breakdown: Mapping[str, Any]) -> bool:
+    """Whether a stored breakdown (its terms) is of a cosmetic-only child."""
+    terms = breakdown.get("terms", breakdown) if isinstance(breakdown, Mapping) else {}
+    cos = terms.get("cosmetic") if isinstance(terms, Mapping) else None
+    return isinstance(cos, Mapping) and float(cos.get("value") or 0.0) > 0.0
+
+
+def cap_to_parent(total: float, breakdown: Mapping[str, Any], parent_total: float | None
+                  ) -> tuple[float, str | None]:
+    """A cosmetic child's total held at its parent's (a recolour may look richer, it adds nothing):
+    (total, the gate line when it was capped)."""
+    if parent_total is None or not is_cosmetic(breakdown) or total <= parent_total:
+        return total, None
+    return round(float(parent_total), 6), f"cosmetic change: held at its parent's {parent_total:.3f}"

@@ -12,12 +12,24 @@ STATUS_FOR = {"playable": "evaluated", "not-interactive": "evaluated", "broken":
 
 
 def store_report(project: Project, version_id: str, report, record_path: Path | None) -> None:
+    from ludeme.evaluation.reward import cap_to_parent
+
+    gates = list(report.gates)
+    version = project.version(version_id)
+    parent_total = project.version(version.parents[0]).reward if version.parents else None
+    total, capped = cap_to_parent(report.reward, report.breakdown, parent_total)
+    if capped:
+        report.reward = total
+        gates.append(capped)
+        report.gates = gates
     breakdown = {"verdict": report.verdict, "reasons": report.reasons, "terms": report.breakdown,
-                 "gates": report.gates, "metrics": report.metrics, "probes": report.probes,
+                 "gates": gates, "metrics": report.metrics, "probes": report.probes,
+                 "behaviour_probes": getattr(report, "behaviour_probes", []),
+                 "quality": getattr(report, "quality", None), "progress": getattr(report, "progress", None),
                  "blocked_requests": report.blocked_requests}
     project.update_version(version_id, reward=report.reward, breakdown=breakdown,
                            status=STATUS_FOR.get(report.verdict, "broken"))
-    for probe in report.probes:
+    for probe in [*report.probes, *getattr(report, "behaviour_probes", [])]:
         try:
             project.set_probe_result(version_id, probe["id"], probe["ok"], probe.get("reason", ""))
         except Exception:  # a module without an archive entry: the report still holds it

@@ -193,6 +193,8 @@ def _make_child(project: Project, lineage_id: str, parents: list, *, seed: int, 
                 eval_settings, evaluate_fn, archive, others) -> _Child:
     """One offline child: generate, reject near-duplicates (resample), evaluate, save."""
     from ludeme.agents.offline import crossover, generate
+    from ludeme.agents.offline_any import tuned_result
+    from ludeme.evaluation.static_checks import is_kit_game
     from ludeme.evolution.operators.mutate import MutationResult, _evaluate
 
     started = time.perf_counter()
@@ -203,7 +205,9 @@ def _make_child(project: Project, lineage_id: str, parents: list, *, seed: int, 
     scratch = MutationResult(ok=False)
     for attempt in range(1 + RESAMPLES):
         s = seed + attempt * 7919
-        if is_cross:
+        if not is_kit_game(htmls[0]):  # a game not built on the kit: tuned, not recombined
+            child = tuned_result(htmls[0], seed=s)
+        elif is_cross:
             child = crossover(htmls if attempt % 2 == 0 else htmls[::-1], seed=s, archive=archive)
         else:  # a near-duplicate is resampled as a structural change (a new or swapped mechanic)
             child = generate(htmls[0], seed=s, archive=archive, mode="mutate" if attempt == 0 else "structure")

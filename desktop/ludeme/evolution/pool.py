@@ -125,9 +125,11 @@ def _settings_from(data: dict):
 
 def _request(files, settings, parent_html, planned, record_path, novelty_against, kw, who: str) -> dict:
     """One evaluation as the JSON a pool member or a Ray task takes (``evaluator.evaluate``'s arguments)."""
+    probes = kw.pop("probes", None)
     if kw:
         raise TypeError(f"{who}.evaluate does not take {', '.join(sorted(kw))}")
-    return {"html": files.get("index.html", b"").decode("utf-8", "replace"),
+    return {"probes": [p.to_dict() if hasattr(p, "to_dict") else dict(p) for p in probes or ()],
+            "html": files.get("index.html", b"").decode("utf-8", "replace"),
             "settings": _settings_payload(settings), "parent_html": parent_html,
             "planned": list(planned or ()), "record_path": str(record_path) if record_path else None,
             "novelty_against": [sorted(s) for s in novelty_against] if novelty_against else None}
@@ -258,6 +260,8 @@ def _evaluate_request(req: dict) -> dict:
     try:
         novelty = [set(s) for s in req["novelty_against"]] if req.get("novelty_against") else None
         kw = {"novelty_against": novelty} if novelty else {}
+        if req.get("probes"):
+            kw["probes"] = list(req["probes"])
         report = evaluate({"index.html": req["html"].encode("utf-8")}, _settings_from(dict(req["settings"])),
                           parent_html=req.get("parent_html"), planned=tuple(req.get("planned") or ()),
                           record_path=Path(req["record_path"]) if req.get("record_path") else None, **kw)

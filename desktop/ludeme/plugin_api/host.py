@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 
 ENTRY_POINT_GROUP = "ludeme.plugins"
 # Built-in names a plugin may not take: reward terms and bots that exist without plugins.
-RESERVED = {"evaluators": {"realisation", "structural", "novelty", "creativity", "playability", "cosmetic",
+RESERVED = {"evaluators": {"realisation", "structural", "novelty", "creativity", "playability", "cosmetic", "mechanics",
+                           "quality", "progress",
                            "regression"},
             "bots": {"idle", "monkey", "explorer", "replay"},
             "exporters": {"bundle", "itch", "gallery", "git", "clip"}}

@@ -168,7 +168,17 @@ def _split(script: str) -> list[str]:
     return statements
 
 
-MIGRATIONS: list[Migration] = [_migration_1]
+def _migration_2(conn: sqlite3.Connection) -> None:
+    """A version's quality (what the game is) and progress (what it adds) beside its score, so the
+    tree can colour by either; filled from the breakdown where it already holds them."""
+    conn.execute("ALTER TABLE version ADD COLUMN quality REAL")
+    conn.execute("ALTER TABLE version ADD COLUMN progress REAL")
+    conn.execute("UPDATE version SET quality = json_extract(breakdown, '$.quality'),"
+                 " progress = json_extract(breakdown, '$.progress') WHERE json_valid(breakdown)"
+                 " AND json_extract(breakdown, '$.quality') IS NOT NULL")
+
+
+MIGRATIONS: list[Migration] = [_migration_1, _migration_2]
 
 
 def latest_version(migrations: Sequence[Migration] | None = None) -> int:

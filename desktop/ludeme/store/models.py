@@ -79,6 +79,8 @@ def build_models(db: Database) -> SimpleNamespace:  # noqa: C901 (one class per 
         mechanics = JSONField(default=list)
         reward = FloatField(null=True)
         breakdown = JSONField(default=dict)
+        quality = FloatField(null=True)       # from the breakdown: what the game is
+        progress = FloatField(null=True)      # from the breakdown: what it adds (None for a root)
         rating = IntegerField(null=True)
         bt_score = FloatField(null=True)
         bt_low = FloatField(null=True)

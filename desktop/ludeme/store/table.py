@@ -43,6 +43,8 @@ class VersionTable:
     favourite: np.ndarray
     deleted: np.ndarray
     created: np.ndarray
+    quality: np.ndarray        # NaN: not scored with quality and progress apart
+    progress: np.ndarray       # NaN: a root, or not scored
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -59,13 +61,14 @@ def _with_rows(table: VersionTable, row_of: dict[str, int]) -> VersionTable:
 
 
 _SELECT = ("SELECT id, lineage_id, status, operator, generation, reward, rating, bt_score,"
-           " favourite, deleted_at IS NOT NULL, created")
-_CHANGEABLE = ("status", "reward", "rating", "bt_score", "favourite")  # what a version may change
+           " favourite, deleted_at IS NOT NULL, created, quality, progress")
+_ROWID = 13                                      # the rowid a merge query adds after _SELECT's columns
+_CHANGEABLE = ("status", "reward", "rating", "bt_score", "favourite", "quality", "progress")  # what may change
 
 
 def _columns(rows, lineage_code: dict[str, int]) -> dict[str, np.ndarray]:
     """The numpy columns of rows from ``_SELECT`` (extra trailing fields are ignored)."""
-    cols = list(zip(*rows)) if rows else [()] * 11
+    cols = list(zip(*rows)) if rows else [()] * 13
     n = len(cols[0])
     return {
         "lineage": np.fromiter((lineage_code[x] for x in cols[1]), np.int32, n),
@@ -78,6 +81,8 @@ def _columns(rows, lineage_code: dict[str, int]) -> dict[str, np.ndarray]:
         "favourite": np.array(cols[8], dtype=bool),
         "deleted": np.array(cols[9], dtype=bool),
         "created": np.array(cols[10], dtype=np.float64),
+        "quality": np.array(cols[11], dtype=np.float64),
+        "progress": np.array(cols[12], dtype=np.float64),
     }
 
 
@@ -121,7 +126,7 @@ class TableMixin:
         # sorted in Python: parents before children.
         sql = f"{_SELECT}, rowid FROM version INDEXED BY version_rev WHERE rev > ?"
         with gc_paused():
-            rows = sorted(self.db.execute_sql(sql, (int(since_rev),)).fetchall(), key=lambda r: r[11])
+            rows = sorted(self.db.execute_sql(sql, (int(since_rev),)).fetchall(), key=lambda r: r[_ROWID])
         if not rows:
             return table
         if len(rows) > max_changed:

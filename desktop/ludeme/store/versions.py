@@ -102,6 +102,17 @@ def version_where(*, lineage_id: str | None = None, include_deleted: bool = True
         where.append(f"{col}deleted_at IS NULL")
     return (" WHERE " + " AND ".join(where) if where else ""), args
 
+def _parts(breakdown: Mapping[str, Any] | None) -> dict[str, float | None]:
+    """The quality and progress columns from a breakdown (None where it holds none)."""
+    bd = breakdown if isinstance(breakdown, Mapping) else {}
+
+    def num(key: str) -> float | None:
+        v = bd.get(key)
+        return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+    return {"quality": num("quality"), "progress": num("progress")}
+
+
 class VersionsMixin:
     def add_version(
         self, lineage_id: str, files: Mapping[str, bytes | str], parents: Iterable = (), *,
@@ -140,6 +151,8 @@ class VersionsMixin:
                    int(tokens_out), float(cost), wall_time, int(seed), direction, note, 0, None,
                    now, now if status in _FINISHED else None)
             self.db.execute_sql(_INSERT, row)
+            if breakdown:
+                self._update("version", vid, _parts(breakdown))
             conn = self.db.connection()
             conn.executemany(
                 "INSERT INTO version_parent (child_id, parent_id, kind, position) VALUES (?, ?, ?, ?)",
@@ -241,6 +254,8 @@ class VersionsMixin:
                 if frozen or changes.get("status", current.status) not in _FINISHED:
                     raise ValueError(f"version {version_id} is {current.status}: its game is fixed;"
                                      " make a new version instead")
+            if "breakdown" in changes:
+                changes.update(_parts(changes["breakdown"]))
             for key in ("plan", "breakdown"):
                 if key in changes and changes[key] is not None:
                     changes[key] = dumps(changes[key])

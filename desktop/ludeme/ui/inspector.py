@@ -40,6 +40,7 @@ _QSS = """
 QWidget#Inspector QLabel#InspectorTitle {{ font-size: 12.5pt; font-weight: 600; }}
 QWidget#Inspector QLabel#SectionTitle {{ font-weight: 600; color: {muted}; padding-top: 2px; }}
 QWidget#Inspector QLabel#BigNumber {{ font-size: 18pt; font-weight: 600; color: {text}; }}
+QWidget#Inspector QLabel#QualityNumber, QWidget#Inspector QLabel#ProgressNumber {{ font-size: 12pt; }}
 QWidget#Inspector QLabel#Badge {{ border-radius: 9px; padding: 1px 8px; font-weight: 600; font-size: 9pt; }}
 QWidget#Inspector QLabel#Meta {{ color: {text}; }}
 QWidget#Inspector QLabel#Message {{ color: {error}; }}
@@ -320,8 +321,16 @@ class Inspector(QWidget):
             bt = f"{v.bt_score:.0f}"
             if v.bt_low is not None and v.bt_high is not None:
                 bt += f" [{v.bt_low:.0f}–{v.bt_high:.0f}]"
+        bd = v.breakdown or {}
+        q, p = bd.get("quality"), bd.get("progress")
         parts = [
-            item("Reward", "—" if v.reward is None else f"{v.reward:.3f}"),
+            item("Score", "—" if v.reward is None else f"{v.reward:.3f}",
+                 "(1 − share) × quality + share × progress − penalties (Settings ▸ Reward)"),
+            *([item("Quality", f"{q:.2f}", "What the game is: playability, mechanics shown, the critic")]
+              if isinstance(q, (int, float)) else []),
+            *([item("Progress", "root" if p is None else f"{p:.2f}",
+                    "What it adds to its lineage: new mechanics shown by probes, novelty")]
+              if isinstance(q, (int, float)) else []),
             item("BT", bt, "Bradley–Terry rating from your votes (1000 = average; 400 points = 10:1 odds)"),
             item("Model", html.escape(v.model or "—")),
             item("Tokens", f"{v.tokens_in:,} / {v.tokens_out:,}"),

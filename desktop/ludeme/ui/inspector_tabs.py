@@ -124,6 +124,8 @@ class MechanicsTab(QWidget):
             "<b>Plan:</b> the seed's own mechanics" if plan_changes(plan) else "<b>No plan</b> recorded")
         if rationale:
             text += f"<br><span style='color:{colors()['muted']}'>{html.escape(rationale)}</span>"
+        for limit in plan.get("limits") or []:
+            text += f"<br><span style='color:{colors()['warning']}'>⚠ {html.escape(str(limit))}</span>"
         self.intent.setText(text)
         planned = [r for r in rows if r.planned]
         missing = [r for r in rows if r.status == "missing"]
@@ -191,9 +193,11 @@ class MechanicsTab(QWidget):
 
 # -------------------------------------------------------------------------------- reward
 
-TERM_LABELS = {"realisation": "Mechanics realised", "structural": "Structural change", "novelty": "Novelty",
-               "creativity": "Creativity (judge)", "playability": "Playability",
+TERM_LABELS = {"realisation": "Mechanics shown", "structural": "Structural change", "novelty": "Novelty",
+               "creativity": "Critic / judge", "playability": "Playability", "mechanics": "New mechanics",
                "cosmetic": "Cosmetic penalty", "regression": "Regression penalty"}
+PART_PREFIX = {"quality": "Q · ", "progress": "P · ", "penalty": ""}
+_PART_ORDER = {"quality": 0, "progress": 1, "penalty": 2}
 
 
 class RewardTab(QWidget):
@@ -222,6 +226,21 @@ class RewardTab(QWidget):
         head.addWidget(self.total)
         head.addWidget(self.caption, 1)
         self.lay.addLayout(head)
+        # What the game is and what it adds, apart (the score mixes them).
+        self.quality = QLabel()
+        self.quality.setObjectName("QualityNumber")
+        self.quality.setToolTip("Quality: what the game is — playability, its mechanics shown by probes, the "
+                                "critic. The same for a root and for the same game as a child.")
+        self.progress = QLabel()
+        self.progress.setObjectName("ProgressNumber")
+        self.progress.setToolTip("Progress: what this version adds to its lineage — new mechanics shown by "
+                                 "probes, novelty against the archive. A rewrite earns nothing for being one.")
+        parts = QHBoxLayout()
+        parts.addWidget(self.quality)
+        parts.addSpacing(18)
+        parts.addWidget(self.progress)
+        parts.addStretch(1)
+        self.lay.addLayout(parts)
         self.lay.addWidget(self.empty)
         self.legend = _muted("Bar: what the term gave (value × weight) · track: the most it could give")
         self.legend.hide()
@@ -254,6 +273,8 @@ class RewardTab(QWidget):
         self.terms = []
         self.total.setText("")
         self.caption.setText("")
+        self.quality.setText("")
+        self.progress.setText("")
         self.gates.setText("")
         if self.plot is not None:
             self.plot.clear()
@@ -269,7 +290,8 @@ class RewardTab(QWidget):
         c = colors()
         self.total.setText("—" if version.reward is None else f"{version.reward:.3f}")
         verdict = bd.get("verdict")
-        self.caption.setText("reward" + (f" · verdict <b>{html.escape(str(verdict))}</b>" if verdict else ""))
+        self.caption.setText("score" + (f" · verdict <b>{html.escape(str(verdict))}</b>" if verdict else ""))
+        self._show_parts(bd, terms or {})
         self._show_gates(bd, terms or {})
         if not terms:
             self.terms = []
@@ -285,7 +307,8 @@ class RewardTab(QWidget):
         self._ensure_plot()
         self.plot.show()
         pg = self.pg
-        names = list(terms)
+        names = sorted((k for k, v in terms.items() if v.get("part") != "info"),
+                       key=lambda k: _PART_ORDER.get(terms[k].get("part", ""), 0 if float(terms[k].get("weight") or 0) >= 0 else 2))
         self.terms = names
         contrib = [float(terms[k].get("contribution") or 0.0) for k in names]
         weights = [float(terms[k].get("weight") or 0.0) for k in names]
@@ -320,9 +343,27 @@ class RewardTab(QWidget):
             plot.addItem(item)
             self._labels.append(item)
         ax = plot.getPlotItem().getAxis("left")
-        ax.setTicks([[(y, TERM_LABELS.get(k, k.replace("_", " ").capitalize())) for y, k in zip(ys, names)]])
+        ax.setTicks([[(y, PART_PREFIX.get(terms[k].get("part", ""), "")
+                       + TERM_LABELS.get(k, k.replace("_", " ").capitalize())) for y, k in zip(ys, names)]])
         plot.setXRange(lo - span * 0.02, hi + span * 0.55, padding=0)
         plot.setYRange(-0.6, len(ys) - 0.4, padding=0)
+
+    def _show_parts(self, bd: Mapping, terms: Mapping) -> None:
+        c = colors()
+        q, p = bd.get("quality"), bd.get("progress")
+        if not isinstance(q, (int, float)):
+            self.quality.setText("")
+            self.progress.setText("")
+            return
+        self.quality.setText(f"<span style='color:{c['muted']}'>Quality</span> <b>{float(q):.3f}</b>")
+        structural = (terms.get("structural") or {}).get("value") if isinstance(terms.get("structural"), Mapping) else None
+        code = "" if structural is None else (f" <span style='color:{c['muted']}'>· code changed "
+                                              f"{float(structural):.2f} (not scored)</span>")
+        if isinstance(p, (int, float)):
+            self.progress.setText(f"<span style='color:{c['muted']}'>Progress</span> <b>{float(p):.3f}</b>{code}")
+        else:
+            self.progress.setText(f"<span style='color:{c['muted']}'>Progress</span> — "
+                                  f"<span style='color:{c['muted']}'>a root: nothing to add to yet</span>")
 
     def _show_gates(self, bd: Mapping, terms: Mapping) -> None:
         c = colors()

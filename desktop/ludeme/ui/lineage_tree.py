@@ -34,7 +34,7 @@ from ludeme.ui.tree_items import NodeCloud, TreeViewBox
 if TYPE_CHECKING:
     from ludeme.store.project import Project
 
-COLOR_MODES = ("reward", "status", "rating")
+COLOR_MODES = ("reward", "quality", "progress", "status", "rating")
 STATUS_COLORS = {
     "evaluated": "#5bd68a", "broken": "#ff6b6b", "rejected": "#b07cff",
     "queued": "#8a93a6", "generating": "#f2c14e", "validating": "#f2c14e",
@@ -88,8 +88,10 @@ class LineageTree(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.setToolTip("Matches light up, the rest dims. Enter jumps to the next match.")
         self.color_box = QComboBox()
-        self.color_box.addItems(["Colour: reward", "Colour: status", "Colour: rating"])
-        self.color_box.setToolTip("What the colour of each node shows")
+        self.color_box.addItems(["Colour: score", "Colour: quality", "Colour: progress", "Colour: status",
+                                 "Colour: rating"])
+        self.color_box.setToolTip("What the colour of each node shows: the score, its quality (what the game "
+                                  "is), its progress (what it adds), its status or your rating")
         self.status_box = QComboBox()
         self.status_box.addItems(["Any verdict", "Playable", "Broken", "Rejected", "Not finished"])
         self.min_reward = QDoubleSpinBox()
@@ -421,7 +423,7 @@ class LineageTree(QWidget):
             # Scores spread over the project's own range (they often sit in a narrow band).
             palette = [_NO_VALUE] + _RAMP
             lo, hi = self.reward_range()
-            r = t.reward
+            r = self._scores()
             scaled = (np.nan_to_num(r, nan=lo) - lo) / max(hi - lo, 1e-9)
             index = np.where(np.isnan(r), 0, 1 + np.clip((scaled * 10).astype(np.int64), 0, 9))
         bright = [QColor(c) for c in palette]
@@ -434,9 +436,15 @@ class LineageTree(QWidget):
             index = np.where(self.match, index, index + len(bright))
         return index, bright + dim
 
+    def _scores(self) -> np.ndarray:
+        """The numbers the colour shows: score, quality or progress (NaN where there is none)."""
+        if self.table is None:
+            return np.zeros(0)
+        return getattr(self.table, self.color_mode if self.color_mode in ("quality", "progress") else "reward")
+
     def reward_range(self) -> tuple[float, float]:
-        """Lowest and highest score in the table (0..1 when nothing is scored)."""
-        r = self.table.reward if self.table is not None else np.zeros(0)
+        """Lowest and highest value of the shown score in the table (0..1 when nothing is scored)."""
+        r = self._scores()
         finite = r[np.isfinite(r)]
         if not len(finite):
             return 0.0, 1.0
@@ -471,7 +479,8 @@ class LineageTree(QWidget):
             parts = [(_NO_VALUE, "unrated"), (_RAMP[1], "0★"), (_RAMP[9], "5★")]
         else:
             lo, hi = self.reward_range()
-            parts = [(_NO_VALUE, "no score"), (_RAMP[0], f"{lo:.2f}"), (_RAMP[5], f"{(lo + hi) / 2:.2f}"),
+            none = {"quality": "no quality", "progress": "root / none"}.get(self.color_mode, "no score")
+            parts = [(_NO_VALUE, none), (_RAMP[0], f"{lo:.2f}"), (_RAMP[5], f"{(lo + hi) / 2:.2f}"),
                      (_RAMP[9], f"{hi:.2f}")]
         self.legend.setText("  ".join(f"<span style='color:{c}'>●</span> {n}" for c, n in parts)
                             + "  <span style='color:#b07cff'>╌</span> crossover")

@@ -63,11 +63,12 @@ BOT_HELP = {
     "idle": "Idle — presses nothing (checks that the game runs on its own)",
 }
 REWARD_HELP = {
-    "realisation": "Planned mechanics whose probe passes",
-    "structural": "Structural code change compared with the parent",
-    "novelty": "How new the mechanic set is compared with the archive and the lineage",
-    "creativity": "The LLM critic's creativity score",
-    "playability": "Measured playability (motion, response to input, no crash)",
+    "playability": "Quality: measured playability (drawn, alive, responds to input, sound and variety)",
+    "realisation": "Quality: the game's own mechanics whose behaviour probe passes",
+    "creativity": "Quality: the LLM critic's or judge's score",
+    "mechanics": "Progress: mechanics the version shows that its parent did not, each confirmed by a probe",
+    "novelty": "Progress: how new the mechanic set is compared with the archive and the lineage",
+    "progress": "How much of the score is progress (what a version adds); the rest is quality (what it is)",
     "cosmetic": "Penalty: the change is only cosmetic",
     "regression": "Penalty: canvas, loop, input or mechanics were lost",
 }
@@ -587,8 +588,9 @@ class SettingsDialog(QDialog):
         lay = QVBoxLayout(page)
         lay.setContentsMargins(14, 12, 14, 12)
         self.weights: dict[str, WeightEditor] = {}
-        for title, names in (("What counts for a version", ("realisation", "structural", "novelty",
-                                                          "creativity", "playability")),
+        for title, names in (("Quality: what the game is", ("playability", "realisation", "creativity")),
+                             ("Progress: what it adds to its lineage", ("mechanics", "novelty")),
+                             ("The score", ("progress",)),
                              ("What counts against it", ("cosmetic", "regression"))):
             box = QGroupBox(title)
             form = QFormLayout(box)
@@ -596,12 +598,15 @@ class SettingsDialog(QDialog):
             for name in names:
                 editor = WeightEditor(getattr(r.weights, name))
                 editor.setToolTip(REWARD_HELP[name])
-                label = QLabel(name.capitalize())
+                label = QLabel("Share of progress" if name == "progress" else name.capitalize())
                 label.setToolTip(REWARD_HELP[name])
                 form.addRow(label, editor)
                 self.weights[name] = editor
             lay.addWidget(box)
-        lay.addWidget(_hint("Positive weights are rescaled to add up to 1 over the terms a version has."))
+        lay.addWidget(_hint("Within quality and within progress, weights are rescaled to add up to 1 over the "
+                            "terms a version has. Score = (1 − share) × quality + share × progress − "
+                            "penalties; a root has no progress yet, and a cosmetic child never scores above "
+                            "its parent."))
         gates = QGroupBox("Gates")
         gf = _form(gates)
         self.playability_gate = _dspin(0, 1, r.playability_gate, 0.05, 2)
@@ -619,7 +624,7 @@ class SettingsDialog(QDialog):
         gf.addRow("Broken versions at most", self.broken_cap)
         lay.addWidget(gates)
         reset = QPushButton("Reset to defaults")
-        reset.setToolTip("CreativeGame's weights: 0.20 / 0.25 / 0.20 / 0.15 / 0.10, penalties 0.15 / 0.10")
+        reset.setToolTip("Quality 0.55 / 0.20 / 0.25, progress 0.60 / 0.40, share 0.35, penalties 0.15 / 0.10")
         reset.clicked.connect(self._reset_reward)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -797,8 +802,8 @@ class SettingsDialog(QDialog):
         from ludeme.core.settings import Settings
 
         weights = {n: e.value() for n, e in self.weights.items()}
-        if not any(weights[n] > 0 for n in ("realisation", "structural", "novelty", "creativity", "playability")):
-            raise ValueError("At least one of the positive reward weights must be above zero.")
+        if not any(weights[n] > 0 for n in ("playability", "realisation", "creativity")):
+            raise ValueError("At least one of the quality weights must be above zero.")
         data = self.engine.to_dict()
         data["evaluation"].update({
             "seconds": self.eval_seconds.value(), "idle_seconds": 3.0 if self.eval_idle.isChecked() else 0.0,

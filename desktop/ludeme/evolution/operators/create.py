@@ -39,7 +39,9 @@ def import_game(project: Project, html: bytes, *, title: str, eval_settings=None
     result.realised, result.notes = realised, list(report.reasons)
     result.wall_time = round(time.perf_counter() - started, 3)
     with project.db.atomic():  # the lineage and its root together
-        lineage = project.add_lineage(title[:120] or "Imported game", description=f"Imported: {report.verdict}",
+        from ludeme.core.titles import import_title
+
+        lineage = project.add_lineage(title[:120] or import_title(text), description=f"Imported: {report.verdict}",
                                       tags=["imported"])
         save_version(project, NewVersion(lineage.id, {"index.html": html}, [], "import", report, realised=realised,
                                          started=started, version_id=version_id),
@@ -69,6 +71,7 @@ def new_from_idea(project: Project, prompt: str, *, title: str | None = None, mo
         base = idea_to_game(prompt, seed=seed)
         if model == OFFLINE:
             html, plan, realised = base.html, dict(base.plan), list(base.realised)
+            result.notes += [*base.notes[:1], *plan.get("limits", [])]
             report = _evaluate(evaluate_fn, html, eval_settings, None, (), result)
         else:
             class _Root:  # the closest kit game plays the parent's part for the model

@@ -187,12 +187,14 @@ def mutate(project: Project, parent_id: str, *, direction: str = "", model: str 
 
 
 def _evaluate(evaluate_fn, html: str, eval_settings, parent_html: str, planned, result: MutationResult,
-              novelty_against=None):
+              novelty_against=None, probes=None):
     tmp = tempfile.mkdtemp(prefix="ludeme-mutate-")
     scratch = _SCRATCH.get()
     if scratch is not None:
         scratch.append(tmp)
     kw = {"novelty_against": novelty_against} if novelty_against else {}
+    if probes:
+        kw["probes"] = list(probes)
     report = evaluate_fn({"index.html": html.encode("utf-8")}, eval_settings, parent_html=parent_html,
                          planned=tuple(planned), record_path=Path(tmp) / "recording.webm", **kw)
     result.rounds += 1
@@ -201,14 +203,23 @@ def _evaluate(evaluate_fn, html: str, eval_settings, parent_html: str, planned, 
 
 def _offline_child(parent_html, direction, seed, eval_settings, evaluate_fn, result, progress, novelty_against=None):
     from ludeme.agents.offline import generate
+    from ludeme.agents.offline_any import NotUnderstood, understood_words
     from ludeme.core.archive import load_archive
-    from ludeme.evaluation.static_checks import kit_modules
+    from ludeme.evaluation.static_checks import is_kit_game, kit_modules
 
+    if not is_kit_game(parent_html):
+        return _tuned_child(parent_html, direction, seed, eval_settings, evaluate_fn, result, progress,
+                            novelty_against)
     archive = load_archive()
     best = None
     for attempt in range(OFFLINE_ATTEMPTS):  # a broken recombination is resampled, not repaired
         progress(0.1 + 0.25 * attempt, "recombining kit mechanics" + (f" (try {attempt + 1})" if attempt else ""))
         child = generate(parent_html, seed=seed + attempt * 7919, direction=direction, archive=archive)
+        if direction.strip() and child.followed is False:
+            raise NotUnderstood(
+                f"the offline generator cannot follow {direction.strip()!r} in this game: no mechanic it knows "
+                f"fits it. It understands {', '.join(understood_words())} and the names of kit mechanics "
+                "(Mechanics ▸ archive). Choose a language model in Settings ▸ Models to follow any direction.")
         if not direction and set(child.realised) == set(kit_modules(parent_html)):
             # with no direction, a child should bring a new mechanic, not only new numbers
             child = generate(parent_html, seed=seed + attempt * 7919, archive=archive, mode="structure")
@@ -224,12 +235,30 @@ def _offline_child(parent_html, direction, seed, eval_settings, evaluate_fn, res
     return best
 
 
+def _tuned_child(parent_html, direction, seed, eval_settings, evaluate_fn, result, progress, novelty_against=None):
+    """A game not built on the kit, offline: its named numbers and colours tuned (agents/offline_any)."""
+    from ludeme.agents.offline_any import tuned_result
+
+    best = None
+    for attempt in range(OFFLINE_ATTEMPTS):  # a tuning that broke the game is resampled
+        progress(0.1 + 0.25 * attempt, "tuning named numbers and colours" + (f" (try {attempt + 1})" if attempt else ""))
+        child = tuned_result(parent_html, seed=seed + attempt * 7919, direction=direction)
+        progress(0.3 + 0.25 * attempt, "playtesting")
+        report = _evaluate(evaluate_fn, child.html, eval_settings, parent_html, (), result, novelty_against)
+        if best is None or report.reward > best[3].reward:
+            best = (child.html, child.plan, [], report)
+        if report.verdict == "playable":
+            break
+        result.notes.append(f"offline try {attempt + 1} was {report.verdict}: {'; '.join(report.reasons[:2])}")
+    result.notes.append("tuned: " + best[1]["intent"])
+    return best
+
+
 def _llm_child(project: Project, parent, parent_html, direction, model, settings, eval_settings, evaluate_fn,
                spend, result, progress, novelty_against=None):
     from ludeme.agents import roles
     from ludeme.agents.llm import LLMClient
     from ludeme.agents.retrieval import kit_modules_of, retrieve
-    from ludeme.evaluation.static_checks import kit_modules
 
     roles_models = {name: r.model_copy(update={"model": model}) for name, r in settings.roles.items()}
     run_settings = settings.model_copy(update={"roles": roles_models, "default_model": model})
@@ -247,7 +276,8 @@ def _llm_child(project: Project, parent, parent_html, direction, model, settings
     result.notes.append(f"code by {outcome.mode}" + (" after a retry" if outcome.retried else "")
                         + (", fell back to a full rewrite" if outcome.fell_back else ""))
     progress(0.5, "playtesting")
-    report = _evaluate(evaluate_fn, html, eval_settings, parent_html, planned, result, novelty_against)
+    probes = _plan_probes(plan_dict, html)
+    report = _evaluate(evaluate_fn, html, eval_settings, parent_html, planned, result, novelty_against, probes)
     for round_no in range(1, int(settings.repair_rounds) + 1):
         if report.verdict not in ("broken", "timeout", "not-interactive"):
             break
@@ -257,7 +287,8 @@ def _llm_child(project: Project, parent, parent_html, direction, model, settings
         except roles.RepairRejected as exc:
             result.notes.append(f"repair {round_no} rejected: {exc}")
             continue
-        report = _evaluate(evaluate_fn, html, eval_settings, parent_html, planned, result, novelty_against)
+        probes = _plan_probes(plan_dict, html)
+        report = _evaluate(evaluate_fn, html, eval_settings, parent_html, planned, result, novelty_against, probes)
     if report.contact_sheet_png and report.verdict in ("playable", "not-interactive"):
         progress(0.85, "asking the critic")
         try:  # the critic's score is the reward's creativity term; without it the term is left out
@@ -270,7 +301,24 @@ def _llm_child(project: Project, parent, parent_html, direction, model, settings
         except Exception as exc:
             result.notes.append(f"critic skipped: {_one_line(exc)}")
     result.llm = (client, plan)  # for the reflector and archivist once the version is saved
-    return html, plan_dict, kit_modules(html), report
+    return html, plan_dict, realised_mechanics(html, report), report
+
+
+def _plan_probes(plan: dict, html: str) -> list:
+    """Behaviour probes for the mechanics the plan adds or changes, run on any game."""
+    from ludeme.evaluation.bots import discover_controls
+    from ludeme.evaluation.probes import specs_from_plan
+
+    keys = discover_controls(html).keys
+    return specs_from_plan(plan, fallback_key=keys[0] if keys else None)
+
+
+def realised_mechanics(html: str, report) -> list[str]:
+    """What a version shows: its kit modules and the planned mechanics whose behaviour probe passed."""
+    from ludeme.evaluation.static_checks import kit_modules
+
+    shown = [p["id"] for p in getattr(report, "behaviour_probes", []) or [] if p.get("ok")]
+    return list(dict.fromkeys([*kit_modules(html), *shown]))
 
 
 def _after_save(project: Project, lineage_id: str, version_id: str, html: str, report, result: MutationResult,
@@ -289,12 +337,15 @@ def _after_save(project: Project, lineage_id: str, version_id: str, html: str, r
             remember(project, lineage_id, lesson.intent, lesson.lesson, float(lesson.value))
     except Exception as exc:
         result.notes.append(f"reflector skipped: {_one_line(exc)}")
-    # A new mechanic is verified when the game played and its telemetry shows the mechanic's event:
-    # text in a reply is not proof (CreativeGame's "mechanics verified: ok" trap).
+    # A new mechanic is verified when the game played and its behaviour probe passed (or its
+    # telemetry shows the mechanic's event): text in a reply is not proof (CreativeGame's
+    # "mechanics verified: ok" trap).
     events = set((report.metrics or {}).get("events", {}) or {})
+    shown = {p["id"]: p for p in getattr(report, "behaviour_probes", []) or [] if p.get("ok")}
     known = {m.id for m in project.mechanics()}
-    verified = [c.model_dump() for c in plan.changes if c.action == "add" and c.mechanic_id not in known
-                and report.verdict == "playable" and c.mechanic_id in events]
+    verified = [{**c.model_dump(), "probe_result": shown.get(c.mechanic_id, {}).get("reason", "telemetry event")}
+                for c in plan.changes if c.action == "add" and c.mechanic_id not in known
+                and report.verdict == "playable" and (c.mechanic_id in events or c.mechanic_id in shown)]
     if verified:
         try:
             proposal = roles.archivist(client, plan=plan, verified=verified, html=html,
@@ -302,6 +353,12 @@ def _after_save(project: Project, lineage_id: str, version_id: str, html: str, r
             if proposal.add:
                 project.upsert_mechanic(entry_from_dict(proposal.entry_dict(origin=f"version:{version_id}"), "proposal"))
                 result.notes.append(f"archived new mechanic {proposal.id}")
+                probe = shown.get(proposal.id) or next((shown[v["mechanic_id"]] for v in verified
+                                                        if v["mechanic_id"] in shown), None)
+                if probe is not None:  # the version realises the mechanic it brought to the archive
+                    project.set_probe_result(version_id, proposal.id, True, probe.get("reason", ""))
+            else:
+                result.notes.append(f"archivist added nothing: {proposal.reason or 'not new'}")
         except Exception as exc:
             result.notes.append(f"archivist skipped: {_one_line(exc)}")
     spend.flush(saved=True)
