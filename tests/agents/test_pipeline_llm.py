@@ -73,7 +73,7 @@ def test_budget_running_out_mid_run_saves_nothing(qapp, fake_llm, project):
     root, _ = sky(project)
     before = project.count_versions()
     fake_llm.reply(json.dumps(PLAN))
-    settings = AgentSettings(budget_usd=0.15)  # the plan fits; the coder's worst case does not
+    settings = AgentSettings(budget_usd=0.2)  # the plan (with the game's whole code) fits; the coder's worst case does not
     result = mutate(project, root.id, model="openai/gpt-4o", api_base=fake_llm.api_base, settings=settings,
                     eval_settings=FAST)
     assert not result.ok and "Budget" in result.error

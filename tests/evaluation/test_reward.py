@@ -131,6 +131,17 @@ def test_cosmetic_penalty():
     assert shown.breakdown["cosmetic"]["value"] == 0
     real = proxy_reward(RewardInputs(structural=0.2, **common))
     assert real.breakdown["cosmetic"]["value"] == 0 and real.total > recolour.total
+    tuned = proxy_reward(RewardInputs(structural=0.01, tuned=True, **common))
+    assert tuned.breakdown["cosmetic"]["value"] == 0            # faster or harder is not cosmetic
+
+
+def test_numbers_changed_tells_a_tuning_from_a_recolour():
+    from ludeme.evaluation.reward import numbers_changed
+
+    game = "<script>const SPEED = 2; ctx.fillStyle = '#2e8b57'; label = 'Lives 3'; // v1.0\n</script>"
+    assert numbers_changed(game, game.replace("SPEED = 2", "SPEED = 3"))
+    assert not numbers_changed(game, game.replace("#2e8b57", "#3cb371").replace("Lives 3", "Lives 4"))
+    assert not numbers_changed(game, game.replace("// v1.0", "// v2.0"))
 
 
 def test_regression_penalty_comes_from_the_collapse_severity():

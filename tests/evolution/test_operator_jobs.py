@@ -2,6 +2,8 @@
 manual edit (a person's code becomes a version), repair (resample) — each evaluated before saving."""
 from __future__ import annotations
 
+import pytest
+
 
 from ludeme.evolution.jobs import JOB_FUNCTIONS
 
@@ -73,8 +75,8 @@ def test_jobs_score_with_the_projects_reward_weights(qapp, project):
     sky, = roots(project, "Sky Hopper")
     default = JOB_FUNCTIONS["mutate"](project, {"version_id": sky.id, "seed": 5, "seconds": 1.5})
     base = project.version(default["version_id"]).breakdown["terms"]
-    only_playability = RewardWeights(realisation=0, structural=0, novelty=0, creativity=0, playability=1,
-                                     cosmetic=0, regression=0)
+    only_playability = RewardWeights(realisation=0, creativity=0, playability=1, mechanics=0, novelty=0,
+                                     progress=0, cosmetic=0, regression=0)
     settings = Settings()
     save_engine_settings(project, settings.model_copy(update={
         "reward": settings.reward.model_copy(update={"weights": only_playability})}))
@@ -82,7 +84,8 @@ def test_jobs_score_with_the_projects_reward_weights(qapp, project):
     child = project.version(weighted["version_id"])
     terms = child.breakdown["terms"]
     assert terms["playability"]["weight"] > base["playability"]["weight"]
-    assert terms.get("structural", {}).get("weight", 0) == 0 and base["structural"]["weight"] > 0
+    assert terms["mechanics"]["weight"] == 0 and base["mechanics"]["weight"] > 0
+    assert child.reward == pytest.approx(child.breakdown["quality"], abs=1e-3)   # score = quality alone
 
 
 def test_evaluate_job_keeps_score_recording_and_thumbnail(qapp, project):
@@ -101,8 +104,8 @@ def test_reward_weights_travel_in_the_evaluation_settings(qapp, project):
     from ludeme.core.settings import RewardWeights, Settings, evaluation_settings, save_engine_settings
     from ludeme.evolution.operators.mutate import mutate
 
-    only_playability = RewardWeights(realisation=0, structural=0, novelty=0, creativity=0, playability=1,
-                                     cosmetic=0, regression=0)
+    only_playability = RewardWeights(realisation=0, creativity=0, playability=1, mechanics=0, novelty=0,
+                                     progress=0, cosmetic=0, regression=0)
     settings = Settings()
     save_engine_settings(project, settings.model_copy(update={
         "reward": settings.reward.model_copy(update={"weights": only_playability}),
@@ -114,6 +117,6 @@ def test_reward_weights_travel_in_the_evaluation_settings(qapp, project):
     sky, = roots(project, "Sky Hopper")
     called_without = mutate(project, sky.id, seed=5, eval_settings=None)  # the project's weights
     explicit = mutate(project, sky.id, seed=5, eval_settings=evaluation_settings(None, seconds=1.5))  # defaults
-    w = {vid: project.version(vid).breakdown["terms"]["structural"]["weight"] if "structural" in
-         project.version(vid).breakdown["terms"] else 0 for vid in (called_without.version_id, explicit.version_id)}
+    w = {vid: project.version(vid).breakdown["terms"]["mechanics"]["weight"]
+         for vid in (called_without.version_id, explicit.version_id)}
     assert w[called_without.version_id] == 0 and w[explicit.version_id] > 0

@@ -172,6 +172,22 @@ def test_colour_modes_paint_nodes_differently(tree, project):
     project.set_rating(vid, 5)
     tree.reload(keep_view=True)
     assert brushes()[tree.table.row_of[vid]] != "#5d667a"
+    # quality and progress: what a version is and what it adds, each on its own ramp
+    versions = project.versions()
+    good, plain = versions[5].id, versions[6].id
+    for vid, q, p in ((good, 0.9, 0.8), (plain, 0.2, None)):
+        v = project.version(vid)
+        project.update_version(vid, breakdown={**dict(v.breakdown or {}), "quality": q, "progress": p})
+    tree.reload(keep_view=True)
+    tree.set_color_mode("quality")
+    by_quality = brushes()
+    row = tree.table.row_of
+    assert by_quality[row[good]] != by_quality[row[plain]] != "#5d667a"
+    assert "no quality" in tree.legend.text()
+    tree.set_color_mode("progress")
+    by_progress = brushes()
+    assert by_progress[row[plain]] == "#5d667a" != by_progress[row[good]]     # no progress: a root or unscored
+    assert tree.table.quality[row[good]] == 0.9 and tree.color_box.currentText() == "Colour: progress"
     with pytest.raises(ValueError):
         tree.set_color_mode("smell")
 

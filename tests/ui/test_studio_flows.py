@@ -192,7 +192,7 @@ def test_drop_an_html_file_to_start_a_lineage(qtbot, studio, tmp_path):
         win.new_lineage(html_path=path)
     wait_job(qtbot, win, submitted.args[0])
     titles = [l.title for l in project.lineages()]
-    assert "My Orbit Game" in titles
+    assert titles.count("Orbit Toy") == 2          # named as the game names itself (<title>), not its file
     qtbot.waitUntil(lambda: win.lineages.model.rowCount() == len(titles), timeout=5_000)
 
     # A file that is not a game is refused in the dialog with a one-line reason; nothing is queued.

@@ -269,6 +269,16 @@ class LLMClient:
         p = self.settings.prices.get(model)
         return (p.input_per_mtok / 1e6, p.output_per_mtok / 1e6) if p else None
 
+    def context_window(self, role: str) -> int | None:
+        """The input window of the role's model in tokens (litellm's model map), None when unknown."""
+        model = self.settings.role(role).model
+        try:
+            info = _litellm().get_model_info(model=model)
+        except Exception:  # noqa: BLE001 - a local or new model: unknown
+            return None
+        window = info.get("max_input_tokens") or info.get("max_tokens")
+        return int(window) if window else None
+
     def estimate_cost(self, model: str, messages: Messages, max_tokens: int) -> float:
         """Worst case: the prompt's tokens plus a reply of max_tokens. Unknown models cost 0 unless priced."""
         lt = _litellm()

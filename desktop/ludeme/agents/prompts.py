@@ -63,7 +63,7 @@ def _env(directory: str):
         autoescape=False,
         trim_blocks=True,
         lstrip_blocks=True,
-        keep_trailing_newline=False,
+        keep_trailing_newline=True,   # an include ends its last line: sentences never run together
     )
     env.filters["tojson_plain"] = _tojson
     env.filters["clip"] = _clip

@@ -125,6 +125,23 @@ def _get(obj: Any, key: str, default: Any = None) -> Any:
     return getattr(obj, key, default)
 
 
+DEFAULT_CONTEXT_TOKENS = 32_000       # a model whose window is unknown (a local server, a new name)
+CHARS_PER_TOKEN = 3.2                 # code is denser than prose
+
+
+def context_chars(client: Any, role: str) -> int:
+    """How much code fits a role's prompt: half the model's input window, in characters."""
+    window = None
+    getter = getattr(client, "context_window", None)
+    if callable(getter):
+        try:
+            window = getter(role)
+        except Exception:  # noqa: BLE001 - an unknown window is the default one
+            window = None
+    tokens = int(window or DEFAULT_CONTEXT_TOKENS)
+    return max(CODE_EXCERPT_CHARS, int(min(tokens, 400_000) * 0.5 * CHARS_PER_TOKEN))
+
+
 def code_excerpt(html: str, limit: int = CODE_EXCERPT_CHARS) -> tuple[str, bool]:
     """The game's own code, comments removed: the ``game`` piece of a kit game (the kit and its
     modules are known), else all inline scripts. Returns (text, truncated)."""
@@ -139,14 +156,58 @@ def code_excerpt(html: str, limit: int = CODE_EXCERPT_CHARS) -> tuple[str, bool]
     return code, False
 
 
-def parent_summary(html: str) -> str:
-    from ludeme.evaluation.static_checks import kit_modules
+def game_facts(html: str) -> dict[str, bool]:
+    """What the prompts' rules depend on: a kit game (markers, modules, telemetry) or not."""
+    from ludeme.evaluation.static_checks import is_kit_game
 
-    title = re.search(r"<title>(.*?)</title>", html, re.IGNORECASE | re.DOTALL)
-    mods = kit_modules(html)
-    lines = [f"Title: {title.group(1).strip() if title else '(none)'}",
-             f"Kit modules: {', '.join(mods) if mods else '(none: hand-written game)'}",
+    kit = is_kit_game(html)
+    return {"kit_game": kit, "telemetry": kit or "window.ludeme" in html}
+
+
+def parent_summary(html: str, version: Any = None) -> str:
+    """The parent as the planner should know it: title, controls, kit modules (kit games only),
+    and, once evaluated, its verdict, score (quality and progress) and the mechanics it showed."""
+    from ludeme.core.titles import document_title
+    from ludeme.evaluation.bots import discover_controls
+    from ludeme.evaluation.static_checks import is_kit_game, kit_modules
+
+    controls = discover_controls(html)
+    keys = ", ".join(controls.keys[:10]) or "none found"
+    lines = [f"Title: {document_title(html) or '(none)'}",
+             f"Controls: keys {keys}; pointer {'yes' if controls.pointer else 'no'}",
              f"Size: {len(html)} characters"]
+    if is_kit_game(html):
+        mods = kit_modules(html)
+        lines.insert(1, f"Built on Ludeme's kit; modules: {', '.join(mods) if mods else '(none)'}")
+    else:
+        lines.insert(1, "Hand-written game (not built on Ludeme's kit)")
+    bd = getattr(version, "breakdown", None) or {}
+    bd = bd if isinstance(bd, Mapping) else {}
+    verdict = bd.get("verdict")
+    if verdict:
+        reasons = "; ".join(str(r) for r in (bd.get("reasons") or [])[:2])
+        lines.append(f"Verdict when played: {verdict}" + (f" ({reasons})" if reasons else ""))
+        reward = getattr(version, "reward", None)
+        q, p = bd.get("quality"), bd.get("progress")
+        score = [] if reward is None else [f"score {float(reward):.2f}"]
+        if isinstance(q, (int, float)):
+            score.append(f"quality {float(q):.2f}")
+        if isinstance(p, (int, float)):
+            score.append(f"progress {float(p):.2f}")
+        if score:
+            lines.append("Score: " + ", ".join(score))
+        metrics = bd.get("metrics") if isinstance(bd.get("metrics"), Mapping) else {}
+        facts = [f"{k} {float(metrics[k]):.2f}" for k in ("playability", "responsiveness", "audio_activity")
+                 if isinstance(metrics.get(k), (int, float))]
+        if facts:
+            lines.append("Measured: " + ", ".join(facts))
+    probes = [p for p in (bd.get("behaviour_probes") or []) if isinstance(p, Mapping)]
+    probed = {str(p.get("id")) for p in probes}
+    observed = [str(p.get("id")) + (" (shown by its probe)" if p.get("ok") else " (its probe failed)")
+                for p in probes]
+    observed += [m for m in (getattr(version, "mechanics", None) or ()) if m not in probed]
+    if observed:
+        lines.append("Mechanics observed: " + ", ".join(observed[:16]))
     return "\n".join(lines)
 
 
@@ -189,18 +250,19 @@ def validate_plan(plan: MechanicPlan, kit_ids: Iterable[str] = (), banned: Itera
 
 def plan(client: Any, *, parent_html: str, direction: str, memory: Iterable[Any],
          retrieved: Retrieved, kit_modules: Iterable[Any], version_id: str | None = None,
-         parent_summary_text: str | None = None) -> MechanicPlan:
-    """Ask the planner for a mechanic plan; one re-ask when the answer is invalid."""
+         parent_summary_text: str | None = None, parent: Any = None) -> MechanicPlan:
+    """Ask the planner for a mechanic plan; one re-ask when the answer is invalid. Kit modules are
+    offered for kit games only; the whole code goes in when it fits the model's context."""
     from ludeme.agents.retrieval import kit_module_brief
 
     kits = [m if isinstance(m, dict) and "params" in m and "id" in m else kit_module_brief(m)
-            for m in kit_modules]
-    excerpt, truncated = code_excerpt(parent_html)
+            for m in kit_modules] if game_facts(parent_html)["kit_game"] else []
+    excerpt, truncated = code_excerpt(parent_html, context_chars(client, "planner"))
     mem = [{"intent": _get(m, "intent", ""), "lesson": _get(m, "lesson", ""),
             "q": _get(m, "q", _get(m, "value", 0.0))} for m in memory]
     ctx = retrieved.for_prompt()
     messages = render("planner", direction=direction or "",
-                      parent_summary=parent_summary_text or parent_summary(parent_html),
+                      parent_summary=parent_summary_text or parent_summary(parent_html, parent),
                       code_excerpt=excerpt, code_truncated=truncated, memory=mem,
                       kit_modules=kits, **ctx)
     kit_ids = [k["id"] for k in kits]
@@ -325,11 +387,12 @@ def write_code(client: Any, *, parent_html: str, plan: MechanicPlan, direction: 
                ) -> tuple[str, CodeOutcome]:
     """The child document for a plan: edits or a full document, tolerant of failed edits."""
     plan_d = plan.model_dump()
+    facts = game_facts(parent_html)
     first = render("coder", plan=plan_d, parent_code=parent_html, direction=direction or "",
-                   force_full=False)
+                   force_full=False, **facts)
     full = render("coder", plan=plan_d, parent_code=parent_html, direction=direction or "",
-                  force_full=True)
-    return _write(client, "coder", parent_html, first, {"plan": plan_d}, full, version_id,
+                  force_full=True, **facts)
+    return _write(client, "coder", parent_html, first, {"plan": plan_d, **facts}, full, version_id,
                   min_chars)
 
 
@@ -381,9 +444,10 @@ def repair(client: Any, *, html: str, report: Any, plan: MechanicPlan | None, ro
     """A repaired document; RepairRejected when it loses planned mechanics or kit modules."""
     plan_d = plan.model_dump() if plan else {}
     fields = _report_fields(report)
-    first = render("repairer", code=html, plan=plan_d, round=round, force_full=False, **fields)
-    full = render("repairer", code=html, plan=plan_d, round=round, force_full=True, **fields)
-    new_html, _ = _write(client, "repairer", html, first, {"plan": plan_d}, full, version_id,
+    facts = game_facts(html)
+    first = render("repairer", code=html, plan=plan_d, round=round, force_full=False, **fields, **facts)
+    full = render("repairer", code=html, plan=plan_d, round=round, force_full=True, **fields, **facts)
+    new_html, _ = _write(client, "repairer", html, first, {"plan": plan_d, **facts}, full, version_id,
                          min_chars)
     lost = check_repair(html, new_html, plan)
     if lost:
@@ -420,7 +484,7 @@ def _ask(client: Any, role: str, messages: list[dict], schema: type[T],
 
 def critique(client: Any, *, contact_sheet_png: bytes | None, metrics: Any, html: str,
              version_id: str | None = None) -> CriticReport:
-    excerpt, truncated = code_excerpt(html)
+    excerpt, truncated = code_excerpt(html, context_chars(client, "critic"))
     title = re.search(r"<title>(.*?)</title>", html, re.IGNORECASE | re.DOTALL)
     messages = render("critic", title=title.group(1).strip() if title else "",
                       metrics=_dump(metrics) or {}, code=excerpt, code_truncated=truncated)

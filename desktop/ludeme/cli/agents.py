@@ -109,7 +109,9 @@ def run_new(args, UsageError) -> int:
         eval_settings = _eval_settings(args, UsageError, project)
         if html is not None:
             result = import_game(project, html, title=args.title or import_title(html.decode("utf-8", "replace"), args.from_html),
-                                 eval_settings=eval_settings, progress=_progress(args.json))
+                                 eval_settings=eval_settings, progress=_progress(args.json),
+                                 model=args.model or None, api_base=args.api_base,
+                                 settings=_agent_settings(project) if args.model else None)
         else:
             result = new_from_idea(project, args.prompt, title=args.title, model=args.model or None,
                                    api_base=args.api_base, settings=_agent_settings(project),

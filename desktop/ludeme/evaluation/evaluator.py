@@ -311,7 +311,8 @@ class Evaluation:
             while done < total:
                 obs = first if done == 0 else session.observe()
                 obs["still_s"] = (done - last_change) / SIM_HZ
-                self._observations.append({"frame": done, "text": str(obs.get("text") or "")[:400]})
+                drawn = " ".join(str(d.get("text", "")) for d in obs.get("drawn") or [] if isinstance(d, dict))
+                self._observations.append({"frame": done, "text": (str(obs.get("text") or "")[:400] + " " + drawn[:200]).strip()})
                 bot.observe(done, obs)
                 n = min(OBSERVE_EVERY, total - done)
                 inputs = {f: bot.inputs_for(done + f) for f in range(n)}
@@ -545,7 +546,8 @@ class Evaluation:
             metrics = compute_metrics(small, play["fps"], play["audio"], play["sr"], play["telemetry"],
                                       idle_frames=np.stack(idle) if idle else None, idle_every=IDLE_SPARSE,
                                       errors=len(errors),
-                                      frame_costs_ms=play["costs"], audio_events=play["audio_events"])
+                                      frame_costs_ms=play["costs"], audio_events=play["audio_events"],
+                                      page_text=[o["text"] for o in getattr(self, "_observations", [])])
             self.report.metrics = metrics.to_dict()
             self._judge_play(play, errors)
             if play["sheet"]:
@@ -633,7 +635,7 @@ class Evaluation:
             f.notes.append(f"opened {self.dialogs} dialog(s) (alert/confirm/prompt); none was shown")
 
     def _reward(self) -> None:
-        from ludeme.evaluation.reward import RewardInputs, structural_change
+        from ludeme.evaluation.reward import RewardInputs, numbers_changed, structural_change
 
         collapse = None
         if self.parent_html is not None:
@@ -666,6 +668,7 @@ class Evaluation:
             realisation=realisation,
             structural=None if self.parent_html is None else structural_change(self.parent_html, self.html),
             novelty=novelty, creativity=None, mechanic_delta=delta, new_mechanics=new_mechanics,
+            tuned=self.parent_html is not None and numbers_changed(self.parent_html, self.html),
             extra=getattr(self, "_extra_terms", None) or None)
         _apply_reward(self.report, inputs, getattr(self.s, "reward", None))
 

@@ -36,7 +36,10 @@ Playability (0..1), a sanity score whose gate is 0.6 in the reward::
                = 0.4 · alive + 0.6 · clamp(responsiveness / 0.3)  with one
     sanity     = (1 − blank_fraction) · motion · max(0.5, 1 − 0.1 · errors)
     richness   = mean(visual_variety, clamp(audio_activity / 0.2), clamp(survival / min(T, 5 s)),
-                      progress)   (progress only with telemetry: max(score_progress, 1 − exp(−kinds/4)))
+                      progress)   (progress with telemetry: max(score_progress, 1 − exp(−kinds/4));
+                                   with numbers on the page or drawn on its canvas, as a person reads a
+                                   score, lives or a timer: 0.3 + 0.7 · (1 − exp(−changes/3)); the larger
+                                   of the two; 0 when the evaluator read the page and found neither)
     playability = sanity · (0.75 + 0.25 · richness)
 
 A game that draws, moves and answers input scores ≥ 0.75; one that ignores input scores ≤ 0.4.
@@ -47,6 +50,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -101,6 +105,8 @@ class Metrics:
     entity_variety: int = 0
     max_entities: int = 0
     mechanics: tuple[str, ...] = ()
+    numbers_shown: bool = False            # the page showed numbers (score, lives, timer) as text
+    number_changes: int = 0                # looks at the page where those numbers had changed
     # runtime
     errors: int = 0
     frame_cost_median_ms: float | None = None
@@ -431,7 +437,8 @@ def playability_of(*, blank_fraction: float, changing_fraction: float, responsiv
 def compute_metrics(frames: Any, fps: float, audio: Any = None, sample_rate: int = 0,
                     telemetry: Iterable | None = None, *, idle_frames: Any = None, idle_every: int = 1,
                     errors: int = 0, frame_costs_ms: Sequence[float] | None = None,
-                    audio_events: Sequence[Mapping] | None = None) -> Metrics:
+                    audio_events: Sequence[Mapping] | None = None,
+                    page_text: Sequence[str] | None = None) -> Metrics:
     """Figures of one recorded run; see the module docstring for each definition.
 
     ``idle_frames[k]`` was captured at the same moment as ``frames[(k + 1) * idle_every - 1]`` (an
@@ -500,6 +507,13 @@ def compute_metrics(frames: Any, fps: float, audio: Any = None, sample_rate: int
     progress = None
     if kw.get("telemetry_seen"):
         progress = max(kw.get("score_progress") or 0.0, 1 - math.exp(-kw.get("event_kinds", 0) / 4))
+    numbers = [tuple(re.findall(r"\d+", t or "")) for t in page_text or ()]
+    if any(numbers):
+        changes = sum(1 for a, b in zip(numbers, numbers[1:]) if a != b)
+        kw.update(numbers_shown=True, number_changes=changes)
+        progress = max(progress or 0.0, 0.3 + 0.7 * (1 - math.exp(-changes / 3)))
+    if page_text is not None and progress is None:
+        progress = 0.0               # nothing a person could read as a score, lives or a timer
     kw["playability"] = playability_of(
         blank_fraction=kw.get("blank_fraction", 1.0), changing_fraction=kw.get("changing_fraction", 0.0),
         responsiveness=kw.get("responsiveness"), errors=int(errors),

@@ -12,7 +12,8 @@ One scale for every version, root or child, kit game or not:
   1 − 0.5^n) and ``novelty`` (1 − the highest Jaccard similarity of its mechanic set to the other
   versions' sets of the archive and lineage). A rewrite earns nothing for being a rewrite:
   ``structural`` (code change against the parent) is reported but only tells a cosmetic change.
-- penalties: ``cosmetic`` for a child whose mechanic set is unchanged,
+- penalties: ``cosmetic`` for a child whose mechanic set and numbers are unchanged (a recolour, new
+  labels: :func:`numbers_changed` tells a tuning of speeds or lives, which is not cosmetic),
   max(0, 1 − structural / cosmetic_threshold) × (1 − 0.5 · realisation); ``regression``, the
   shell-collapse severity (at least 0.5 when the child collapsed: canvas, loop, input or mechanics
   lost, behaviour gone).
@@ -76,6 +77,7 @@ class RewardInputs:
     creativity: float | None = None         # judge score 0..10
     mechanic_delta: float | None = None     # 1 − Jaccard(parent mechanics, child mechanics)
     new_mechanics: int | None = None        # mechanics new against the parent, confirmed by a probe
+    tuned: bool = False                     # the code's numbers changed (numbers_changed): not cosmetic
     # Plugin evaluator terms: {term: {"value": 0..1 | None, "weight": 0..1, "plugin": name}}; they
     # join the quality terms and are renormalised with them.
     extra: Mapping[str, Mapping[str, Any]] | None = None
@@ -145,6 +147,24 @@ def structural_change(parent_html: str, child_html: str) -> float:
     shape = _bag_distance(_shingles(p, False), _shingles(c, False))
     lit = _bag_distance(_shingles(p, True), _shingles(c, True))
     return round(0.8 * shape + 0.2 * lit, 6)
+
+
+_NUMBER = re.compile(r"(?<![\w$.])(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?")
+
+
+def _numbers(html: str) -> list[str]:
+    pieces = kit_pieces(html)
+    text = "\n".join(s.code for s in extract_scripts(html))
+    if "core" in pieces:
+        text = text.replace(pieces["core"], "")
+    return _NUMBER.findall(tokenize(text).clean)
+
+
+def numbers_changed(parent_html: str, child_html: str) -> bool:
+    """Whether the child's code holds other numbers than its parent's (a speed, a gravity, lives:
+    tuning changes how it plays). Numbers inside strings (colours, labels) and comments do not
+    count: a recolour or a new label is cosmetic."""
+    return _numbers(parent_html) != _numbers(child_html)
 
 
 def jaccard(a: Iterable[str], b: Iterable[str]) -> float:
@@ -241,7 +261,8 @@ def proxy_reward(inputs: RewardInputs, settings: RewardSettings | None = None) -
     breakdown["structural"] = {"value": structural, "part": "info", "weight": 0.0, "contribution": 0.0}
 
     cosmetic = 0.0
-    if inputs.structural is not None and not (inputs.mechanic_delta or 0) > 0 and not (inputs.new_mechanics or 0) > 0:
+    if inputs.structural is not None and not (inputs.mechanic_delta or 0) > 0 and not (inputs.new_mechanics or 0) > 0 \
+            and not inputs.tuned:
         cosmetic = max(0.0, 1.0 - inputs.structural / st.cosmetic_threshold)
         if inputs.realisation is not None:
             cosmetic *= 1.0 - 0.5 * _clamp(inputs.realisation)

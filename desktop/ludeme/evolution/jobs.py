@@ -151,7 +151,9 @@ def import_job(project: Project, payload: Mapping[str, Any], *, job_id: int | No
     if not str(html).strip():
         return {"ok": False, "error": "the HTML file is empty"}
     title = str(payload.get("title") or import_title(str(html)))
-    result = import_game(project, str(html).encode("utf-8"), title=title,
+    model = str(payload.get("model") or "") or None
+    result = import_game(project, str(html).encode("utf-8"), title=title, model=model,
+                         api_base=payload.get("api_base") or None,
                          eval_settings=_eval_settings(payload, project), progress=progress, job_id=job_id)
     return result.to_dict()
 

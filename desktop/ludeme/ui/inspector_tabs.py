@@ -265,7 +265,7 @@ class RewardTab(QWidget):
             ax = pi.getAxis(name)
             ax.setPen(pg.mkPen(c["border"]))
             ax.setTextPen(pg.mkPen(c["text"]))
-        pi.getAxis("bottom").setLabel("contribution to the reward", color=c["muted"])
+        pi.getAxis("bottom").setLabel("contribution to the score", color=c["muted"])
         pi.getViewBox().invertY(True)
         self.lay.insertWidget(2, self.plot, 1)
 

@@ -20,9 +20,11 @@ Progress = Callable[[float, str], None]
 
 @_cleans_scratch
 def import_game(project: Project, html: bytes, *, title: str, eval_settings=None, evaluate_fn: Callable | None = None,
-                progress: Progress | None = None, job_id: int | None = None) -> MutationResult:
+                progress: Progress | None = None, job_id: int | None = None, model: str | None = None,
+                api_base: str | None = None, settings=None) -> MutationResult:
     """A person's HTML game becomes the root of a new lineage, evaluated like any version. It is
-    kept whatever the verdict (a broken import is the designer's to fix), marked by its status."""
+    kept whatever the verdict (a broken import is the designer's to fix), marked by its status.
+    With a model, the critic scores it too, as it scores the children (one scale for quality)."""
     from ludeme.core.settings import evaluation_settings
     from ludeme.evaluation.static_checks import kit_modules
 
@@ -31,12 +33,25 @@ def import_game(project: Project, html: bytes, *, title: str, eval_settings=None
     result = MutationResult(ok=False, model="")
     text = html.decode("utf-8", "replace")
     progress(0.2, "playtesting the imported game")
-    report = _evaluate(evaluate_fn or _default_evaluate, text, eval_settings or evaluation_settings(project), None, (), result)
+    eval_settings = eval_settings or evaluation_settings(project)
+    report = _evaluate(evaluate_fn or _default_evaluate, text, eval_settings, None, (), result)
+    version_id = new_id()
+    spend = None
+    if model and model != OFFLINE:
+        from ludeme.agents.settings import AgentSettings
+        from ludeme.evolution.operators.mutate import _critique, critic_client
+
+        settings = settings or AgentSettings()
+        if api_base:
+            settings = settings.model_copy(update={"api_base": api_base})
+        spend = _Spend(project, version_id, job_id)
+        progress(0.8, "asking the critic")
+        _critique(critic_client(project, model, settings, spend), text, report, eval_settings, result)
+        result.model, result.cost = model, spend.cost
     progress(0.9, "saving the imported game")
     realised = kit_modules(text)
-    version_id = new_id()
     result.ok, result.version_id, result.verdict, result.reward = True, version_id, report.verdict, report.reward
-    result.realised, result.notes = realised, list(report.reasons)
+    result.realised, result.notes = realised, list(report.reasons) + result.notes
     result.wall_time = round(time.perf_counter() - started, 3)
     with project.db.atomic():  # the lineage and its root together
         from ludeme.core.titles import import_title
@@ -44,8 +59,8 @@ def import_game(project: Project, html: bytes, *, title: str, eval_settings=None
         lineage = project.add_lineage(title[:120] or import_title(text), description=f"Imported: {report.verdict}",
                                       tags=["imported"])
         save_version(project, NewVersion(lineage.id, {"index.html": html}, [], "import", report, realised=realised,
-                                         started=started, version_id=version_id),
-                     job_id=job_id, job_result=result.to_dict())
+                                         started=started, version_id=version_id, model=model or None),
+                     spend=spend, job_id=job_id, job_result=result.to_dict())
     return result
 
 

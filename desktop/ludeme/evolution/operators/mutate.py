@@ -257,18 +257,15 @@ def _tuned_child(parent_html, direction, seed, eval_settings, evaluate_fn, resul
 def _llm_child(project: Project, parent, parent_html, direction, model, settings, eval_settings, evaluate_fn,
                spend, result, progress, novelty_against=None):
     from ludeme.agents import roles
-    from ludeme.agents.llm import LLMClient
     from ludeme.agents.retrieval import kit_modules_of, retrieve
 
-    roles_models = {name: r.model_copy(update={"model": model}) for name, r in settings.roles.items()}
-    run_settings = settings.model_copy(update={"roles": roles_models, "default_model": model})
-    client = LLMClient(run_settings, ledger=spend.record, spent=spend.spent)
+    client = critic_client(project, model, settings, spend)
     progress(0.05, "retrieving mechanics and lineage memory")
     retrieved = retrieve(project, text=f"{direction} {' '.join(parent.mechanics or ())}", lineage_id=parent.lineage_id)
     memory = project.memories(parent.lineage_id)[:5] if parent.lineage_id else []
     progress(0.1, "planning mechanics")
     plan = roles.plan(client, parent_html=parent_html, direction=direction, memory=memory, retrieved=retrieved,
-                      kit_modules=kit_modules_of(project))
+                      kit_modules=kit_modules_of(project), parent=parent)
     plan_dict = plan.model_dump()
     planned = plan.planned_ids()
     progress(0.3, "writing code")
@@ -289,19 +286,35 @@ def _llm_child(project: Project, parent, parent_html, direction, model, settings
             continue
         probes = _plan_probes(plan_dict, html)
         report = _evaluate(evaluate_fn, html, eval_settings, parent_html, planned, result, novelty_against, probes)
-    if report.contact_sheet_png and report.verdict in ("playable", "not-interactive"):
-        progress(0.85, "asking the critic")
-        try:  # the critic's score is the reward's creativity term; without it the term is left out
-            from ludeme.evaluation.evaluator import rescore
-
-            critic = roles.critique(client, contact_sheet_png=report.contact_sheet_png, metrics=report.metrics,
-                                    html=html)
-            rescore(report, creativity=critic.score, reward_settings=getattr(eval_settings, "reward", None))
-            result.notes.append(f"critic {critic.score:g}/10" + (f": {critic.problems[0]}" if critic.problems else ""))
-        except Exception as exc:
-            result.notes.append(f"critic skipped: {_one_line(exc)}")
+    progress(0.85, "asking the critic")
+    _critique(client, html, report, eval_settings, result)
     result.llm = (client, plan)  # for the reflector and archivist once the version is saved
     return html, plan_dict, realised_mechanics(html, report), report
+
+
+def _critique(client, html: str, report, eval_settings, result: MutationResult) -> None:
+    """The critic's score joins the report's quality (its creativity term); without it the term is
+    left out. Roots and children alike, so both are on one scale when a model is set."""
+    if not report.contact_sheet_png or report.verdict not in ("playable", "not-interactive"):
+        return
+    from ludeme.agents import roles
+    from ludeme.evaluation.evaluator import rescore
+
+    try:
+        critic = roles.critique(client, contact_sheet_png=report.contact_sheet_png, metrics=report.metrics, html=html)
+        rescore(report, creativity=critic.score, reward_settings=getattr(eval_settings, "reward", None))
+        result.notes.append(f"critic {critic.score:g}/10" + (f": {critic.problems[0]}" if critic.problems else ""))
+    except Exception as exc:
+        result.notes.append(f"critic skipped: {_one_line(exc)}")
+
+
+def critic_client(project: Project, model: str, settings, spend: "_Spend"):
+    """An LLM client whose every role uses ``model``, paying into ``spend``."""
+    from ludeme.agents.llm import LLMClient
+
+    roles_models = {name: r.model_copy(update={"model": model}) for name, r in settings.roles.items()}
+    run_settings = settings.model_copy(update={"roles": roles_models, "default_model": model})
+    return LLMClient(run_settings, ledger=spend.record, spent=spend.spent)
 
 
 def _plan_probes(plan: dict, html: str) -> list:
