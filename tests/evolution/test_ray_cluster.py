@@ -49,7 +49,7 @@ def _procs(word: str) -> list[int]:
     return out
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def cluster():
     port = _free_port()
     head = _ray("start", "--head", f"--port={port}", "--node-ip-address=127.0.0.1", "--num-cpus=1",
@@ -62,6 +62,43 @@ def cluster():
         yield f"127.0.0.1:{port}"
     finally:
         _ray("stop", "--force")
+
+
+@pytest.mark.timeout(400)
+def test_worker_jobs_evaluate_on_the_cluster_named_by_the_flag_or_the_settings(tmp_path, cluster):
+    from ludeme.core.settings import ClusterSettings, Settings, save_engine_settings
+    from ludeme.evolution import queue
+    from ludeme.store import open_project
+
+    path = tmp_path / "worker.ludeme"
+    project = create_default_project(path)
+    seed = project.versions()[0]
+    flagged = queue.submit(project, "mutate", {"version_id": seed.id, "seconds": 1.5, "model": "offline"})
+    worker = [sys.executable, "-m", "ludeme", "worker", "--project", str(path), "--once", "--jobs", "1"]
+    run = subprocess.run([*worker, "--ray", cluster], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    # Settings ▸ Evaluation ▸ Cluster names it for the studio's worker, which passes no flag
+    save_engine_settings(project, Settings(cluster=ClusterSettings(address=cluster)))
+    configured = queue.submit(project, "mutate", {"version_id": seed.id, "seconds": 1.5, "model": "offline"})
+    run = subprocess.run(worker, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    project.close()
+    with open_project(path) as project:
+        for job_id in (flagged.id, configured.id):
+            job = project.job(job_id)
+            assert job.status.value == "done", (job.status, job.error)
+            ran = job.result["ran_on"]
+            assert ran and all(" node " in place for place in ran), ran   # a Ray node, not this process
+            assert project.version(job.result["version_id"]).breakdown["verdict"] == "playable"
+    # an address with nothing there fails the job with one clear line, nothing saved
+    with open_project(path) as project:
+        before = project.count_versions()
+        bad = queue.submit(project, "mutate", {"version_id": seed.id, "seconds": 1.5, "model": "offline"})
+    run = subprocess.run([*worker, "--ray", f"127.0.0.1:{_free_port()}"], capture_output=True, text=True, timeout=300)
+    with open_project(path) as project:
+        job = project.job(bad.id)
+        assert job.status.value == "failed" and "cannot reach the Ray cluster" in job.message, job.message
+        assert project.count_versions() == before
 
 
 def _evolve(path: Path, address: str) -> list[str]:

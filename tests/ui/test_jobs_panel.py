@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -16,7 +17,7 @@ from PySide6.QtGui import QGuiApplication
 
 from ludeme.evolution import queue
 from ludeme.store import create_default_project
-from ludeme.ui.jobs_panel import COL_STATUS, COL_TARGET, JobsPanel
+from ludeme.ui.jobs_panel import COL_STATUS, COL_TARGET, COL_WHERE, JobsPanel
 from ludeme.ui.worker_control import WorkerControl, worker_environment
 
 pytestmark = pytest.mark.timeout(120)
@@ -130,6 +131,11 @@ def test_a_mutate_job_goes_queued_running_done_in_the_panel(qtbot, studio):
     assert len(project.versions()) == before + 1
     panel.select_job(job.id)
     assert child.id in panel.detail_info.text()
+    # where it ran: this machine (no cluster set), in the column and the details
+    assert set(row.job.result["ran_on"]) == {f"this machine ({socket.gethostname()})"}
+    where_cell = panel.model.index(panel.model.row_of(job.id), COL_WHERE)
+    assert panel.model.data(where_cell) == "this machine"
+    assert "Ran on: this machine" in panel.detail_info.text()
     index = panel.proxy.mapFromSource(panel.model.index(panel.model.row_of(job.id), COL_TARGET))
     where = panel.table.visualRect(index).center()
     with qtbot.waitSignal(panel.version_activated, timeout=2000) as activated:  # double-click: open what it made

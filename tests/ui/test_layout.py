@@ -31,3 +31,10 @@ def test_the_studio_fits_1024_by_640(qtbot, window):
     # the game keeps its aspect inside the pane
     view = window.player.view
     assert view.width() >= 200 and view.height() >= 150
+    # the inspector's title is one line: elided in the narrow dock (whole in its tooltip), never cut
+    title = window.inspector.title
+    full = title.text()
+    assert full.endswith("· seed") and "\n" not in full
+    shown = title.fontMetrics().horizontalAdvance(title._elidedText())
+    assert shown <= title.width() and title.height() >= title.fontMetrics().height()
+    assert full.split(" · ")[0] in title.toolTip()

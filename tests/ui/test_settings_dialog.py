@@ -252,6 +252,13 @@ def test_invalid_input_blocks_ok_with_a_clear_message(qtbot, dialog, project):
     dialog.prices.item(0, 0).setText("my/local-model")
     assert dialog.ok_button.isEnabled()
 
+    dialog.cluster_address.setText("http://head:6379")
+    blocked("is not a cluster address: use auto, HOST:PORT or ray://HOST:PORT")
+    dialog.cluster_address.setText("ray://head.lan:10001")
+    assert dialog.ok_button.isEnabled()
+    assert dialog.engine_settings().cluster.address == "ray://head.lan:10001"
+    dialog.cluster_address.setText("")
+
     for name in ("playability", "realisation", "creativity"):
         dialog.weights[name].setValue(0)
     blocked("At least one of the quality weights")

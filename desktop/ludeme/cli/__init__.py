@@ -89,6 +89,9 @@ def _parser() -> argparse.ArgumentParser:
     wk.add_argument("--project", type=Path, required=True)
     wk.add_argument("--jobs", type=int, help="jobs at once, one process each (default: one per two cores, as many "
                                              "as fit in free memory)")
+    wk.add_argument("--ray", metavar="ADDRESS", help="evaluate the jobs' games on a Ray cluster (auto, HOST:PORT or "
+                                                     "ray://HOST:PORT; default: the project's Settings ▸ "
+                                                     "Evaluation ▸ Cluster, else this machine)")
     wk.add_argument("--once", action="store_true", help="exit once the queue is empty")
     wk.add_argument("--idle-exit", type=float, metavar="SECONDS", help="exit after the queue has been empty this long")
     wk.add_argument("--one", type=int, help=argparse.SUPPRESS)  # a child: run this claimed job
@@ -286,15 +289,23 @@ def cmd_worker(args) -> int:
     _open(args.project).close()  # a missing or unusable project is a one-line error
     from ludeme.evolution.worker import run_one, run_worker
 
+    if args.ray is not None:
+        from ludeme.core.settings import ClusterSettings
+
+        try:
+            ClusterSettings(address=args.ray)
+        except ValueError as exc:
+            raise UsageError(str(exc).splitlines()[-1].split(", input_value")[0].removeprefix("  Value error, ")) from None
     if args.one is not None:
-        return run_one(args.project, args.one, args.worker_id or "", parent_pid=args.parent_pid)
+        return run_one(args.project, args.one, args.worker_id or "", parent_pid=args.parent_pid, ray=args.ray)
     stop = None
     if args.parent_pid:  # started by the studio: stop (gracefully) once the studio has gone
         import os
 
         stop = lambda: os.getppid() != args.parent_pid  # noqa: E731
     stats = run_worker(args.project, jobs=args.jobs, once=args.once, idle_exit=args.idle_exit, stop=stop,
-                       worker_id=args.worker_id, stale_after=args.stale_after, log=lambda line: print(f"ludeme worker: {line}", file=sys.stderr))
+                       worker_id=args.worker_id, stale_after=args.stale_after, ray=args.ray,
+                       log=lambda line: print(f"ludeme worker: {line}", file=sys.stderr))
     print(f"ran {stats.started} job{'s' * (stats.started != 1)}, {stats.requeued} requeued")
     return 0
 

@@ -9,9 +9,10 @@ refused with a clear error.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class _Settings(BaseModel):
@@ -92,11 +93,29 @@ class EvaluationSettings(_Settings):
                                    description="reward weights the evaluation is scored with")
 
 
+_CLUSTER_ADDRESS = re.compile(r"^(?:|auto|(?:ray://)?[A-Za-z0-9][A-Za-z0-9.\-]*:\d{1,5})$")
+
+
+class ClusterSettings(_Settings):
+    """Where the project's worker evaluates games: this machine (no address), or a Ray cluster."""
+
+    address: str = Field("", description='"" (this machine), "auto", "HOST:PORT" or "ray://HOST:PORT"')
+
+    @field_validator("address")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        value = (value or "").strip()
+        if not _CLUSTER_ADDRESS.match(value):
+            raise ValueError(f"{value!r} is not a cluster address: use auto, HOST:PORT or ray://HOST:PORT")
+        return value
+
+
 class Settings(_Settings):
     """The engine's settings in one object (more sections join as their layers land)."""
 
     evaluation: EvaluationSettings = Field(default_factory=EvaluationSettings)
     reward: RewardSettings = Field(default_factory=RewardSettings)
+    cluster: ClusterSettings = Field(default_factory=ClusterSettings)
 
 
 class SelectionSettings(_Settings):

@@ -135,11 +135,108 @@ def _request(files, settings, parent_html, planned, record_path, novelty_against
             "novelty_against": [sorted(s) for s in novelty_against] if novelty_against else None}
 
 
+# -- this process's evaluations: here, or on a cluster -----------------------------------------------
+_BACKEND: dict[str, Any] = {"pool": None, "where": {}}
+
+
+def use_cluster(address: str | None) -> None:
+    """Send this process's default evaluations (``evaluate_default``) to a Ray cluster at ``address``;
+    None or "" keeps them on this machine. ValueError with a one-line reason when Ray is missing or
+    the cluster cannot be reached."""
+    old = _BACKEND["pool"]
+    if old is not None:
+        old.close()
+        _BACKEND["pool"] = None
+    if not address:
+        return
+    try:
+        import ray  # noqa: F401
+    except ImportError:
+        raise ValueError("a cluster address is set but Ray is not installed: "
+                         "pip install 'ludeme[cluster]' (or clear Settings ▸ Evaluation ▸ Cluster)") from None
+    try:
+        _BACKEND["pool"] = RayPool(address)
+    except ValueError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - ConnectionError and Ray's own errors
+        raise ValueError(f"cannot reach the Ray cluster at {address}: {' '.join(str(exc).split())[:200]}") from None
+
+
+def _reachable(address: str, timeout: float = 3.0) -> None:
+    """A HOST:PORT (or ray://HOST:PORT) with nothing listening fails at once: Ray itself waits minutes."""
+    import socket
+
+    if address == "auto":
+        return
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    try:
+        with socket.create_connection((host, int(port)), timeout=timeout):
+            pass
+    except (OSError, ValueError) as exc:
+        why = "nothing is listening there" if isinstance(exc, ConnectionRefusedError) else \
+            " ".join(str(exc).split())[:120] or type(exc).__name__
+        raise ValueError(f"cannot reach the Ray cluster at {address}: {why}") from None
+
+
+def evaluate_default(files: dict[str, bytes], settings=None, **kw):
+    """Evaluate here, or on the cluster ``use_cluster`` named; where it ran is counted (``where_ran``)."""
+    pool = _BACKEND["pool"]
+    if pool is None:
+        import socket
+
+        from ludeme.evaluation.evaluator import evaluate
+
+        report = evaluate(files, settings, **kw)
+        name = f"this machine ({socket.gethostname()})"
+        _BACKEND["where"][name] = _BACKEND["where"].get(name, 0) + 1
+        return report
+    before = dict(pool.nodes)
+    report = pool.evaluate(files, settings, **kw)
+    for node, n in pool.nodes.items():
+        if n > before.get(node, 0):
+            _BACKEND["where"][node] = _BACKEND["where"].get(node, 0) + n - before.get(node, 0)
+    return report
+
+
+def where_ran(reset: bool = False) -> dict[str, int]:
+    """Where this process's default evaluations ran: {place: how many}."""
+    out = dict(_BACKEND["where"])
+    if reset:
+        _BACKEND["where"].clear()
+    return out
+
+
+def _inputs_to_wire(inputs) -> dict | None:
+    if inputs is None:
+        return None
+    d = {f: getattr(inputs, f) for f in inputs.__dataclass_fields__}
+    d["verdict"] = str(d["verdict"])
+    if d.get("metrics") is not None and hasattr(d["metrics"], "to_dict"):
+        d["metrics"] = d["metrics"].to_dict()
+    if d.get("collapse") is not None:
+        d["collapse"] = d["collapse"].to_dict()
+    return d
+
+
+def _inputs_from_wire(d: dict | None):
+    if not d:
+        return None
+    from ludeme.evaluation.collapse import Collapse
+    from ludeme.evaluation.reward import RewardInputs
+
+    d = dict(d)
+    if d.get("collapse") is not None:
+        d["collapse"] = Collapse(**d["collapse"])
+    known = RewardInputs.__dataclass_fields__
+    return RewardInputs(**{k: v for k, v in d.items() if k in known})
+
+
 def report_to_wire(report) -> dict:
     d = report.to_dict(with_images=True)
     for key in ("contact_sheet_png", "thumbnail_png"):
         if d.get(key) is not None:
             d[key] = base64.b64encode(d[key]).decode("ascii")
+    d["reward_inputs"] = _inputs_to_wire(report.reward_inputs)  # so a critic can rescore it here
     return d
 
 
@@ -152,7 +249,9 @@ def report_from_wire(d: dict):
             d[key] = base64.b64decode(d[key])
     d["stages"] = [Stage(**s) for s in d.get("stages") or []]
     known = EvalReport.__dataclass_fields__
-    return EvalReport(**{k: v for k, v in d.items() if k in known and k != "reward_inputs"})
+    report = EvalReport(**{k: v for k, v in d.items() if k in known and k != "reward_inputs"})
+    report.reward_inputs = _inputs_from_wire(d.get("reward_inputs"))
+    return report
 
 
 class _Member:
@@ -314,6 +413,7 @@ class RayPool:
     def __init__(self, address: str, jobs: int | None = None, *, retries: int = 3) -> None:
         import ray
 
+        _reachable(address)  # ValueError at once, where ray.init would wait for minutes
         if not ray.is_initialized():
             ray.init(address=address, logging_level="ERROR", log_to_driver=False)
         self._ray = ray

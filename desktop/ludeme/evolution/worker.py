@@ -128,8 +128,20 @@ def _watch(guard: _Guard, parent_pid: int, done: threading.Event) -> None:
             pass
 
 
-def run_one(project_path: str | Path, job_id: int, worker_id: str, *, parent_pid: int | None = None) -> int:
-    """Run one claimed job to its end (the child process). Returns an exit code."""
+def _cluster_address(project, ray: str | None) -> str:
+    """The worker's ``--ray`` address, else the project's Settings ▸ Evaluation ▸ Cluster."""
+    if ray is not None:
+        return ray
+    from ludeme.core.settings import project_engine_settings
+
+    return project_engine_settings(project).cluster.address
+
+
+def run_one(project_path: str | Path, job_id: int, worker_id: str, *, parent_pid: int | None = None,
+            ray: str | None = None) -> int:
+    """Run one claimed job to its end (the child process). Returns an exit code. Its evaluations run
+    here, or on the Ray cluster at ``ray`` (default: the project's cluster address), and the
+    job's result says where (``ran_on``)."""
     from ludeme.evolution.jobs import JOB_FUNCTIONS
     from ludeme.store import open_project
 
@@ -150,7 +162,12 @@ def run_one(project_path: str | Path, job_id: int, worker_id: str, *, parent_pid
             fn = JOB_FUNCTIONS.get(job.kind)
             if fn is None:
                 raise ValueError(f"unknown job kind {job.kind!r}")
-            guard.progress(0.0, "started")
+            from ludeme.evolution.pool import use_cluster, where_ran
+
+            where_ran(reset=True)
+            address = _cluster_address(project, ray)
+            guard.progress(0.0, f"connecting to the cluster at {address}" if address else "started")
+            use_cluster(address)
             result = fn(project, dict(job.payload), job_id=job_id, progress=guard.progress)
         except Cancelled:
             done.set()
@@ -163,6 +180,11 @@ def run_one(project_path: str | Path, job_id: int, worker_id: str, *, parent_pid
         finally:
             done.set()
         result = dict(result or {})
+        from ludeme.evolution.pool import use_cluster, where_ran
+
+        if where_ran():
+            result["ran_on"] = where_ran()
+        use_cluster(None)
         if result.get("ok", True) is False:
             error = " ".join(str(result.get("error") or "the job reported failure").split())[:300]
             guard.finish(status="failed", error=error, message=error, result=result)
@@ -193,9 +215,9 @@ class WorkerStats:
     job_ids: list[int] = field(default_factory=list)
 
 
-def _child_command(project_path: Path, job_id: int, worker_id: str) -> list[str]:
+def _child_command(project_path: Path, job_id: int, worker_id: str, ray: str | None = None) -> list[str]:
     return [sys.executable, "-m", "ludeme", "worker", "--project", str(project_path), "--one", str(job_id),
-            "--worker-id", worker_id, "--parent-pid", str(os.getpid())]
+            "--worker-id", worker_id, "--parent-pid", str(os.getpid()), *(["--ray", ray] if ray is not None else [])]
 
 
 def _killpg(proc: subprocess.Popen) -> None:
@@ -216,11 +238,13 @@ def _log_tail(log) -> str:
 
 def run_worker(project_path: str | Path, *, jobs: int = 1, worker_id: str | None = None, poll: float = 0.2,
                idle_exit: float | None = None, stop: threading.Event | Callable[[], bool] | None = None,
-               once: bool = False, stale_after: float = STALE_AFTER, log: Callable[[str], None] | None = None) -> WorkerStats:
+               once: bool = False, stale_after: float = STALE_AFTER, log: Callable[[str], None] | None = None,
+               ray: str | None = None) -> WorkerStats:
     """Run queued jobs, ``jobs`` at a time, until stopped (``stop``, SIGTERM/SIGINT), or until the
     queue has been empty for ``idle_exit`` seconds, or (``once``) until it is first empty. Running
     jobs without a heartbeat for ``stale_after`` seconds (a dead worker's) go back to the queue. On a stop,
-    jobs that are saving finish; the others are stopped and go back to the queue."""
+    jobs that are saving finish; the others are stopped and go back to the queue. ``ray``: the jobs'
+    evaluations run on that Ray cluster ("" forces this machine; None: the project's setting)."""
     from ludeme.evolution.jobs import COMMIT_FRACTION, JOB_FUNCTIONS
     from ludeme.store import open_project
 
@@ -283,7 +307,7 @@ def run_worker(project_path: str | Path, *, jobs: int = 1, worker_id: str | None
                     break
                 claimed = True
                 out = tempfile.TemporaryFile(prefix=f"ludeme-job-{job.id}-")
-                proc = subprocess.Popen(_child_command(project_path, job.id, worker_id), stdin=subprocess.DEVNULL,
+                proc = subprocess.Popen(_child_command(project_path, job.id, worker_id, ray), stdin=subprocess.DEVNULL,
                                         stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
                 children[job.id] = _Child(job.id, proc, out)
                 stats.started += 1

@@ -111,11 +111,14 @@ class Inspector(QWidget):
         # -- header ---------------------------------------------------------------------------
         self.header = QFrame()
         self.header.setObjectName("Header")
-        self.title = QLabel("No version selected")
+        from superqt import QElidingLabel
+
+        # One line, elided with "…" in a narrow dock (the whole title is in its tooltip): a wrapped
+        # title was cut in half at 1024x640.
+        self.title = QElidingLabel("No version selected")
         self.title.setObjectName("InspectorTitle")
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.title.setWordWrap(True)  # a narrow dock wraps the title rather than cutting it
-        self.title.setMinimumWidth(1)  # (its height follows the wrapped lines)
+        self.title.setMinimumWidth(1)
         self.badge = QLabel()
         self.badge.setObjectName("Badge")
         self.favourite = QToolButton()
@@ -299,7 +302,7 @@ class Inspector(QWidget):
         except KeyError:
             lineage = "Unknown lineage"
         self.title.setText(f"{lineage} · Gen {v.generation} · {v.operator.value}")
-        self.title.setToolTip(f"Version {v.id}")
+        self.title.setToolTip(f"{lineage} · generation {v.generation} · {v.operator.value}\nVersion {v.id}")
         verdict = (v.breakdown or {}).get("verdict")
         word = str(v.status.value) + (f" · {verdict}" if verdict and verdict != v.status.value else "")
         if not verdict and v.reward is None and v.status.value == "evaluated":

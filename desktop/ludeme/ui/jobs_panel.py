@@ -39,8 +39,25 @@ MAX_JOBS = 2000  # the newest jobs listed when the panel opens
 RECENT = 120.0  # seconds a finished job is still watched (a late cancel can still turn into done)
 ACTIVE = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
 FILTERS = ("all", "queued", "running", "done", "failed", "cancelled")
-COLUMNS = ("#", "Kind", "Target", "Status", "Progress", "Cost", "Started", "Finished")
-COL_ID, COL_KIND, COL_TARGET, COL_STATUS, COL_PROGRESS, COL_COST, COL_STARTED, COL_FINISHED = range(8)
+COLUMNS = ("#", "Kind", "Target", "Status", "Progress", "Cost", "Started", "Finished", "Ran on")
+COL_ID, COL_KIND, COL_TARGET, COL_STATUS, COL_PROGRESS, COL_COST, COL_STARTED, COL_FINISHED, COL_WHERE = range(9)
+
+
+def ran_on(job) -> tuple[str, str]:
+    """(short text, full text) of where a job's evaluations ran: this machine, a cluster's nodes, or
+    the worker running it now."""
+    where = job.result.get("ran_on") if isinstance(job.result, Mapping) else None
+    if isinstance(where, Mapping) and where:
+        places = sorted(where.items(), key=lambda kv: -kv[1])
+        full = "\n".join(f"{name}: {n} evaluation{'s' * (n != 1)}" for name, n in places)
+        if len(places) == 1:
+            name = places[0][0]
+            return (name.split(" (")[0] if name.startswith("this machine") else name), full
+        return f"{len(places)} nodes", full
+    if job.status.value == "running" and job.worker:
+        host = job.worker.rsplit(":", 1)[0]
+        return f"worker on {host}", f"running in worker {job.worker}"
+    return "—", ""
 JOB_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -150,7 +167,11 @@ class JobsModel(QAbstractTableModel):
                     return "—"
                 took = f" · {duration(job.finished - job.started)}" if job.started else ""
                 return _clock(job.finished) + took
+            if col == COL_WHERE:
+                return ran_on(job)[0]
         elif role == Qt.ItemDataRole.ToolTipRole:
+            if col == COL_WHERE:
+                return ran_on(job)[1] or "where the job's playtests ran"
             if col == COL_TARGET:
                 return row.target_tip or row.target
             if col == COL_PROGRESS:
@@ -382,7 +403,7 @@ class JobsPanel(QWidget):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         for col, mode in ((COL_ID, "contents"), (COL_KIND, "contents"), (COL_TARGET, "interactive"),
                           (COL_STATUS, "contents"), (COL_PROGRESS, "stretch"), (COL_COST, "contents"),
-                          (COL_STARTED, "contents"), (COL_FINISHED, "contents")):
+                          (COL_STARTED, "contents"), (COL_FINISHED, "contents"), (COL_WHERE, "contents")):
             header.setSectionResizeMode(col, {"contents": QHeaderView.ResizeMode.ResizeToContents,
                                               "stretch": QHeaderView.ResizeMode.Stretch,
                                               "interactive": QHeaderView.ResizeMode.Interactive}[mode])
@@ -669,6 +690,8 @@ class JobsPanel(QWidget):
             info.append(f"Progress: {job.progress:.0%} · {job.message}")
         if row.cost is not None:
             info.append(f"Cost: {money(row.cost)}")
+        if ran_on(job)[1]:
+            info.append("Ran on: " + ran_on(job)[1].replace("\n", "; "))
         if job.result and job.result.get("version_id"):
             vid = str(job.result["version_id"])
             _lineage, label = self._version_text(vid)

@@ -557,6 +557,17 @@ class SettingsDialog(QDialog):
         lf.addRow("First paint within", self.eval_load)
         lf.addRow("One step within", self.eval_step)
         lay.addWidget(limits)
+        cluster = QGroupBox("Where games are evaluated")
+        cf = _form(cluster)
+        self.cluster_address = QLineEdit(self.engine.cluster.address)
+        self.cluster_address.setPlaceholderText("this machine")
+        self.cluster_address.setToolTip("A Ray cluster for the worker's evaluations: auto, HOST:PORT or "
+                                        "ray://HOST:PORT. Empty: this machine. Each node needs Ludeme "
+                                        "installed (README ▸ Clusters).")
+        cf.addRow("Ray cluster", self.cluster_address)
+        cf.addRow(_hint("The worker sends each job's playtests there; the Jobs panel's Ran on column "
+                        "says where each job ran. Needs the cluster extra: pip install 'ludeme[cluster]'."))
+        lay.addWidget(cluster)
         reset = QPushButton("Reset to defaults")
         reset.clicked.connect(self._reset_evaluation)
         row = QHBoxLayout()
@@ -598,7 +609,9 @@ class SettingsDialog(QDialog):
             for name in names:
                 editor = WeightEditor(getattr(r.weights, name))
                 editor.setToolTip(REWARD_HELP[name])
-                label = QLabel("Share of progress" if name == "progress" else name.capitalize())
+                label = QLabel({"progress": "Share of progress", "mechanics": "New mechanics",
+                                "creativity": "Critic / judge", "realisation": "Mechanics shown"}
+                               .get(name, name.capitalize()))
                 label.setToolTip(REWARD_HELP[name])
                 form.addRow(label, editor)
                 self.weights[name] = editor
@@ -814,10 +827,14 @@ class SettingsDialog(QDialog):
                                "playability_factor": self.playability_factor.value(),
                                "broken_cap": self.broken_cap.value()})
         data["reward"]["weights"] = weights
+        data["cluster"] = {"address": self.cluster_address.text().strip()}
         try:
             return Settings.from_dict(data)
         except Exception as exc:  # noqa: BLE001
-            raise ValueError(f"Invalid evaluation settings: {str(exc).splitlines()[0]}") from None
+            lines = str(exc).splitlines()
+            detail = next((ln.strip().removeprefix("Value error, ").split(" [type=")[0] for ln in lines
+                           if "Value error" in ln), lines[0])
+            raise ValueError(f"Invalid evaluation settings: {detail}") from None
 
     def _new_keys(self) -> tuple[dict[str, str], list[str]]:
         keys, errors = {}, []

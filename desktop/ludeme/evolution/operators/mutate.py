@@ -124,9 +124,10 @@ def _defaults(project: Project, settings, api_base, model, eval_settings, evalua
 
 
 def _default_evaluate(files, settings, **kw):
-    from ludeme.evaluation.evaluator import evaluate
+    """This machine, or the cluster the worker was told to use (``evolution.pool.use_cluster``)."""
+    from ludeme.evolution.pool import evaluate_default
 
-    return evaluate(files, settings, **kw)
+    return evaluate_default(files, settings, **kw)
 
 
 @_cleans_scratch
