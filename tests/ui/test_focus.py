@@ -63,3 +63,27 @@ def test_play_the_first_game_plays_it_with_the_keys_and_pause_says_so(qtbot, win
     assert window.player.overlay.isVisible() and "Paused" in window.player.overlay.text()
     window.player.pause_action.trigger()
     assert not window.player.overlay.isVisible()
+
+
+def test_a_modal_dialog_pauses_the_game_behind_it_and_closing_it_goes_on(qtbot, window):
+    from PySide6.QtWidgets import QDialog
+
+    with qtbot.waitSignal(window.player.game_loaded, timeout=20000):
+        window.play_first_game()
+    qtbot.waitUntil(window.player.has_keys, timeout=5000)
+    player = window.player
+    dialog = QDialog(window)
+    dialog.setModal(True)
+    dialog.open()                                          # as Settings, Mutate… open over the studio
+    qtbot.waitUntil(lambda: player.pause_action.isChecked(), timeout=3000)
+    assert player.overlay.isVisible() and "dialog" in player.overlay.text()
+    dialog.reject()
+    qtbot.waitUntil(lambda: not player.pause_action.isChecked(), timeout=3000)
+    assert not player.overlay.isVisible()
+    # a game the designer paused stays paused across a dialog
+    player.pause_action.trigger()
+    dialog.open()
+    qtbot.wait(50)
+    dialog.reject()
+    qtbot.wait(50)
+    assert player.pause_action.isChecked() and "Paused" in player.overlay.text()

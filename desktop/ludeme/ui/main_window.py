@@ -651,6 +651,12 @@ class MainWindow(ExchangeActions, ProjectWindows, VersionActions, QMainWindow):
             finally:
                 self._restyling = False
 
+    def event(self, event) -> bool:  # noqa: A003
+        # A modal dialog (Settings, Mutate, a message) blocks the window: the game behind it waits.
+        if event.type() in (QEvent.Type.WindowBlocked, QEvent.Type.WindowUnblocked) and hasattr(self, "player"):
+            self.player.hold_for_dialog(event.type() == QEvent.Type.WindowBlocked)
+        return super().event(event)
+
     def keyPressEvent(self, event) -> None:  # noqa: N802
         if event.key() == Qt.Key.Key_Escape and self.isFullScreen():
             self.toggle_full_screen()

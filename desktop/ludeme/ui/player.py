@@ -138,6 +138,7 @@ class GamePlayer(QWidget):
         self.page.game_stopped.connect(self._on_stopped)
         self.view.setPage(self.page)
         self._page_dead = False
+        self._held_for_dialog = False      # paused by hold_for_dialog, resumed when the dialog closes
         self._install_seed()
         if old is not None:
             old.watchdog.stop()
@@ -183,6 +184,7 @@ class GamePlayer(QWidget):
         self.overlay.hide()
         self.pause_action.setChecked(False)
         self.pause_action.setText("Pause")
+        self._held_for_dialog = False
         self._painted = False
         if self._page_dead:
             self._new_page()
@@ -244,6 +246,21 @@ class GamePlayer(QWidget):
             self.overlay.show()
         elif not self._page_dead:
             self.overlay.hide()
+
+    def hold_for_dialog(self, blocked: bool) -> None:
+        """A modal dialog over the studio: the game waits (paused, and it gets no keys) and goes on
+        where it was when the dialog closes. A game the designer paused stays paused."""
+        if blocked:
+            if self.version_id and not self._page_dead and not self.pause_action.isChecked():
+                self.pause_action.setChecked(True)
+                self.toggle_pause()
+                self._held_for_dialog = True
+                self.overlay.setText("⏸  Paused while a dialog is open\n\nIt goes on when you close it.")
+        elif self._held_for_dialog:
+            self._held_for_dialog = False
+            if self.pause_action.isChecked():
+                self.pause_action.setChecked(False)
+                self.toggle_pause()
 
     def toggle_mute(self) -> None:
         self.page.setAudioMuted(self.mute_action.isChecked())
