@@ -66,3 +66,14 @@ def test_an_address_with_nothing_there_fails_at_once():
     with pytest.raises(ValueError, match=f"cannot reach the Ray cluster at 127.0.0.1:{port}: nothing is listening"):
         use_cluster(f"127.0.0.1:{port}")         # Ray's own connect would wait for minutes
     assert time.perf_counter() - started < 5
+
+
+def test_worker_refuses_a_malformed_ray_address_in_one_line(tmp_path, capsys):
+    from ludeme.cli import main
+    from ludeme.store import create_project
+
+    create_project(tmp_path / "p.ludeme").close()
+    assert main(["worker", "--project", str(tmp_path / "p.ludeme"), "--once", "--ray", "http://head:6379"]) == 2
+    err = capsys.readouterr().err
+    assert "'http://head:6379' is not a cluster address: use auto, HOST:PORT or ray://HOST:PORT" in err
+    assert len(err.strip().splitlines()) == 1

@@ -290,12 +290,12 @@ def cmd_worker(args) -> int:
     from ludeme.evolution.worker import run_one, run_worker
 
     if args.ray is not None:
-        from ludeme.core.settings import ClusterSettings
+        from ludeme.core.settings import check_cluster_address
 
         try:
-            ClusterSettings(address=args.ray)
+            args.ray = check_cluster_address(args.ray)
         except ValueError as exc:
-            raise UsageError(str(exc).splitlines()[-1].split(", input_value")[0].removeprefix("  Value error, ")) from None
+            raise UsageError(str(exc)) from None
     if args.one is not None:
         return run_one(args.project, args.one, args.worker_id or "", parent_pid=args.parent_pid, ray=args.ray)
     stop = None

@@ -96,6 +96,14 @@ class EvaluationSettings(_Settings):
 _CLUSTER_ADDRESS = re.compile(r"^(?:|auto|(?:ray://)?[A-Za-z0-9][A-Za-z0-9.\-]*:\d{1,5})$")
 
 
+def check_cluster_address(value: str) -> str:
+    """The address stripped; ValueError with a one-line reason when it is not one Ray takes."""
+    value = (value or "").strip()
+    if not _CLUSTER_ADDRESS.match(value):
+        raise ValueError(f"{value!r} is not a cluster address: use auto, HOST:PORT or ray://HOST:PORT")
+    return value
+
+
 class ClusterSettings(_Settings):
     """Where the project's worker evaluates games: this machine (no address), or a Ray cluster."""
 
@@ -104,10 +112,7 @@ class ClusterSettings(_Settings):
     @field_validator("address")
     @classmethod
     def _address(cls, value: str) -> str:
-        value = (value or "").strip()
-        if not _CLUSTER_ADDRESS.match(value):
-            raise ValueError(f"{value!r} is not a cluster address: use auto, HOST:PORT or ray://HOST:PORT")
-        return value
+        return check_cluster_address(value)
 
 
 class Settings(_Settings):

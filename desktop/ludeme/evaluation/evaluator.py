@@ -635,6 +635,7 @@ class Evaluation:
             f.notes.append(f"opened {self.dialogs} dialog(s) (alert/confirm/prompt); none was shown")
 
     def _reward(self) -> None:
+        from ludeme.evaluation.probes import passed_ids
         from ludeme.evaluation.reward import RewardInputs, numbers_changed, structural_change
 
         collapse = None
@@ -642,7 +643,7 @@ class Evaluation:
             from ludeme.evaluation.collapse import shell_collapse
 
             collapse = shell_collapse(self.parent_html, self.html, planned=self.planned,
-                                      shown=[p["id"] for p in self.report.behaviour_probes if p.get("ok")])
+                                      shown=passed_ids(self.report.behaviour_probes))
         probes = self.report.probes
         realisation = (sum(p["ok"] for p in probes) / len(probes)) if probes else None
         from ludeme.evaluation.static_checks import kit_modules
@@ -651,17 +652,14 @@ class Evaluation:
         novelty = None
         if self.novelty_against and mods:
             novelty = 1.0 - max((len(mods & o) / len(mods | o) if (mods | o) else 0.0) for o in self.novelty_against)
-        delta = None
+        delta = new_mechanics = None
         if self.parent_html is not None:
             parent_mods = set(kit_modules(self.parent_html))
             union = parent_mods | mods
             delta = 1.0 - (len(parent_mods & mods) / len(union)) if union else 0.0
-        # Mechanics the child shows that its parent did not: new kit modules whose probe passed,
-        # and behaviour probes of planned mechanics (any game) that passed.
-        new_mechanics = None
-        if self.parent_html is not None:
-            shown = {p["id"] for p in probes if p.get("ok")}
-            new_mechanics = len((mods - set(kit_modules(self.parent_html))) & shown)
+            # Mechanics the child shows that its parent did not: new kit modules whose probe passed,
+            # and behaviour probes of added mechanics (any game) that passed.
+            new_mechanics = len((mods - parent_mods) & set(passed_ids(probes)))
             new_mechanics += sum(1 for p in self.report.behaviour_probes if p.get("ok") and p.get("new"))
         inputs = RewardInputs(
             verdict=self.report.verdict, metrics=self.report.metrics, collapse=collapse,

@@ -150,6 +150,11 @@ def specs_from_plan(plan: Mapping[str, Any] | None, *, fallback_key: str | None 
     return out[:MAX_PROBES]
 
 
+def passed_ids(results: Iterable[Mapping[str, Any]] | None) -> list[str]:
+    """The mechanic ids whose probe passed, in order (kit or behaviour probe results alike)."""
+    return [str(p["id"]) for p in results or () if isinstance(p, Mapping) and p.get("ok") and p.get("id")]
+
+
 def specs_from_wire(items: Iterable[Mapping[str, Any]] | None) -> list[ProbeSpec]:
     out = []
     for d in items or ():

@@ -14,16 +14,13 @@ STATUS_FOR = {"playable": "evaluated", "not-interactive": "evaluated", "broken":
 def store_report(project: Project, version_id: str, report, record_path: Path | None) -> None:
     from ludeme.evaluation.reward import cap_to_parent
 
-    gates = list(report.gates)
     version = project.version(version_id)
     parent_total = project.version(version.parents[0]).reward if version.parents else None
     total, capped = cap_to_parent(report.reward, report.breakdown, parent_total)
     if capped:
-        report.reward = total
-        gates.append(capped)
-        report.gates = gates
+        report.reward, report.gates = total, [*report.gates, capped]
     breakdown = {"verdict": report.verdict, "reasons": report.reasons, "terms": report.breakdown,
-                 "gates": gates, "metrics": report.metrics, "probes": report.probes,
+                 "gates": report.gates, "metrics": report.metrics, "probes": report.probes,
                  "behaviour_probes": getattr(report, "behaviour_probes", []),
                  "quality": getattr(report, "quality", None), "progress": getattr(report, "progress", None),
                  "blocked_requests": report.blocked_requests}

@@ -39,14 +39,14 @@ def import_game(project: Project, html: bytes, *, title: str, eval_settings=None
     spend = None
     if model and model != OFFLINE:
         from ludeme.agents.settings import AgentSettings
-        from ludeme.evolution.operators.mutate import _critique, critic_client
+        from ludeme.evolution.operators.mutate import _critique, model_client
 
         settings = settings or AgentSettings()
         if api_base:
             settings = settings.model_copy(update={"api_base": api_base})
         spend = _Spend(project, version_id, job_id)
         progress(0.8, "asking the critic")
-        _critique(critic_client(project, model, settings, spend), text, report, eval_settings, result)
+        _critique(model_client(project, model, settings, spend), text, report, eval_settings, result)
         result.model, result.cost = model, spend.cost
     progress(0.9, "saving the imported game")
     realised = kit_modules(text)

@@ -203,27 +203,33 @@ def _evaluate(evaluate_fn, html: str, eval_settings, parent_html: str, planned, 
 
 
 def _offline_child(parent_html, direction, seed, eval_settings, evaluate_fn, result, progress, novelty_against=None):
+    """An offline child: kit modules recombined (a kit game) or named numbers and colours tuned (any
+    other game, agents/offline_any); a child that broke its game is resampled, not repaired."""
     from ludeme.agents.offline import generate
-    from ludeme.agents.offline_any import NotUnderstood, understood_words
+    from ludeme.agents.offline_any import NotUnderstood, tuned_result, understood_words
     from ludeme.core.archive import load_archive
     from ludeme.evaluation.static_checks import is_kit_game, kit_modules
 
-    if not is_kit_game(parent_html):
-        return _tuned_child(parent_html, direction, seed, eval_settings, evaluate_fn, result, progress,
-                            novelty_against)
-    archive = load_archive()
+    kit = is_kit_game(parent_html)
+    archive = load_archive() if kit else None
     best = None
-    for attempt in range(OFFLINE_ATTEMPTS):  # a broken recombination is resampled, not repaired
-        progress(0.1 + 0.25 * attempt, "recombining kit mechanics" + (f" (try {attempt + 1})" if attempt else ""))
-        child = generate(parent_html, seed=seed + attempt * 7919, direction=direction, archive=archive)
-        if direction.strip() and child.followed is False:
-            raise NotUnderstood(
-                f"the offline generator cannot follow {direction.strip()!r} in this game: no mechanic it knows "
-                f"fits it. It understands {', '.join(understood_words())} and the names of kit mechanics "
-                "(Mechanics ▸ archive). Choose a language model in Settings ▸ Models to follow any direction.")
-        if not direction and set(child.realised) == set(kit_modules(parent_html)):
-            # with no direction, a child should bring a new mechanic, not only new numbers
-            child = generate(parent_html, seed=seed + attempt * 7919, archive=archive, mode="structure")
+    for attempt in range(OFFLINE_ATTEMPTS):
+        s = seed + attempt * 7919
+        what = "recombining kit mechanics" if kit else "tuning named numbers and colours"
+        progress(0.1 + 0.25 * attempt, what + (f" (try {attempt + 1})" if attempt else ""))
+        if not kit:
+            child = tuned_result(parent_html, seed=s, direction=direction)
+        else:
+            child = generate(parent_html, seed=s, direction=direction, archive=archive)
+            if direction.strip() and child.followed is False:
+                raise NotUnderstood(
+                    f"the offline generator cannot follow {direction.strip()!r} in this game: no mechanic it "
+                    f"knows fits it. It understands {', '.join(understood_words())} and the names of kit "
+                    "mechanics (Mechanics ▸ archive). Choose a language model in Settings ▸ Models to follow "
+                    "any direction.")
+            if not direction and set(child.realised) == set(kit_modules(parent_html)):
+                # with no direction, a child should bring a new mechanic, not only new numbers
+                child = generate(parent_html, seed=s, archive=archive, mode="structure")
         planned = planned_ids(child.plan)
         progress(0.3 + 0.25 * attempt, "playtesting")
         report = _evaluate(evaluate_fn, child.html, eval_settings, parent_html, planned, result, novelty_against)
@@ -233,25 +239,8 @@ def _offline_child(parent_html, direction, seed, eval_settings, evaluate_fn, res
         if report.verdict == "playable":
             break
         result.notes.append(f"offline try {attempt + 1} was {report.verdict}: {'; '.join(report.reasons[:2])}")
-    return best
-
-
-def _tuned_child(parent_html, direction, seed, eval_settings, evaluate_fn, result, progress, novelty_against=None):
-    """A game not built on the kit, offline: its named numbers and colours tuned (agents/offline_any)."""
-    from ludeme.agents.offline_any import tuned_result
-
-    best = None
-    for attempt in range(OFFLINE_ATTEMPTS):  # a tuning that broke the game is resampled
-        progress(0.1 + 0.25 * attempt, "tuning named numbers and colours" + (f" (try {attempt + 1})" if attempt else ""))
-        child = tuned_result(parent_html, seed=seed + attempt * 7919, direction=direction)
-        progress(0.3 + 0.25 * attempt, "playtesting")
-        report = _evaluate(evaluate_fn, child.html, eval_settings, parent_html, (), result, novelty_against)
-        if best is None or report.reward > best[3].reward:
-            best = (child.html, child.plan, [], report)
-        if report.verdict == "playable":
-            break
-        result.notes.append(f"offline try {attempt + 1} was {report.verdict}: {'; '.join(report.reasons[:2])}")
-    result.notes.append("tuned: " + best[1]["intent"])
+    if not kit:
+        result.notes.append("tuned: " + best[1]["intent"])
     return best
 
 
@@ -260,7 +249,7 @@ def _llm_child(project: Project, parent, parent_html, direction, model, settings
     from ludeme.agents import roles
     from ludeme.agents.retrieval import kit_modules_of, retrieve
 
-    client = critic_client(project, model, settings, spend)
+    client = model_client(project, model, settings, spend)
     progress(0.05, "retrieving mechanics and lineage memory")
     retrieved = retrieve(project, text=f"{direction} {' '.join(parent.mechanics or ())}", lineage_id=parent.lineage_id)
     memory = project.memories(parent.lineage_id)[:5] if parent.lineage_id else []
@@ -309,8 +298,8 @@ def _critique(client, html: str, report, eval_settings, result: MutationResult) 
         result.notes.append(f"critic skipped: {_one_line(exc)}")
 
 
-def critic_client(project: Project, model: str, settings, spend: "_Spend"):
-    """An LLM client whose every role uses ``model``, paying into ``spend``."""
+def model_client(project: Project, model: str, settings, spend: "_Spend"):
+    """An LLM client whose every role (planner, coder, critic, …) uses ``model``, paying into ``spend``."""
     from ludeme.agents.llm import LLMClient
 
     roles_models = {name: r.model_copy(update={"model": model}) for name, r in settings.roles.items()}
@@ -329,10 +318,10 @@ def _plan_probes(plan: dict, html: str) -> list:
 
 def realised_mechanics(html: str, report) -> list[str]:
     """What a version shows: its kit modules and the planned mechanics whose behaviour probe passed."""
+    from ludeme.evaluation.probes import passed_ids
     from ludeme.evaluation.static_checks import kit_modules
 
-    shown = [p["id"] for p in getattr(report, "behaviour_probes", []) or [] if p.get("ok")]
-    return list(dict.fromkeys([*kit_modules(html), *shown]))
+    return list(dict.fromkeys([*kit_modules(html), *passed_ids(getattr(report, "behaviour_probes", None))]))
 
 
 def _after_save(project: Project, lineage_id: str, version_id: str, html: str, report, result: MutationResult,
