@@ -107,6 +107,40 @@ def _evolve(path: Path, address: str) -> list[str]:
             "--ray", address, "--jobs", "2"]
 
 
+@pytest.mark.timeout(200)
+def test_a_second_ctrl_c_cancels_the_task_running_on_the_cluster(tmp_path, cluster):
+    """The seed's 30-s playtest is running as a Ray task: the first Ctrl-C lets it go on, the second
+    force-cancels it (its worker process is killed) and the run stops with nothing saved."""
+    path = tmp_path / "cancel.ludeme"
+    create_default_project(path).close()
+    before = snapshot(path)["ids"]
+    cmd = [sys.executable, "-m", "ludeme", "evolve", "--project", str(path), "--lineage", LINEAGE,
+           "--generations", "1", "--population", "2", "--seconds", "30", "--ray", cluster, "--jobs", "2"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.time() + 90
+    tasks: list[int] = []
+    while not tasks and time.time() < deadline and proc.poll() is None:
+        tasks = _procs("ray::_ray_task")
+        time.sleep(0.2)
+    assert tasks, "no Ray task was seen running"
+    time.sleep(2.0)                              # mid-playtest
+    proc.send_signal(signal.SIGINT)
+    time.sleep(1.0)
+    assert proc.poll() is None and _procs("ray::_ray_task"), "the first Ctrl-C lets the running task go on"
+    t = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert time.monotonic() - t < 15, "the second Ctrl-C did not stop the run at once"
+    assert proc.returncode == 1, out + err
+    assert "Ctrl-C again to cancel" in err and "cancelling the running" in err and "resume with" in err, err
+    gone = time.time() + 15
+    while _procs("ray::_ray_task") and time.time() < gone:
+        time.sleep(0.3)
+    assert not _procs("ray::_ray_task"), "the cancelled task still runs on the cluster"
+    st = snapshot(path)
+    assert st["ids"] == before and st["half_saved"] == [] and st["run_status"] == "stopped", st
+
+
 @pytest.mark.timeout(600)
 def test_evolve_on_a_two_node_ray_cluster_survives_a_killed_worker(tmp_path, cluster):
     path = tmp_path / "cluster.ludeme"

@@ -127,10 +127,11 @@ def _parser() -> argparse.ArgumentParser:
     evo.add_argument("--seed", type=int, default=0)
     evo.add_argument("--resume", metavar="RUN", help="continue this run")
     evo.add_argument("--ray", metavar="ADDRESS", help="evaluate on a Ray cluster: auto, HOST:PORT or ray://HOST:PORT "
-                                                       "(pip install '.[cluster]'; offline children)")
+                                                       "(pip install '.[cluster]'); model calls stay on this machine")
     evo.add_argument("--jobs", type=int, metavar="N", help="children made at once, each evaluated in its own "
                                                            "process (default: one per two cores, as many as fit "
-                                                           "in free memory; a model's children: 1)")
+                                                           "in free memory); a model's children too: their calls run "
+                                                           "on threads here")
     ex = sub.add_parser("export", help="export a lineage or version: bundle, itch, gallery, git or clip")
     ex.add_argument("target", metavar="TARGET", help="lineage id or title, or version id")
     ex.add_argument("--project", type=Path, required=True)

@@ -41,7 +41,20 @@ def run_evolve(project: Project, args, usage_error) -> int:
     if args.jobs is not None and jobs < args.jobs:
         print(f"ludeme: making {jobs} child(ren) at once to stay within free memory", file=sys.stderr)
     stopping = []
-    previous = signal.signal(signal.SIGINT, lambda *_: stopping.append(True))
+
+    def interrupted(*_) -> None:
+        # First Ctrl-C: no new child starts, the running ones finish and are saved. Second: the
+        # running ones are cancelled where they are (their evaluations stop; nothing of them is saved).
+        stopping.append(True)
+        if len(stopping) == 1:
+            print("ludeme: stopping after the running child(ren); Ctrl-C again to cancel them now",
+                  file=sys.stderr, flush=True)
+        elif len(stopping) == 2:
+            print("ludeme: cancelling the running child(ren)", file=sys.stderr, flush=True)
+            if jobs <= 1 and not args.ray:  # evaluated in this process: nothing polls, so interrupt it
+                raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, interrupted)
 
     def show(fraction: float, message: str) -> None:
         if message.startswith(("generation ", "insight", "evaluating the seed")) and "child" not in message:
@@ -51,7 +64,11 @@ def run_evolve(project: Project, args, usage_error) -> int:
         s = evolve(project, found[0].id, generations=args.generations, population=args.population,
                    budget_usd=args.budget, model=args.model, seed=args.seed, seconds=args.seconds,
                    run_id=args.resume, stop=lambda: bool(stopping), progress=show, jobs=jobs,
-                   ray=args.ray)
+                   ray=args.ray, cancel=lambda: len(stopping) > 1)
+    except KeyboardInterrupt:
+        print(f"ludeme: cancelled; resume with: ludeme evolve --project {project.path} --lineage {found[0].id}",
+              file=sys.stderr)
+        return 1
     except ConnectionError as exc:
         raise usage_error(f"could not reach the Ray cluster at {args.ray}: {' '.join(str(exc).split())[:200]}") from None
     except (KeyError, ValueError) as exc:

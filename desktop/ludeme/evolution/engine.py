@@ -30,7 +30,7 @@ from ludeme.core.domain import new_id
 from ludeme.core.plan import planned_ids
 from ludeme.evolution.dedup import RESAMPLES, THRESHOLD, DedupIndex
 from ludeme.evolution.elites import Grid, describe_html
-from ludeme.evolution.pool import SharedDedup, run_slots
+from ludeme.evolution.pool import EvaluationCancelled, RunBudget, SharedDedup, run_slots
 from ludeme.evolution.operators.save import NewVersion, save_version
 from ludeme.evolution.selection import Cand, choose_parents
 
@@ -101,6 +101,7 @@ class RunSummary:
     wall_time: float
     per_generation: list = field(default_factory=list)
     nodes: dict = field(default_factory=dict)  # with a Ray cluster: where evaluations ran -> how many
+    best_id: str | None = None  # the run's best child (the studio brings it into view)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -247,14 +248,19 @@ def _drop_recording(report) -> None:
         shutil.rmtree(Path(path).parent, ignore_errors=True)
 
 
-def _llm_child(project: Project, lineage_id, parent, *, seed, note, model, eval_settings) -> _Child:
-    """With a real model, the pipeline makes the child (no pre-evaluation dedup there yet)."""
+def _llm_child(project: Project, lineage_id, parent, *, seed, note, model, eval_settings, evaluate_fn,
+               budget: RunBudget) -> _Child:
+    """With a real model, the pipeline makes the child (no pre-evaluation dedup there yet). Its model
+    calls are made here (keys never leave this process); its evaluations go to ``evaluate_fn`` (a
+    pool's, on this machine or a cluster). Each call is checked against the run's shared budget."""
     from ludeme.evolution.jobs import _agent_settings
     from ludeme.evolution.operators.mutate import mutate
 
     r = mutate(project, parent.id, model=model, seed=seed, eval_settings=eval_settings,
-               settings=_agent_settings(project), note=note)
+               settings=_agent_settings(project), note=note, evaluate_fn=evaluate_fn, run_budget=budget)
     if not r.ok:
+        if "budget would be exceeded" in (r.error or ""):
+            budget.refused()
         return _Child(note=r.error or "failed")
     return _Child(version_id=r.version_id, reward=r.reward, verdict=r.verdict)
 
@@ -295,7 +301,8 @@ def evolve(project: Project, lineage_id: str, *, generations: int, population: i
            progress: Callable[[float, str], None] | None = None, eval_settings=None,
            run_id: str | None = None, seconds: float | None = None, evaluate_fn: Callable | None = None,
            crossover_rate: float = CROSSOVER_RATE, explore: float = 0.2, lam: float = 10.0,
-           threshold: float = THRESHOLD, jobs: int = 1, ray: str | None = None) -> RunSummary:
+           threshold: float = THRESHOLD, jobs: int = 1, ray: str | None = None,
+           cancel: Callable[[], bool] | None = None) -> RunSummary:
     """Run (or resume) evolution of ``lineage_id`` until ``generations`` generations are finished, the
     budget is spent or ``stop()`` says so. ``run_id`` resumes that run; without it, the lineage's
     latest unfinished run is resumed, else a new run starts.
@@ -307,21 +314,34 @@ def evolve(project: Project, lineage_id: str, *, generations: int, population: i
     among siblings made at the same moment is the one exception).
 
     ``ray`` (an address: "auto", "HOST:PORT", "ray://…"): the evaluations run as Ray tasks on that
-    cluster instead (``jobs`` at a time; default: the cluster's CPUs)."""
+    cluster instead (``jobs`` at a time; default: the cluster's CPUs). A process already connected
+    to a cluster (``pool.use_cluster``: a worker's job) uses that one, as many children at a time.
+
+    A model's children run the same way: their model calls are made on this process's threads
+    (network-bound; keys stay here), their evaluations in the pool. ``stop()`` lets running children
+    finish; ``cancel()`` stops their evaluations where they are (nothing of them is saved)."""
     started = time.perf_counter()
     stop = stop or (lambda: False)
     progress = progress or (lambda fraction, message: None)
     model = model or OFFLINE
-    pool = None
-    parallel = (int(jobs) > 1 or bool(ray)) and model == OFFLINE and evaluate_fn is None  # a given evaluator runs here
-    if ray and not parallel:
-        raise ValueError("--ray runs offline children only (a model's children are made one at a time here)")
-    if parallel:
-        from ludeme.evolution.pool import EvalPool, RayPool
+    pool = owned = None
+    if evaluate_fn is None:  # a given evaluator runs here, one child at a time
+        from ludeme.evolution.pool import EvalPool, RayPool, cluster_pool, evaluate_default
 
-        pool = RayPool(ray, int(jobs) if int(jobs) > 1 else None) if ray else EvalPool(int(jobs))
+        if ray:
+            pool = owned = RayPool(ray, int(jobs) if int(jobs) > 1 else None, cancel=cancel)
+        elif cluster_pool() is not None:
+            pool = cluster_pool()
+            pool.cancel = cancel
+            jobs = max(int(jobs), pool.jobs)
+        elif int(jobs) > 1:
+            pool = owned = EvalPool(int(jobs), cancel=cancel)
+    parallel = pool is not None
+    if pool is owned and pool is not None:
         evaluate_fn = pool.evaluate
         jobs = pool.jobs
+    elif parallel:
+        evaluate_fn = evaluate_default  # counts where each evaluation ran, for the job's result
     elif evaluate_fn is None:
         from ludeme.evolution.operators.mutate import _default_evaluate as evaluate_fn
     try:
@@ -333,8 +353,10 @@ def evolve(project: Project, lineage_id: str, *, generations: int, population: i
         summary.nodes = dict(getattr(pool, "nodes", {}) or {})
         return summary
     finally:
-        if pool is not None:
-            pool.close()
+        if owned is not None:
+            owned.close()
+        elif pool is not None:
+            pool.cancel = None
 
 
 def _evolve(project: Project, lineage_id: str, *, generations, population, budget_usd, model, seed, stop, progress,
@@ -366,9 +388,13 @@ def _evolve(project: Project, lineage_id: str, *, generations, population, budge
     if not versions:
         raise ValueError(f"lineage {lineage_id} has no versions to evolve")
     root = _root(versions)
+    status = "running"
     if root.reward is None:
         progress(0.0, f"evaluating the seed {root.id}")
-        _evaluate_root(project, root, eval_settings, evaluate_fn)
+        try:
+            _evaluate_root(project, root, eval_settings, evaluate_fn)
+        except EvaluationCancelled:
+            status = "stopped"
         root = project.version(root.id)
     archive = load_archive()
     categories = {m.id: m.category for m in project.mechanics()}
@@ -382,10 +408,14 @@ def _evolve(project: Project, lineage_id: str, *, generations, population, budge
     if jobs > 1:
         dedup = SharedDedup(dedup)
 
-    def spent() -> float:
-        return sum(float(v.cost or 0.0) for v in run_versions(project, lineage_id, run_id).values())
+    from ludeme.evolution.jobs import _agent_settings
+    # The run's money: what its saved children cost before (a resumed run), then every call made now
+    limit = budget_usd if budget_usd is not None else _agent_settings(project).run_budget_usd
+    budget = RunBudget(limit, spent=sum(float(v.cost or 0.0) for v in run_versions(project, lineage_id, run_id).values()))
 
-    status = "running"
+    def spent() -> float:
+        return budget.spent()
+
     skipped = duplicates = partial_dups = 0
     g = int(record["generation"])
     while g < generations and status == "running":
@@ -436,10 +466,9 @@ def _evolve(project: Project, lineage_id: str, *, generations, population, budge
                                    eval_settings=eval_settings, evaluate_fn=evaluate_fn, archive=archive,
                                    others=others)
             return _llm_child(project, lineage_id, chosen[0], seed=child_seed, note=note, model=model,
-                              eval_settings=eval_settings)
+                              eval_settings=eval_settings, evaluate_fn=evaluate_fn, budget=budget)
 
-        for child in run_slots(specs, make, jobs, stop, lambda: budget_usd is not None and spent() >= budget_usd,
-                                project):
+        for child in run_slots(specs, make, jobs, stop, budget.exhausted, project):
             if isinstance(child, str):  # "stopped" or "budget": the rest of the generation waits
                 status = child
                 break
@@ -477,7 +506,7 @@ def _evolve(project: Project, lineage_id: str, *, generations, population, budge
         best = f"{stat['best']:.3f}" if stat["best"] is not None else "-"
         progress(g / generations, f"generation {g}/{generations}: {stat['versions']} versions, "
                                   f"best {best}, {gen_dups} near-duplicates rejected, {grid.occupied()} cells")
-        if budget_usd is not None and spent() >= budget_usd and g < generations:
+        if budget.exhausted() and g < generations:
             status = "budget"
     if status == "running":
         status = "done"
@@ -488,7 +517,8 @@ def _evolve(project: Project, lineage_id: str, *, generations, population, budge
     saved = run_versions(project, lineage_id, run_id)
     allv = project.versions(lineage_id)
     rewards = [float(v.reward) for v in allv if v.reward is not None and v.status == "evaluated"]
-    return RunSummary(
+    mine = [v for v in saved.values() if v.reward is not None and v.status == "evaluated"]
+    return RunSummary(best_id=max(mine, key=lambda v: float(v.reward)).id if mine else None,
         run_id=run_id, lineage_id=lineage_id, status=status, generations=int(record["generation"]),
         target=int(generations), versions=len(saved),
         evaluated=sum(1 for v in saved.values() if v.status == "evaluated"),

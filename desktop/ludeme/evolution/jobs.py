@@ -180,6 +180,7 @@ def evolve_job(project: Project, payload: Mapping[str, Any], *, job_id: int | No
     an evolution of the lineage. Every child is saved in its own transaction, so cancelling stops the
     run between children and keeps what it made; the run resumes where it stopped next time."""
     from ludeme.evolution.engine import evolve
+    from ludeme.evolution.pool import default_jobs
 
     progress = progress or (lambda fraction, message: None)
     budget = payload.get("budget_usd")
@@ -187,7 +188,7 @@ def evolve_job(project: Project, payload: Mapping[str, Any], *, job_id: int | No
                      population=int(payload.get("population") or 4),
                      budget_usd=None if budget in (None, "") else float(budget),
                      model=payload.get("model") or None, seed=int(payload.get("seed") or 0),
-                     seconds=payload.get("seconds"),
+                     seconds=payload.get("seconds"), jobs=int(payload.get("jobs") or default_jobs()),
                      # below the commit point until the end: a cancel always stops the run
                      progress=lambda fraction, message: progress(min(0.85, 0.85 * float(fraction)), message))
     result = summary.to_dict()

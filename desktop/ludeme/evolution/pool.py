@@ -11,6 +11,12 @@ takes an idle member.
 A member that dies (a game that crashes its evaluator, a kill) is replaced; the evaluation it was
 running comes back as a broken report that says so. Members exit when their stdin closes, so a
 killed parent leaves none behind once their current evaluation ends.
+
+Cancel reaches running evaluations: a pool given ``cancel`` (a callable) checks it twice a second
+while it waits, kills the member (``EvalPool``) or cancels the Ray task (``RayPool``, force) and
+raises :class:`EvaluationCancelled`; nothing of that child is saved and a resumed run makes it again.
+A run's money is one :class:`RunBudget` shared by its children's threads, so a model call that
+would overspend is refused inside a running child, not only before the next child starts.
 """
 from __future__ import annotations
 
@@ -21,6 +27,7 @@ import queue
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +41,39 @@ EVAL_PEAK_MB = 950
 # and the recording is encoded alongside): more evaluations than cores / 2 only slow each other down.
 CORES_PER_EVAL = 2
 MEMBER_TIMEOUT_S = 300.0  # one evaluation, whatever the game does (its own limits are much shorter)
+CANCEL_POLL_S = 0.5  # how often a waiting evaluation checks whether it was cancelled
+
+
+class EvaluationCancelled(BaseException):
+    """A running evaluation was cancelled (its member killed, its Ray task cancelled). A
+    BaseException, so that the pipeline's ``except Exception`` does not take it for a game's fault."""
+
+
+class RunBudget:
+    """The money of one run, shared by the threads of its children: every model call adds its cost
+    (saved child or not: a failed child's calls were paid for), and ``limit`` (dollars, or None)
+    is the run budget each call is checked against before it is made."""
+
+    def __init__(self, limit: float | None, spent: float = 0.0) -> None:
+        self.limit = None if limit is None else float(limit)
+        self._spent = float(spent)
+        self._lock = threading.Lock()
+
+    def add(self, cost: float) -> None:
+        with self._lock:
+            self._spent += float(cost or 0.0)
+
+    def spent(self) -> float:
+        with self._lock:
+            return self._spent
+
+    def refused(self) -> None:
+        """A model call was refused for this budget: no further child should start."""
+        with self._lock:
+            self._refused = True
+
+    def exhausted(self) -> bool:
+        return getattr(self, "_refused", False) or (self.limit is not None and self.spent() >= self.limit)
 
 
 def memory_bound_jobs(wanted: int) -> int:
@@ -65,7 +105,12 @@ def run_slots(specs, make, jobs: int, stop, over_budget, project: Project):
             if over_budget():
                 yield "budget"
                 return
-            yield make(spec)
+            try:
+                child = make(spec)
+            except EvaluationCancelled:
+                yield "stopped"
+                return
+            yield child
         return
     from concurrent.futures import ThreadPoolExecutor
 
@@ -75,8 +120,14 @@ def run_slots(specs, make, jobs: int, stop, over_budget, project: Project):
         if halted or stop():
             halted.append("stopped")
             return None
+        if over_budget():
+            halted.append("budget")
+            return None
         try:
             return make(spec)
+        except EvaluationCancelled:
+            halted.append("stopped")
+            return None
         finally:
             project.db.close()  # this thread's own SQLite connection
 
@@ -87,7 +138,7 @@ def run_slots(specs, make, jobs: int, stop, over_budget, project: Project):
         if child is not None:
             yield child
     if halted:
-        yield "stopped"
+        yield "stopped" if "stopped" in halted else "budget"
 
 
 class SharedDedup:
@@ -160,6 +211,11 @@ def use_cluster(address: str | None) -> None:
         raise
     except Exception as exc:  # noqa: BLE001 - ConnectionError and Ray's own errors
         raise ValueError(f"cannot reach the Ray cluster at {address}: {' '.join(str(exc).split())[:200]}") from None
+
+
+def cluster_pool():
+    """The Ray pool ``use_cluster`` connected this process to, or None."""
+    return _BACKEND["pool"]
 
 
 def _reachable(address: str, timeout: float = 3.0) -> None:
@@ -254,14 +310,25 @@ def report_from_wire(d: dict):
     return report
 
 
+def member_env() -> dict[str, str]:
+    """This process's environment for an evaluator process, without model keys: members only play
+    games, and a key they never hold cannot leak from them (the model calls stay in this process)."""
+    from ludeme.agents.keys import GENERIC_ENV, PROVIDER_ENV
+
+    keys = {GENERIC_ENV, *(name for names in PROVIDER_ENV.values() for name in names)}
+    return {k: v for k, v in os.environ.items()
+            if k not in keys and not k.endswith(("_API_KEY", "_API_TOKEN", "_SECRET_KEY"))}
+
+
 class _Member:
     def __init__(self, env: dict[str, str]) -> None:
         self.proc = subprocess.Popen([sys.executable, "-m", "ludeme.evolution.pool"], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
                                      bufsize=1)
 
-    def ask(self, request: dict) -> dict | None:
-        """The member's answer, or None when it died (or hung past MEMBER_TIMEOUT_S)."""
+    def ask(self, request: dict, cancel=None) -> dict | None:
+        """The member's answer, or None when it died (or hung past MEMBER_TIMEOUT_S). ``cancel()``
+        true while it plays: the member is killed and EvaluationCancelled raised."""
         try:
             self.proc.stdin.write(json.dumps(request) + "\n")
             self.proc.stdin.flush()
@@ -277,7 +344,12 @@ class _Member:
 
         reader = threading.Thread(target=read, daemon=True)
         reader.start()
-        reader.join(MEMBER_TIMEOUT_S)
+        deadline = time.monotonic() + MEMBER_TIMEOUT_S
+        while reader.is_alive() and time.monotonic() < deadline:
+            reader.join(CANCEL_POLL_S)
+            if reader.is_alive() and cancel is not None and cancel():
+                self.close(kill=True)
+                raise EvaluationCancelled("the evaluation was cancelled")
         line = box.get("line")
         if not line:
             self.close(kill=True)
@@ -298,14 +370,15 @@ class _Member:
 class EvalPool:
     """``jobs`` evaluator processes, started on first use; ``close()`` (or ``with``) ends them."""
 
-    def __init__(self, jobs: int) -> None:
+    def __init__(self, jobs: int, cancel=None) -> None:
         self.jobs = max(1, int(jobs))
+        self.cancel = cancel  # a callable: true once running evaluations must stop
         self._idle: queue.Queue[_Member] = queue.Queue()
         self._started = 0
         self._lock = threading.Lock()
         self._all: list[_Member] = []
         self.replaced = 0  # members that died and were replaced
-        self._env = dict(os.environ)
+        self._env = member_env()
 
     def __enter__(self) -> EvalPool:
         return self
@@ -330,7 +403,13 @@ class EvalPool:
 
         request = _request(files, settings, parent_html, planned, record_path, novelty_against, kw, "EvalPool")
         member = self._take()
-        answer = member.ask(request)
+        try:
+            answer = member.ask(request, self.cancel)
+        except EvaluationCancelled:  # killed on purpose: its place is free for a new member
+            with self._lock:
+                self._all.remove(member)
+                self._started -= 1
+            raise
         if answer is None:  # it died: replace it, and say what happened to this game
             with self._lock:
                 self._all.remove(member)
@@ -410,8 +489,10 @@ class RayPool:
     ``retries`` times); only this process writes the project, so a retried evaluation is never saved
     twice. Each node needs Ludeme installed in the Python that runs Ray (the same bootstrap)."""
 
-    def __init__(self, address: str, jobs: int | None = None, *, retries: int = 3) -> None:
+    def __init__(self, address: str, jobs: int | None = None, *, retries: int = 3, cancel=None) -> None:
         import ray
+
+        self.cancel = cancel  # a callable: true once running tasks must stop (they are force-cancelled)
 
         _reachable(address)  # ValueError at once, where ray.init would wait for minutes
         if not ray.is_initialized():
@@ -435,7 +516,9 @@ class RayPool:
 
         request = _request(files, settings, parent_html, planned, record_path, novelty_against, kw, "RayPool")
         try:
-            answer = self._ray.get(self._task.remote(request), timeout=MEMBER_TIMEOUT_S)
+            answer = self._wait(self._task.remote(request))
+        except EvaluationCancelled:
+            raise
         except Exception as exc:  # noqa: BLE001 - retries spent, node gone for good, timeout
             return EvalReport(verdict="broken", reasons=[f"the cluster could not evaluate this game: "
                                                          f"{type(exc).__name__}"])
@@ -450,6 +533,21 @@ class RayPool:
             if report.recording:
                 report.recording = {**report.recording, "path": str(record_path)}
         return report
+
+    def _wait(self, ref) -> dict:
+        """The task's answer; cancelled on the cluster (force: its worker process is killed) once
+        ``cancel()`` is true. Ray's own errors (retries spent, a node gone) are raised."""
+        deadline = time.monotonic() + MEMBER_TIMEOUT_S
+        while True:
+            ready, _ = self._ray.wait([ref], timeout=CANCEL_POLL_S)
+            if ready:
+                return self._ray.get(ref)
+            if self.cancel is not None and self.cancel():
+                self._ray.cancel(ref, force=True)
+                raise EvaluationCancelled("the evaluation was cancelled on the cluster")
+            if time.monotonic() > deadline:
+                self._ray.cancel(ref, force=True)
+                raise TimeoutError(f"no answer in {MEMBER_TIMEOUT_S:.0f} s")
 
     def close(self) -> None:
         if self._ray.is_initialized():

@@ -59,8 +59,9 @@ class _Spend:
     """The model calls of one mutation. Rows are held until the version exists so that each one
     names it; whatever happens, they are written (a failed run's spend is real spend)."""
 
-    def __init__(self, project: Project, version_id: str, job_id: int | None) -> None:
+    def __init__(self, project: Project, version_id: str, job_id: int | None, run_budget=None) -> None:
         self.project, self.version_id, self.job_id = project, version_id, job_id
+        self.run_budget = run_budget  # an evolution run's RunBudget, shared with its other children
         self.records: list = []
         self._flushed = 0
 
@@ -78,11 +79,15 @@ class _Spend:
 
     def record(self, rec) -> None:
         self.records.append(rec)
+        if self.run_budget is not None:
+            self.run_budget.add(rec.cost)
 
     def spent(self) -> dict[str, float]:
-        """Project spend so far (this run's calls included) and this run's own."""
+        """Project spend so far (this run's calls included) and this run's own (an evolution run's
+        whole spend, its other children's calls included, when it has a shared budget)."""
         unwritten = sum(float(r.cost or 0.0) for r in self.records[self._flushed:])
-        return {"project": float(self.project.ledger_totals()["cost"]) + unwritten, "run": self.cost}
+        run = self.run_budget.spent() if self.run_budget is not None else self.cost
+        return {"project": float(self.project.ledger_totals()["cost"]) + unwritten, "run": run}
 
     def flush(self, saved: bool, version_id: str | None = None) -> None:
         for r in self.records[self._flushed:]:
@@ -135,9 +140,10 @@ def mutate(project: Project, parent_id: str, *, direction: str = "", model: str 
            api_base: str | None = None, settings=None, eval_settings=None, seed: int | None = None,
            job_id: int | None = None, evaluate_fn: Callable | None = None,
            progress: Callable[[float, str], None] | None = None, operator: str = "mutate",
-           note: str = "") -> MutationResult:
+           note: str = "", run_budget=None) -> MutationResult:
     """Make, evaluate and save one child of ``parent_id``. Never raises for model or game trouble:
-    the result says what happened (``ok`` False and ``error`` set, nothing saved)."""
+    the result says what happened (``ok`` False and ``error`` set, nothing saved). ``run_budget``
+    (an evolution run's ``RunBudget``): every model call is checked against the run's whole spend."""
 
     started = time.perf_counter()
     settings, model, eval_settings, evaluate_fn, progress = _defaults(project, settings, api_base, model, eval_settings,
@@ -147,7 +153,9 @@ def mutate(project: Project, parent_id: str, *, direction: str = "", model: str 
     if seed is None:  # stable across processes (str hashes are salted per process)
         seed = zlib.crc32(f"{parent_id}|{direction}|{project.count_versions()}".encode()) & 0xFFFF
     version_id = new_id()
-    spend = _Spend(project, version_id, job_id)
+    spend = _Spend(project, version_id, job_id, run_budget)
+    if run_budget is not None and run_budget.limit is not None:
+        settings = settings.model_copy(update={"run_budget_usd": run_budget.limit})
     result = MutationResult(ok=False, model=model, parent_mechanics=list(parent.mechanics or ()))
     # Novelty is measured against the whole lineage (not only the parent), like CreativeGame's archive
     others = [set(v.mechanics) for v in project.versions(parent.lineage_id) if v.mechanics]
