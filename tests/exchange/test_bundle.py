@@ -170,9 +170,13 @@ def test_bad_targets_and_destinations_are_one_line_errors(family, tmp_path):
     project, _ = family
     with pytest.raises(ExportError, match="no lineage or version 'nope'"):
         export_bundle(project, "nope", tmp_path / "x.ludeme-bundle")
-    with pytest.raises(ExportError, match="does not exist"):
-        export_bundle(project, project.lineages()[0].id, tmp_path / "missing" / "x.ludeme-bundle")
+    (tmp_path / "a-file").write_text("not a folder")
+    with pytest.raises(ExportError, match="cannot make the folder"):
+        export_bundle(project, project.lineages()[0].id, tmp_path / "a-file" / "x.ludeme-bundle")
     assert sorted(p.name for p in tmp_path.iterdir() if "bundle" in p.name or p.suffix == ".part") == []
+    # a folder that does not exist yet is made (as the other exports do)
+    made = export_bundle(project, project.lineages()[0].id, tmp_path / "new" / "deeper" / "x.ludeme-bundle")
+    assert (tmp_path / "new" / "deeper" / "x.ludeme-bundle").is_file(), made
 
 
 def test_limits_apply_to_real_bundles_too(family, tmp_path):

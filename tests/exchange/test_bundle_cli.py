@@ -78,14 +78,15 @@ def test_export_mistakes_are_one_line(studio, tmp_path, capsys, monkeypatch):
     monkeypatch.setitem(_BUILTIN, "zine", ("ludeme.exchange.zine_not_installed", "export_zine"))
     rc, _, err = run("export", "--project", str(path), lin.id, "--format", "zine", "--out", str(tmp_path))
     assert rc == 2 and err == "ludeme: format zine is not available in this build of Ludeme"
-    rc, _, err = run("export", "--project", str(path), lin.id, "--out", str(tmp_path / "no" / "x.ludeme-bundle"))
-    assert rc == 2 and "does not exist" in err
+    (tmp_path / "plain").write_text("a file")
+    rc, _, err = run("export", "--project", str(path), lin.id, "--out", str(tmp_path / "plain" / "x.ludeme-bundle"))
+    assert rc == 2 and "cannot make the folder" in err
     rc, _, err = run("export", "--project", str(tmp_path / "nope.ludeme"), lin.id, "--out", str(tmp_path))
     assert rc == 2 and "no such project" in err
     rc, _, err = run("export", "--project", str(path), lin.id)
     assert rc == 2 and "--out" in err
     assert file_sha(path) == sha  # exporting never changes the project
-    assert {p.name for p in tmp_path.iterdir()} - {"userdata"} == {"studio.ludeme"}  # no partial files
+    assert {p.name for p in tmp_path.iterdir()} - {"userdata", "plain"} == {"studio.ludeme"}  # no partial files
 
 
 def test_a_plugin_format_is_exported_through_the_cli(studio, tmp_path, capsys, monkeypatch):

@@ -56,8 +56,12 @@ def test_play_the_first_game_plays_it_with_the_keys_and_pause_says_so(qtbot, win
     with qtbot.waitSignal(window.player.game_painted, timeout=20000):
         window.select_first_version()                     # already on screen, keys with the tree
     assert not window.player.has_keys()
-    with qtbot.waitSignal(window.player.game_loaded, timeout=20000):
-        window.play_first_game()                          # the guide's button: from the title, keys and all
+    window.show_first_run()                               # the guide (F1), over the studio
+    guide = window.guide
+    assert guide.isVisible()
+    with qtbot.waitSignal(window.player.game_loaded, timeout=20000):  # its button: from the title, keys and all
+        qtbot.mouseClick(guide.step_buttons["play_first"], Qt.MouseButton.LeftButton)
+    assert not guide.isVisible(), "the guide stays over the game it started"
     qtbot.waitUntil(window.player.has_keys, timeout=5000)
     window.player.pause_action.trigger()
     assert window.player.overlay.isVisible() and "Paused" in window.player.overlay.text()

@@ -38,3 +38,53 @@ def test_the_studio_fits_1024_by_640(qtbot, window):
     shown = title.fontMetrics().horizontalAdvance(title._elidedText())
     assert shown <= title.width() and title.height() >= title.fontMetrics().height()
     assert full.split(" · ")[0] in title.toolTip()
+
+
+def _widths(win):
+    return win.lineage_dock.width(), win.inspector_dock.width(), win.console_dock.height()
+
+
+def test_panes_recover_after_a_small_window_grows_back(qtbot, open_studio):
+    win = open_studio(size=(1440, 900), restore_layout=False)
+    qtbot.wait(300)
+    before = _widths(win)
+    win.resize(1024, 640)
+    qtbot.wait(400)
+    small = _widths(win)
+    assert small[1] < before[1]  # the inspector gave way to the game
+    win.resize(1440, 900)
+    qtbot.wait(400)
+    after = _widths(win)
+    assert all(abs(a - b) <= 8 for a, b in zip(after, before)), (before, small, after)
+
+
+def test_a_layout_the_designer_dragged_keeps_its_proportions(qtbot, open_studio):
+    from PySide6.QtCore import QEvent, QPointF, Qt
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    win = open_studio(size=(1440, 900), restore_layout=False)
+    qtbot.wait(300)
+    from PySide6.QtCore import Qt as _Qt
+    win.resizeDocks([win.inspector_dock], [460], _Qt.Orientation.Horizontal)  # as a separator drag leaves it
+    release = QMouseEvent(QEvent.Type.MouseButtonRelease, QPointF(5, 5), QPointF(5, 5), Qt.MouseButton.LeftButton,
+                          Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(win, release)
+    share = win.inspector_dock.width() / win.width()
+    win.resize(1200, 800)
+    qtbot.wait(400)
+    assert abs(win.inspector_dock.width() / win.width() - share) < 0.02, (share, win.inspector_dock.width())
+
+
+def test_at_1440_by_900_titles_and_tabs_are_whole(qtbot, open_studio):
+    win = open_studio(size=(1440, 900), restore_layout=False)
+    with qtbot.waitSignal(win.player.game_painted, timeout=20000):
+        win.select_first_version()
+    qtbot.wait(300)
+    labels = win.tree.labels
+    assert len(labels) == 8
+    cut = [(item.full_text, item.textItem.toPlainText()) for item in labels
+           if not item.isVisible() or item.textItem.toPlainText() != item.full_text]
+    assert not cut, cut  # every lineage's name, whole (two rows of titles where one is too tight)
+    bar = win.inspector.tabs.tabBar()
+    assert bar.sizeHint().width() <= win.inspector.tabs.width(), (bar.sizeHint().width(), win.inspector.tabs.width())

@@ -187,7 +187,7 @@ def test_colour_modes_paint_nodes_differently(tree, project):
     tree.set_color_mode("progress")
     by_progress = brushes()
     assert by_progress[row[plain]] == "#5d667a" != by_progress[row[good]]     # no progress: a root or unscored
-    assert tree.table.quality[row[good]] == 0.9 and tree.color_box.currentText() == "Colour: progress"
+    assert tree.table.quality[row[good]] == 0.9 and tree.color_box.currentText() == "◐ Progress"
     with pytest.raises(ValueError):
         tree.set_color_mode("smell")
 

@@ -109,4 +109,35 @@ def test_a_new_projects_seed_games_are_playtested_once_in_the_background(window)
     jobs = project.jobs()
     assert sorted(j.kind for j in jobs) == ["evaluate"] * 8
     assert {j.payload["version_id"] for j in jobs} == {v.id for v in project.versions() if v.operator == "seed"}
+    assert all("seconds" not in j.payload for j in jobs)  # as long as Settings ▸ Evaluation says
     assert window.prepare_previews() == 0
+    # before its playtest a seed is "not played yet" everywhere it is described, never "evaluated"
+    seed = next(v for v in project.versions() if v.operator == "seed")
+    window.tree.select(seed.id)
+    assert "not played yet" in window.tree.describe(seed.id) and "evaluated" not in window.tree.describe(seed.id)
+    assert window.inspector.badge.text() == "not played yet"
+
+
+def test_a_finished_crossover_or_evolve_brings_its_child_into_view(qtbot, window):
+    """The designer asked for it: the new version lands in view even when the tree looks elsewhere
+    (a crossover child landed off-screen before; an evolution run's best child too)."""
+    from ludeme.evolution.jobs import JOB_FUNCTIONS
+
+    project = window.project
+    roots = {lin.title: project.versions(lin.id)[0] for lin in project.lineages()}
+    out = JOB_FUNCTIONS["crossover"](project, {"version_ids": [roots["Sky Hopper"].id, roots["Star Warden"].id],
+                                               "seed": 3, "seconds": 1.5})
+    assert out["ok"], out
+    child = out["version_id"]
+    window.tree.sync()
+    for kind, result in (("crossover", out), ("evolve", {"best_id": child, "versions": 1})):
+        job = project.enqueue_job(kind, {"version_ids": []})
+        project.update_job(job.id, status="done", result=result, message="1/1 generations, 1 versions")
+        window._submitted_here.add(job.id)
+        window.tree.vb.setRange(xRange=(1e5, 1e5 + 10), yRange=(1e5, 1e5 + 10), padding=0)  # far away
+        row = window.tree.table.row_of[child]
+        assert row not in window.tree.visible_rows()
+        window._job_finished(job.id)
+        row = window.tree.table.row_of[child]
+        assert row in window.tree.visible_rows(), (kind, window.tree.vb.viewRange(), window.tree.lay.x[row], window.tree.lay.y[row])
+        assert "not played yet" not in window.statusBar().currentMessage()

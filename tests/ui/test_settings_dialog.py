@@ -201,6 +201,7 @@ def test_cancel_changes_nothing(qtbot, dialog, project, path, ring):
 def test_keys_go_to_the_keyring_never_into_the_project(qtbot, dialog, project, path, ring, monkeypatch):
     assert dialog.key_status["openai"].text() == "not set"
     assert not dialog.key_remove["openai"].isEnabled()
+    assert "OPENAI_API_KEY" in dialog.key_env["openai"].text()  # on the page, not only in a tooltip
     qtbot.keyClicks(dialog.key_edit["openai"], SECRET)
     assert dialog.key_edit["openai"].echoMode() == dialog.key_edit["openai"].EchoMode.Password
     assert dialog.key_status["openai"].text() == "will be stored in the keyring"

@@ -56,6 +56,15 @@ def is_valid_id(value: str) -> bool:
             and all(c in "0123456789abcdef" for c in value))
 
 
+def status_word(status: str, verdict: str | None, reward: float | None) -> str:
+    """What a version's state is called wherever it is shown (badge, status bar, tooltips): a
+    version stored as evaluated but never played (a new project's seed) is "not played yet"."""
+    status = str(status)
+    if not verdict and reward is None and status == "evaluated":
+        return "not played yet"
+    return status + (f" · {verdict}" if verdict and verdict != status else "")
+
+
 class VersionStatus(StrEnum):
     QUEUED = "queued"
     GENERATING = "generating"

@@ -110,8 +110,11 @@ def _out_path(out: str | Path, target: Target) -> Path:
         slug = re.sub(r"[^A-Za-z0-9]+", "-", target.title).strip("-").lower() or "lineage"
         name = slug if target.kind == "lineage" else f"{slug}-{target.id}"
         out = out / f"{name}{SUFFIX}"
-    if not out.parent.is_dir():
-        raise ExportError(f"folder {out.parent} does not exist")
+    if not out.parent.is_dir():  # a folder that does not exist yet is made, as every export does
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ExportError(f"cannot make the folder {out.parent}: {exc.strerror or exc}") from None
     return out
 
 

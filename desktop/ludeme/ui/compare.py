@@ -243,6 +243,8 @@ class CompareView(QWidget):
     def restyle(self) -> None:
         """Take the colours of the theme now in use (after Settings ▸ Appearance)."""
         self.setStyleSheet(_QSS.format(**colors()))
+        for player in self.players:
+            player.restyle()
 
     def restart_all(self) -> None:
         """Restart every game at the same moment (each reloads with the shared seed)."""

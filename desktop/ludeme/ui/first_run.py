@@ -62,6 +62,7 @@ def _label(text: str, name: str, wrap: bool = True) -> QLabel:
 
 class FirstRunGuide(QWidget):
     play_first = Signal()
+    step_taken = Signal(str)  # any step's button: the guide steps aside (shown again with F1)
     mutate_requested = Signal()
     compare_requested = Signal()
     evolve_requested = Signal()
@@ -141,6 +142,7 @@ class FirstRunGuide(QWidget):
         button.setObjectName(f"step_{signal_name}")
         button.setToolTip(title)
         button.clicked.connect(getattr(self, signal_name).emit)
+        button.clicked.connect(lambda: self.step_taken.emit(signal_name))
         lay.addWidget(button, 2, 1, Qt.AlignmentFlag.AlignLeft)
         lay.setColumnStretch(1, 1)
         self.step_buttons[signal_name] = button

@@ -17,13 +17,13 @@ import time
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QSizePolicy, QTabWidget, QToolButton,
     QVBoxLayout, QWidget,
 )
 
-from ludeme.core.domain import join_note, split_note, user_note
+from ludeme.core.domain import join_note, split_note, status_word, user_note
 from ludeme.ui.inspector_recording import RecordingTab
 from ludeme.ui.inspector_tabs import CodeTab, ConsoleTab, CostTab, MechanicsTab, RewardTab
 from ludeme.ui.inspector_widgets import StarRating
@@ -52,9 +52,12 @@ QWidget#Inspector QToolButton#Favourite:checked {{ color: {error}; background: t
 QWidget#Inspector QFrame#Header {{ background: {alt}; border: 1px solid {border}; border-radius: 10px; }}
 QWidget#Inspector QPlainTextEdit#Notes {{ background: {base}; }}
 QWidget#Inspector QTabWidget::pane {{ border: 1px solid {border}; border-radius: 8px; top: -1px; }}
-QWidget#Inspector QTabBar::tab {{ padding: 5px 12px; border: none; color: {muted}; }}
+QWidget#Inspector QTabBar::tab {{ padding: 5px 8px; border: none; color: {muted}; }}
 QWidget#Inspector QTabBar::tab:selected {{ color: {text}; border-bottom: 2px solid {highlight}; }}
 QWidget#Inspector QTabBar::tab:hover {{ color: {text}; }}
+QWidget#Inspector QTabBar::scroller {{ width: 40px; }}
+QWidget#Inspector QTabBar QToolButton {{ background: {alt}; border: 1px solid {border}; border-radius: 4px;
+    padding: 0px; margin: 2px 0px; }}
 QWidget#Inspector QTableWidget {{ border: none; }}
 QWidget#Inspector QHeaderView::section {{ background: {window}; color: {muted}; border: none;
     border-bottom: 1px solid {border}; padding: 4px 6px; font-weight: 600; }}
@@ -151,9 +154,16 @@ class Inspector(QWidget):
         self.direction.setWordWrap(True)
         self.direction.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.parents_row.addStretch(1)
-        self.parents_row.addWidget(self.favourite)
-        self.parents_row.addWidget(self.stars)
-        self.badge.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        self.marks = QWidget()  # favourite and stars: beside the badge, or on a row of their own when narrow
+        marks = QHBoxLayout(self.marks)
+        marks.setContentsMargins(0, 0, 0, 0)
+        marks.setSpacing(4)
+        marks.addWidget(self.favourite)
+        marks.addWidget(self.stars)
+        self.parents_row.addWidget(self.marks)
+        self.marks_row = QHBoxLayout()
+        self.marks_row.addStretch(1)
+        self.badge.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)  # its words, whole
 
         self.notes = NotesEdit()
         self.notes.setObjectName("Notes")
@@ -177,6 +187,8 @@ class Inspector(QWidget):
         hl.addLayout(top)
         hl.addWidget(self.meta)
         hl.addLayout(self.parents_row)
+        hl.addLayout(self.marks_row)
+        self.header.installEventFilter(self)
         hl.addWidget(self.direction)
         hl.addWidget(self.notes)
         hl.addWidget(self.message)
@@ -212,6 +224,25 @@ class Inspector(QWidget):
         lay.addWidget(self.header)
         lay.addWidget(self.tabs, 1)
         self.clear()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        if watched is self.header and event.type() == QEvent.Type.Resize:
+            self._place_marks()
+        return super().eventFilter(watched, event)
+
+    def _place_marks(self) -> None:
+        """The badge and the parents keep their words: the stars move down a row when they would not."""
+        row = self.parents_row
+        needed = sum(row.itemAt(i).widget().sizeHint().width() + row.spacing() for i in range(row.count())
+                     if row.itemAt(i).widget() is not None and row.itemAt(i).widget() is not self.marks
+                     and not row.itemAt(i).widget().isHidden())
+        needed += self.marks.sizeHint().width() + 12
+        m = self.header.layout().contentsMargins()
+        narrow = self.header.width() - m.left() - m.right() < needed
+        target = self.marks_row if narrow else row
+        if target.indexOf(self.marks) < 0:
+            (row if narrow else self.marks_row).removeWidget(self.marks)
+            target.addWidget(self.marks)
 
     # -- API ------------------------------------------------------------------------------------
     def show_version(self, version_id: str) -> bool:
@@ -304,9 +335,7 @@ class Inspector(QWidget):
         self.title.setText(f"{lineage} · Gen {v.generation} · {v.operator.value}")
         self.title.setToolTip(f"{lineage} · generation {v.generation} · {v.operator.value}\nVersion {v.id}")
         verdict = (v.breakdown or {}).get("verdict")
-        word = str(v.status.value) + (f" · {verdict}" if verdict and verdict != v.status.value else "")
-        if not verdict and v.reward is None and v.status.value == "evaluated":
-            word = "not played yet"  # a seed before its first playtest: no verdict to show
+        word = status_word(v.status.value, verdict, v.reward)
         if v.deleted:
             word = "deleted · " + word
         colour = colors()["muted"] if v.deleted or word.endswith("not played yet") else _badge_colours(v.status.value, verdict)
@@ -363,6 +392,7 @@ class Inspector(QWidget):
             w.blockSignals(False)
         self._note_dirty = False
         self.message.hide()
+        self._place_marks()
 
     def _set_parents(self, parents) -> None:
         for b in self.parent_buttons:

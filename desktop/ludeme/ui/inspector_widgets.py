@@ -1,4 +1,5 @@
-"""Small pieces of the inspector: the star rating, badges and the code and diff highlighters."""
+"""Small widgets of the studio: the star rating, badges, the code and diff highlighters, and a combo
+box that elides its text."""
 from __future__ import annotations
 
 import re
@@ -7,7 +8,9 @@ from PySide6.QtCore import QObject, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor, QFont, QPainter, QPainterPath, QSyntaxHighlighter, QTextCharFormat,
 )
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QComboBox, QSizePolicy, QStyle, QStyleOptionComboBox, QStylePainter, QWidget,
+)
 
 from ludeme.ui.theme import colors
 
@@ -341,3 +344,26 @@ class EditableCodeHighlighter(QSyntaxHighlighter):
         for start, length, kind in spans:
             self.setFormat(start, length, self.formats[kind])
         self.setCurrentBlockState(1 if still_open else 0)
+
+
+class ElidingComboBox(QComboBox):
+    """A combo box that, given less room than its text, shows it elided ("Any ver…") with the whole
+    choice in its tooltip, as labels do, instead of cutting the letters off."""
+
+    def __init__(self, *args, tip: str = "", **kw) -> None:
+        super().__init__(*args, **kw)
+        self._tip = tip
+        self.currentTextChanged.connect(lambda _t: self._update_tip())
+
+    def _update_tip(self) -> None:
+        self.setToolTip(f"{self._tip}\n\nNow: {self.currentText()}" if self._tip else self.currentText())
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        painter = QStylePainter(self)
+        opt = QStyleOptionComboBox()
+        self.initStyleOption(opt)
+        room = self.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, opt,
+                                           QStyle.SubControl.SC_ComboBoxEditField, self).width()
+        opt.currentText = self.fontMetrics().elidedText(opt.currentText, Qt.TextElideMode.ElideRight, max(room, 0))
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, opt)
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, opt)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, QSignalBlocker, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTreeView, QVBoxLayout, QWidget
+from superqt import QElidingLabel
 
 from ludeme.core.domain import LineageSummary
 
@@ -43,8 +44,9 @@ class LineagePanel(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.selectionModel().currentChanged.connect(self._on_current)
         self.tree.activated.connect(self._on_current)
-        self.summary = QLabel()
+        self.summary = QElidingLabel()  # "8 lineages · 8 versions", elided in a narrow dock
         self.summary.setObjectName("Muted")
+        self.summary.setMinimumWidth(1)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(8, 8, 4, 8)
         lay.addWidget(title)

@@ -24,9 +24,12 @@ from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDoubleSpinBox, QGraphicsPixmapItem, QHBoxLayout, QLabel,
     QLineEdit, QSizePolicy, QToolButton, QVBoxLayout, QWidget,
 )
+from superqt import QElidingLabel
 
+from ludeme.core.domain import status_word
 from ludeme.core.tree_layout import edge_segments, layout
 from ludeme.store.table import OPERATORS, STATUSES
+from ludeme.ui.inspector_widgets import ElidingComboBox
 from ludeme.ui.tasks import run_in_thread
 from ludeme.ui.theme import colors
 from ludeme.ui.tree_items import NodeCloud, TreeViewBox
@@ -87,12 +90,10 @@ class LineageTree(QWidget):
         self.search.setPlaceholderText("Search versions: game, mechanic, direction, note, id…")
         self.search.setClearButtonEnabled(True)
         self.search.setToolTip("Matches light up, the rest dims. Enter jumps to the next match.")
-        self.color_box = QComboBox()
-        self.color_box.addItems(["Colour: score", "Colour: quality", "Colour: progress", "Colour: status",
-                                 "Colour: rating"])
-        self.color_box.setToolTip("What the colour of each node shows: the score, its quality (what the game "
-                                  "is), its progress (what it adds), its status or your rating")
-        self.status_box = QComboBox()
+        self.color_box = ElidingComboBox(tip="What the colour of each node shows: the score, its quality (what "
+                                             "the game is), its progress (what it adds), its status or your rating")
+        self.color_box.addItems(["◐ Score", "◐ Quality", "◐ Progress", "◐ Status", "◐ Rating"])  # what colours
+        self.status_box = ElidingComboBox(tip="Only versions with this verdict")
         self.status_box.addItems(["Any verdict", "Playable", "Broken", "Rejected", "Not finished"])
         self.min_reward = QDoubleSpinBox()
         self.min_reward.setRange(0.0, 1.0)
@@ -118,11 +119,11 @@ class LineageTree(QWidget):
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         bar.setSpacing(6)
-        bar.addWidget(self.status_box, 1)  # grows up to its full text when there is room
+        bar.addWidget(self.status_box, 3)  # grows up to its full text when there is room
         bar.addWidget(self.min_reward)
         bar.addWidget(self.favourites)
         bar.addStretch(1)
-        bar.addWidget(self.color_box, 1)
+        bar.addWidget(self.color_box, 2)
         bar.addWidget(self.fit_button)
 
         # -- the picture ----------------------------------------------------------------------
@@ -159,16 +160,15 @@ class LineageTree(QWidget):
         self.view.scene().sigMouseClicked.connect(self._clicked)
         self.vb.sigRangeChanged.connect(lambda *_: self._thumb_timer.start())
         self.vb.sigRangeChanged.connect(lambda *_: self._fit_labels())
-        self.vb.sigResized.connect(lambda *_: self._fit_labels())  # a narrower pane, the same range
+        self.vb.sigResized.connect(lambda *_: (self._refit_if_fitted(), self._fit_labels()))  # a narrower pane
         self._thumb_timer = QTimer(self, singleShot=True, interval=120)
         self._thumb_timer.timeout.connect(self._update_thumbnails)
 
-        self.summary = QLabel()
+        self.summary = QElidingLabel()  # elided, not held wide, in a narrow window; the legend stays whole
         self.summary.setObjectName("Muted")
+        self.summary.setMinimumWidth(1)
         self.legend = QLabel()
         self.legend.setObjectName("Muted")
-        for label in (self.summary, self.legend):  # cut, not held wide, in a narrow window
-            label.setMinimumWidth(1)
         foot = QHBoxLayout()
         foot.setContentsMargins(2, 0, 2, 0)
         foot.addWidget(self.summary, 1)
@@ -400,12 +400,24 @@ class LineageTree(QWidget):
             return
         metrics = QFontMetrics(self.labels[0].textItem.font())  # the labels' own font, not the widget's
         centres = [item.column / px for item in self.labels]
+
+        def rooms(step: int) -> list[int]:  # to the nearest neighbour on the same row
+            out = []
+            for i in range(len(centres)):
+                left = centres[i] - centres[i - step] if i >= step else 1e9
+                right = centres[i + step] - centres[i] if i + step < len(centres) else 1e9
+                out.append(int(min(left, right, 400) - 10))
+            return out
+
+        one = rooms(1)
+        # Two rows (every other title one line up) when one row would cut titles short
+        stagger = any(metrics.horizontalAdvance(item.full_text) > r for item, r in zip(self.labels, one))
+        room_of = rooms(2) if stagger else one
         for i, item in enumerate(self.labels):
-            left = centres[i] - centres[i - 1] if i else 1e9
-            right = centres[i + 1] - centres[i] if i + 1 < len(self.labels) else 1e9
-            room = int(min(left, right, 400) - 10)
+            room = room_of[i]
             text = metrics.elidedText(item.full_text, Qt.TextElideMode.ElideRight, max(room, 0))
             item.setVisible(room >= 24)
+            item.setAnchor((0.5, 2.0 if stagger and i % 2 else 1.0))
             if item.textItem.toPlainText() != text:
                 item.setText(text)
 
@@ -685,8 +697,22 @@ class LineageTree(QWidget):
             return
         x0, x1 = float(L.x.min()), float(L.x.max())
         y1 = float(L.y.max())
-        pad = max(1.2, 0.02 * (x1 - x0))  # room for the outer lineages' titles
+        pad = max(1.2, 0.02 * (x1 - x0))
+        width = float(self.vb.width() or 0)
+        if self.labels and width > 0:  # room for the outer lineages' whole titles, in pixels
+            metrics = QFontMetrics(self.labels[0].textItem.font())
+            half = max(metrics.horizontalAdvance(self.labels[i].full_text) for i in (0, -1)) / 2 + 8
+            if width > 4 * half:
+                pad = max(pad, half * (x1 - x0) / (width - 2 * half))
         self.vb.setRange(xRange=(x0 - pad, x1 + pad), yRange=(-1.1, max(y1, 2.0) + 0.6), padding=0)
+        self._fit_range = [list(r) for r in self.vb.viewRange()]
+
+    def _refit_if_fitted(self) -> None:
+        """A resized pane still shows the whole tree if it did (the titles' room is in pixels)."""
+        fitted = getattr(self, "_fit_range", None)
+        if fitted is not None and all(abs(a - b) < 1e-6 for r, f in zip(self.vb.viewRange(), fitted)
+                                      for a, b in zip(r, f)):
+            self.fit_all()
 
     def center_on(self, version_id: str, columns: float = 12.0) -> None:
         row = self.table.row_of.get(version_id) if self.table is not None else None
@@ -767,8 +793,8 @@ class LineageTree(QWidget):
             return version_id
         title = self._lineage_titles.get(t.lineage_ids[t.lineage[row]], "")
         op = OPERATORS[t.operator[row]].value
-        status = STATUSES[t.status[row]].value
         reward = t.reward[row]
-        score = "no score" if math.isnan(reward) else f"score {reward:.2f}"
+        status = status_word(STATUSES[t.status[row]].value, None, None if math.isnan(reward) else float(reward))
+        score = "" if math.isnan(reward) else f" · score {reward:.2f}"
         gen = int(t.generation[row])
-        return f"{title} · gen {gen} · {op} · {status} · {score}"
+        return f"{title} · gen {gen} · {op} · {status}{score}"

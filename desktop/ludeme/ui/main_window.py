@@ -12,12 +12,14 @@ menus of a desktop window is long and flat; it reads top to bottom.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QDockWidget, QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QTabWidget, QToolBar,
+    QApplication, QDockWidget, QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QTabWidget, QToolBar,
     QWidget,
 )
 
@@ -27,6 +29,7 @@ from ludeme.ui.console_panel import ConsolePanel
 from ludeme.ui.lineage_panel import LineagePanel
 from ludeme.ui.lineage_tree import LineageTree
 from ludeme.ui.player import GamePlayer
+from ludeme.ui.theme import glyph_icon
 from ludeme.ui.watcher import ProjectWatcher
 from ludeme.ui.window_exchange import ExchangeActions
 from ludeme.ui.window_projects import ProjectWindows
@@ -63,6 +66,12 @@ class MainWindow(ExchangeActions, ProjectWindows, VersionActions, QMainWindow):
         self.auto_worker = start_worker
         self.setWindowTitle(f"Ludeme — {project.path.stem}")
         self.resize(1440, 900)
+        # The side docks take the whole height; the bottom dock sits under the tree and the game only
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._shares: dict | None = None  # the docks' shares of the window once the designer set them
+        self._relayout_timer = QTimer(self, singleShot=True, interval=120)
+        self._relayout_timer.timeout.connect(self._relayout)
         self.setDockNestingEnabled(True)
         self.undo_stack = QUndoStack(self)
         self.watcher = ProjectWatcher(project, self)  # one reader of the change table for every view
@@ -161,6 +170,8 @@ class MainWindow(ExchangeActions, ProjectWindows, VersionActions, QMainWindow):
             if not (self.restore_layout and self._restore_layout()):
                 self._size_docks()
                 QTimer.singleShot(0, self._size_docks)
+            else:  # the designer's own layout: kept in proportion from now on
+                QTimer.singleShot(0, lambda: setattr(self, "_shares", self._dock_shares()))
 
     # -- the window's layout, kept across restarts (QSettings in the data folder) ------------------
 
@@ -169,11 +180,48 @@ class MainWindow(ExchangeActions, ProjectWindows, VersionActions, QMainWindow):
         """The first layout, in proportion to the window: from 1024×640 to 4K the tree and the
         game keep most of it, the side docks a readable share, the bottom dock a few rows."""
         w, h = max(self.width(), 800), max(self.height(), 500)
-        side = (int(min(240, max(140, 0.13 * w))), int(min(480, max(260, 0.24 * w))))
+        side = (int(min(240, max(140, 0.13 * w))), int(min(500, max(300, 0.27 * w))))
         self.resizeDocks([self.lineage_dock, self.inspector_dock], list(side), Qt.Orientation.Horizontal)
-        self.resizeDocks([self.jobs_dock], [int(min(320, max(130, 0.22 * h)))], Qt.Orientation.Vertical)
+        self.resizeDocks([self.jobs_dock], [int(min(340, max(140, 0.24 * h)))], Qt.Orientation.Vertical)
         middle = max(400, w - side[0] - side[1])
         self.studio_split.setSizes([int(0.55 * middle), middle - int(0.55 * middle)])  # the tree a little wider
+
+    # A resized window keeps its panes in proportion: the default layout is made again for the new
+    # size until the designer drags a separator; from then on (and for a restored layout) the docks
+    # keep the shares of the window they had. Qt alone gives every pixel gained to the centre, so
+    # docks squeezed by a small window never grew back.
+    def _dock_shares(self) -> dict:
+        w, h = max(1, self.width()), max(1, self.height())
+        return {"lineage": self.lineage_dock.width() / w, "inspector": self.inspector_dock.width() / w,
+                "jobs": self.jobs_dock.height() / h}
+
+    def _relayout(self) -> None:
+        if self._shares is None:
+            self._size_docks()
+            return
+        w, h = self.width(), self.height()
+        docks = [(d, self._shares[k]) for d, k in ((self.lineage_dock, "lineage"), (self.inspector_dock, "inspector"))
+                 if d.isVisible() and not d.isFloating()]
+        if docks:
+            self.resizeDocks([d for d, _ in docks], [max(140, int(f * w)) for _, f in docks], Qt.Orientation.Horizontal)
+        if self.jobs_dock.isVisible() and not self.jobs_dock.isFloating():
+            self.resizeDocks([self.jobs_dock], [max(110, int(self._shares["jobs"] * h))], Qt.Orientation.Vertical)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if getattr(self, "_sized", False) and not self.isFullScreen():
+            self._relayout_timer.start()
+
+    def fit_to_screen(self) -> None:
+        """A first start (no saved layout): most of the screen the window opens on, centred."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is None:
+            return
+        avail = screen.availableGeometry()
+        w = min(avail.width(), max(1024, int(avail.width() * 0.9)))
+        h = min(avail.height(), max(640, int(avail.height() * 0.9)))
+        self.resize(w, h)
+        self.move(avail.x() + (avail.width() - w) // 2, avail.y() + (avail.height() - h) // 2)
 
     def _dock(self, title: str, widget: QWidget, area) -> QDockWidget:
         widget.setMinimumSize(140, 110)  # panels may be made small; their own hints ask for a lot
@@ -228,6 +276,7 @@ class MainWindow(ExchangeActions, ProjectWindows, VersionActions, QMainWindow):
         self.play_action = A("Play", "Ctrl+Return", lambda: self.play_version(self.tree.current_id(), focus=True),
                              "Play the selected version")
         self.full_screen_action = A("Full screen", "F11", self.toggle_full_screen, "Play full screen")
+        self.full_screen_action.setIcon(glyph_icon("full_screen"))
         self.find_action = A("Find version", QKeySequence.StandardKey.Find, self._focus_search,
                              scope=self.studio_split)
         self.fit_action = A("Show whole tree", "Ctrl+0", self.tree.fit_all)
@@ -272,7 +321,7 @@ class MainWindow(ExchangeActions, ProjectWindows, VersionActions, QMainWindow):
         file_menu.addAction(reload_action)
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
-        quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.quit_studio)
+        quit_action = self._action("&Quit", "Ctrl+Q", self.quit_studio)  # StandardKey.Quit is empty on Windows
         file_menu.addAction(quit_action)
 
         edit = bar.addMenu("&Edit")
@@ -496,11 +545,14 @@ class MainWindow(ExchangeActions, ProjectWindows, VersionActions, QMainWindow):
             return
         self.tree.sync()
         self.poll()
-        saved = (job.result or {}).get("version_id") if job.status == "done" else None
+        result = job.result if isinstance(job.result, Mapping) else {}
+        # a child, or an evolution run's best child: what the designer asked for lands in view
+        saved = (result.get("version_id") or result.get("best_id")) if job.status == "done" else None
         if saved and saved in (self.tree.table.row_of if self.tree.table else {}):
-            self.statusBar().showMessage(f"{job.kind}: saved {self.tree.describe(saved)}", 6000)
+            what = f"{job.message}; best: " if job.kind == "evolve" else "saved "
+            self.statusBar().showMessage(f"{job.kind}: {what}{self.tree.describe(saved)}", 6000)
             if job_id in self._submitted_here and job.kind != "evaluate":
-                self.tree.ensure_visible(saved)  # what the designer asked for lands in view
+                self.tree.ensure_visible(saved)
         elif job.status == "failed":
             self.statusBar().showMessage(f"{job.kind} failed: {job.message}", 8000)
 
@@ -513,7 +565,7 @@ class MainWindow(ExchangeActions, ProjectWindows, VersionActions, QMainWindow):
         seeds = [v for v in self.project.versions() if v.operator == "seed" and v.reward is None
                  and not self.project.recordings(v.id)]
         for v in seeds:
-            self.submit("evaluate", {"version_id": v.id, "seconds": 6.0})
+            self.submit("evaluate", {"version_id": v.id})  # as long as Settings ▸ Evaluation says
         if seeds:
             self.statusBar().showMessage(
                 f"Playtesting the {len(seeds)} seed games in the background for their scores and thumbnails…", 10000)
@@ -646,8 +698,9 @@ class MainWindow(ExchangeActions, ProjectWindows, VersionActions, QMainWindow):
                 and not getattr(self, "_restyling", False):
             self._restyling = True
             try:
-                for widget in (self.tree, self.inspector, self.compare, self.plots):
+                for widget in (self.tree, self.inspector, self.compare, self.plots, self.player):
                     widget.restyle()
+                self.full_screen_action.setIcon(glyph_icon("full_screen"))
             finally:
                 self._restyling = False
 
@@ -655,7 +708,12 @@ class MainWindow(ExchangeActions, ProjectWindows, VersionActions, QMainWindow):
         # A modal dialog (Settings, Mutate, a message) blocks the window: the game behind it waits.
         if event.type() in (QEvent.Type.WindowBlocked, QEvent.Type.WindowUnblocked) and hasattr(self, "player"):
             self.player.hold_for_dialog(event.type() == QEvent.Type.WindowBlocked)
-        return super().event(event)
+        handled = super().event(event)
+        # The end of a drag of a dock separator (QMainWindow takes it in event(), before any
+        # mouseReleaseEvent): the designer's layout, kept in proportion from now on.
+        if event.type() == QEvent.Type.MouseButtonRelease and getattr(self, "_sized", False):
+            self._shares = self._dock_shares()
+        return handled
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
         if event.key() == Qt.Key.Key_Escape and self.isFullScreen():
@@ -681,6 +739,7 @@ class MainWindow(ExchangeActions, ProjectWindows, VersionActions, QMainWindow):
             guide.mutate_requested.connect(self.mutate)
             guide.compare_requested.connect(lambda: self.compare_selected(blind=True))
             guide.evolve_requested.connect(self.evolve)
+            guide.step_taken.connect(guide.hide)  # the step happens in the studio, not behind the guide
         guide.show_over(self.centralWidget())
 
     def show_shortcuts(self) -> None:

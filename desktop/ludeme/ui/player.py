@@ -9,8 +9,10 @@ from PySide6.QtWidgets import QApplication, QLabel, QSizePolicy, QToolBar, QVBox
 
 from ludeme.runtime.policy import injected_script
 from ludeme.runtime.sandbox import SandboxPage, SandboxProfile
+from ludeme.ui.theme import glyph_icon
 
 SEED_SCRIPT = "ludeme-seeded-random"
+WORDS_FROM_PX = 560  # a player at least this wide names its actions beside their icons
 
 
 _KEYS = {
@@ -44,7 +46,9 @@ class GamePlayer(QWidget):
         self.view.setMinimumSize(QSize(240, 180))  # the game scales to fit; a 1024 px window still has room
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
 
-        self.title = QLabel("No game selected")
+        from superqt import QElidingLabel
+
+        self.title = QElidingLabel("No game selected")  # elided ("Brick Bl…") when the actions need the room
         self.title.setObjectName("PanelTitle")
         self.title.setMinimumWidth(40)
         self.toolbar = QToolBar(self)
@@ -65,6 +69,9 @@ class GamePlayer(QWidget):
         self.pause_action.setCheckable(True)
         self.mute_action = self._action("Mute", "Ctrl+M", self.toggle_mute, "Silence the game")
         self.mute_action.setCheckable(True)
+        for action, kind in ((self.restart_action, "restart"), (self.pause_action, "pause"),
+                             (self.mute_action, "sound")):
+            self._set_icon(action, kind)
 
         self.overlay = QLabel(self.view)
         self.overlay.setObjectName("Overlay")
@@ -179,11 +186,12 @@ class GamePlayer(QWidget):
         self._focus_on_load = focus
         self.version_id = version_id
         full = title or version_id
-        self.title.setText(full if len(full) <= 28 else full[:27] + "…")  # the actions keep their room
+        self.title.setText(full)
         self.title.setToolTip(full)
         self.overlay.hide()
         self.pause_action.setChecked(False)
         self.pause_action.setText("Pause")
+        self._set_icon(self.pause_action, "pause")
         self._held_for_dialog = False
         self._painted = False
         if self._page_dead:
@@ -240,6 +248,7 @@ class GamePlayer(QWidget):
         if not paused:
             self.page.watchdog.start()
         self.pause_action.setText("Resume" if paused else "Pause")
+        self._set_icon(self.pause_action, "play" if paused else "pause")
         if paused:  # say so on the game itself: a frozen picture looks like a hung game
             self.overlay.setText("⏸  Paused\n\nResume (Ctrl+P) to go on where you left off.")
             self._place_overlay()
@@ -265,6 +274,7 @@ class GamePlayer(QWidget):
     def toggle_mute(self) -> None:
         self.page.setAudioMuted(self.mute_action.isChecked())
         self.mute_action.setText("Unmute" if self.mute_action.isChecked() else "Mute")
+        self._set_icon(self.mute_action, "muted" if self.mute_action.isChecked() else "sound")
 
     def press_key(self, name: str, hold_ms: int = 60) -> None:
         """Send a real (trusted) key press to the game, as a person would."""
@@ -330,3 +340,18 @@ class GamePlayer(QWidget):
         super().resizeEvent(event)
         if self.overlay.isVisible():
             self._place_overlay()
+        # A narrow pane shows the actions as icons (names in their tooltips) so that the game's title
+        # keeps its room; a wide one names them too.
+        style = (Qt.ToolButtonStyle.ToolButtonTextBesideIcon if self.width() >= WORDS_FROM_PX
+                 else Qt.ToolButtonStyle.ToolButtonIconOnly)
+        if self.toolbar.toolButtonStyle() != style:
+            self.toolbar.setToolButtonStyle(style)
+
+    def _set_icon(self, action: QAction, kind: str) -> None:
+        action.setIcon(glyph_icon(kind))
+
+    def restyle(self) -> None:
+        """A new theme: the action icons in its text colour."""
+        self._set_icon(self.restart_action, "restart")
+        self._set_icon(self.pause_action, "play" if self.pause_action.isChecked() else "pause")
+        self._set_icon(self.mute_action, "muted" if self.mute_action.isChecked() else "sound")

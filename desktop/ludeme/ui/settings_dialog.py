@@ -396,13 +396,14 @@ class SettingsDialog(QDialog):
         grid = QGridLayout()
         grid.setHorizontalSpacing(10)
         grid.setVerticalSpacing(6)
-        for col, text in enumerate(("Provider", "Status", "New key", "")):
+        for col, text in enumerate(("Provider", "Status", "New key", "", "Environment variable")):
             head = QLabel(text)
             head.setObjectName("ColumnHeader")
             grid.addWidget(head, 0, col)
         self.key_edit: dict[str, QLineEdit] = {}
         self.key_status: dict[str, QLabel] = {}
         self.key_remove: dict[str, QPushButton] = {}
+        self.key_env: dict[str, QLabel] = {}
         for i, provider in enumerate(PROVIDER_ENV, start=1):
             name = QLabel(PROVIDER_NAMES.get(provider, provider))
             name.setToolTip(f"Environment: {' or '.join(PROVIDER_ENV[provider])}")
@@ -421,10 +422,18 @@ class SettingsDialog(QDialog):
             grid.addWidget(status, i, 1)
             grid.addWidget(edit, i, 2)
             grid.addWidget(remove, i, 3)
+            env = QLabel(" or ".join(PROVIDER_ENV[provider]))  # visible, not only in a tooltip
+            env.setObjectName("Muted")
+            env.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            grid.addWidget(env, i, 4)
+            self.key_env[provider] = env
             self.key_edit[provider], self.key_status[provider], self.key_remove[provider] = edit, status, remove
             edit.textChanged.connect(lambda _t, p=provider: self._show_key_status(p))
         grid.setColumnStretch(2, 1)
         lay.addLayout(grid)
+        from ludeme.agents.keys import GENERIC_ENV
+
+        lay.addWidget(_hint(f"{GENERIC_ENV} works for every provider when its own variable is not set."))
         lay.addStretch(1)
         for provider in PROVIDER_ENV:
             self._show_key_status(provider)

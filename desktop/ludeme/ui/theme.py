@@ -88,3 +88,50 @@ def local_shortcut(key, parent, slot, context=None):
     shortcut.setContext(context if context is not None else Qt.ShortcutContext.WidgetWithChildrenShortcut)
     shortcut.activated.connect(slot)
     return shortcut
+
+
+def glyph_icon(kind: str, color: str | None = None):
+    """A toolbar icon drawn in the theme's text colour (the style's own media icons are dark on a
+    dark theme): "restart", "pause", "play", "sound", "muted" or "full_screen"."""
+    from PySide6.QtCore import QPointF, QRectF
+    from PySide6.QtGui import QIcon, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
+
+    size = 32
+    pix = QPixmap(size, size)
+    pix.fill(Qt.GlobalColor.transparent)
+    ink = QColor(color or colors()["text"])
+    p = QPainter(pix)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    pen = QPen(ink, 2.6, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
+    p.setPen(pen)
+    if kind == "pause":
+        p.setBrush(ink)
+        p.drawRoundedRect(QRectF(9, 7, 4.5, 18), 1.5, 1.5)
+        p.drawRoundedRect(QRectF(18.5, 7, 4.5, 18), 1.5, 1.5)
+    elif kind == "play":
+        p.setBrush(ink)
+        p.drawPolygon(QPolygonF([QPointF(10, 7), QPointF(25, 16), QPointF(10, 25)]))
+    elif kind == "restart":
+        p.drawArc(QRectF(7, 7, 18, 18), 100 * 16, 290 * 16)
+        p.setBrush(ink)
+        p.drawPolygon(QPolygonF([QPointF(14, 3.5), QPointF(19.5, 7.5), QPointF(14, 11.5)]))
+    elif kind in ("sound", "muted"):
+        p.setBrush(ink)
+        body = QPainterPath()
+        body.addPolygon(QPolygonF([QPointF(5, 12.5), QPointF(10, 12.5), QPointF(16, 7), QPointF(16, 25),
+                                   QPointF(10, 19.5), QPointF(5, 19.5)]))
+        body.closeSubpath()
+        p.drawPath(body)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        if kind == "sound":
+            p.drawArc(QRectF(13, 10, 10, 12), -50 * 16, 100 * 16)
+            p.drawArc(QRectF(12, 6, 16, 20), -50 * 16, 100 * 16)
+        else:
+            p.drawLine(QPointF(20, 12), QPointF(27, 20))
+            p.drawLine(QPointF(27, 12), QPointF(20, 20))
+    elif kind == "full_screen":
+        for (x, y, dx, dy) in ((6, 6, 1, 1), (26, 6, -1, 1), (6, 26, 1, -1), (26, 26, -1, -1)):
+            p.drawLine(QPointF(x, y), QPointF(x + 7 * dx, y))
+            p.drawLine(QPointF(x, y), QPointF(x, y + 7 * dy))
+    p.end()
+    return QIcon(pix)

@@ -93,7 +93,7 @@ class ProjectWindows:
         window.owns_project = True
         # beside this one, not exactly on top of it (the saved layout is this window's)
         window.resize(self.size())
-        window.move(self.pos() + QPoint(40, 40))
+        window.move(self._beside())
         window.show()
         window.select_first_version()
         window.prepare_previews()  # a new project's seeds are playtested for their scores
@@ -101,6 +101,21 @@ class ProjectWindows:
             self.recent.add(path)
         self.other_windows = [w for w in getattr(self, "other_windows", []) if w.isVisible()] + [window]
         return window
+
+    def _beside(self) -> QPoint:
+        """Where a new window goes: 40 px down and right of this one, or up and left when that would
+        leave the screen (next to a maximised window), never off the screen's free area."""
+        pos = self.pos() + QPoint(40, 40)
+        screen = self.screen()
+        if screen is None:
+            return pos
+        avail, size = screen.availableGeometry(), self.frameGeometry().size()
+        if size.width() > avail.width() - 40 or size.height() > avail.height() - 40:
+            return pos  # as big as the screen: cascade (it cannot stay inside anyway)
+        if pos.x() + size.width() > avail.right() + 1 or pos.y() + size.height() > avail.bottom() + 1:
+            pos = self.pos() - QPoint(40, 40)
+        return QPoint(min(max(pos.x(), avail.left()), avail.right() + 1 - size.width()),
+                      min(max(pos.y(), avail.top()), avail.bottom() + 1 - size.height()))
 
     def quit_studio(self) -> None:
         """File ▸ Quit: every studio window closes (each stops its worker) and the process ends."""
