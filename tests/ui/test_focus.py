@@ -91,3 +91,46 @@ def test_a_modal_dialog_pauses_the_game_behind_it_and_closing_it_goes_on(qtbot, 
     dialog.reject()
     qtbot.wait(50)
     assert player.pause_action.isChecked() and "Paused" in player.overlay.text()
+
+
+KEY_LOG = b"""<!DOCTYPE html><html><head><title>Key log</title></head><body style="margin:0;background:#222">
+<canvas id="c" width="200" height="150"></canvas><script>
+window.keylog = [];
+addEventListener('keydown', e => { if (!e.repeat) keylog.push('down ' + e.key); });
+addEventListener('keyup', e => keylog.push('up ' + e.key));
+const x = document.getElementById('c').getContext('2d');
+(function f() { x.fillStyle = '#' + (keylog.length % 9) + '3a'; x.fillRect(0, 0, 200, 150); requestAnimationFrame(f); })();
+</script></body></html>"""
+
+
+def test_a_studio_shortcut_never_reaches_a_game_that_has_the_keys(qtbot, window):
+    """Ctrl+M (mute) typed while the game has the keys: the game sees neither Ctrl nor M, so a
+    "press any key" game does not start. A Ctrl tap, a Ctrl held down, and Ctrl+U (no shortcut) reach
+    it as typed."""
+    from tests.helpers import js_value
+
+    lineage = window.project.add_lineage("Key log")
+    v = window.project.add_version(lineage.id, {"index.html": KEY_LOG}, operator="import")
+    player = window.player
+    with qtbot.waitSignal(player.game_loaded, timeout=20000):
+        player.play(v.id, "Key log", focus=True)
+    qtbot.waitUntil(player.has_keys, timeout=5000)
+    target = player.key_target()
+    log = lambda: js_value(qtbot, player.page, "JSON.stringify(window.keylog)")  # noqa: E731
+
+    qtbot.keyClick(target, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)  # Ctrl down, M, Ctrl up
+    assert player.mute_action.isChecked(), "the shortcut did its work"
+    qtbot.wait(400)
+    assert log() == [], "the shortcut's keys reached the game"
+
+    qtbot.keyPress(target, Qt.Key.Key_Control)             # a tap
+    qtbot.keyRelease(target, Qt.Key.Key_Control)
+    qtbot.waitUntil(lambda: log() == ["down Control", "up Control"], timeout=3000)
+
+    qtbot.keyPress(target, Qt.Key.Key_Control)             # held down, as a fire button
+    qtbot.waitUntil(lambda: log()[-1:] == ["down Control"], timeout=3000)
+    qtbot.keyRelease(target, Qt.Key.Key_Control)
+    qtbot.waitUntil(lambda: log()[-1:] == ["up Control"], timeout=3000)
+
+    qtbot.keyClick(target, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)  # no studio shortcut: the game's
+    qtbot.waitUntil(lambda: log()[-4:-1] == ["down Control", "down u", "up u"], timeout=3000)

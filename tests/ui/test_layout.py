@@ -88,3 +88,38 @@ def test_at_1440_by_900_titles_and_tabs_are_whole(qtbot, open_studio):
     assert not cut, cut  # every lineage's name, whole (two rows of titles where one is too tight)
     bar = win.inspector.tabs.tabBar()
     assert bar.sizeHint().width() <= win.inspector.tabs.width(), (bar.sizeHint().width(), win.inspector.tabs.width())
+
+
+FIXED_CANVAS = b"""<!DOCTYPE html><html><head><title>Fixed canvas</title>
+<style>body { margin: 0; background: #000; }</style></head><body><canvas id="c" width="800" height="600"></canvas>
+<script>const x = document.getElementById('c').getContext('2d');
+function f() { x.fillStyle = '#123'; x.fillRect(0, 0, 800, 600); x.fillStyle = '#f00'; x.fillRect(700, 500, 100, 100);
+  requestAnimationFrame(f); } f();</script></body></html>"""
+
+
+def test_a_game_larger_than_its_pane_is_zoomed_to_fit_keeping_its_aspect(qtbot, open_studio):
+    """A hand-written game with a fixed 800×600 canvas (not the kit's, which sizes itself) in a
+    1024×640 studio: zoomed out until the whole canvas shows, corner included; zoomed back to at
+    most 100 % as the pane grows."""
+    win = open_studio(size=(1024, 640), restore_layout=False)
+    lineage = win.project.add_lineage("Fixed canvas")
+    v = win.project.add_version(lineage.id, {"index.html": FIXED_CANVAS}, operator="import")
+    player = win.player
+    with qtbot.waitSignal(player.game_loaded, timeout=20000):
+        player.play(v.id, "Fixed canvas")
+    qtbot.waitUntil(lambda: player.page.zoomFactor() < 0.9, timeout=5000)
+    qtbot.wait(300)
+    z, vw, vh = player.page.zoomFactor(), player.view.width(), player.view.height()
+    assert abs(z - min(vw / 800, vh / 600)) < 0.03, (z, vw, vh)
+    img = player.view.grab().toImage()
+    corner = img.pixelColor(int(780 * z), int(580 * z))  # the red square at the canvas's bottom right
+    assert corner.red() > 200 and corner.green() < 60, (corner.name(), z)
+    win.resize(2560, 1440)
+    qtbot.waitUntil(lambda: player.page.zoomFactor() > z + 0.05, timeout=5000)
+    qtbot.wait(300)
+    assert player.page.zoomFactor() <= 1.0
+    # a kit game sizes itself to the pane: never zoomed
+    with qtbot.waitSignal(player.game_loaded, timeout=20000):
+        win.select_first_version()
+    qtbot.wait(1800)
+    assert player.page.zoomFactor() == 1.0

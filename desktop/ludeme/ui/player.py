@@ -1,7 +1,9 @@
 """A player for one version: the sandboxed game view with restart, pause, mute and a stop overlay."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
+import json
+
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineScript
 from PySide6.QtWebEngineWidgets import QWebEngineView
@@ -12,6 +14,12 @@ from ludeme.runtime.sandbox import SandboxPage, SandboxProfile
 from ludeme.ui.theme import glyph_icon
 
 SEED_SCRIPT = "ludeme-seeded-random"
+MODIFIER_HOLD_MS = 250  # a bare Ctrl/Alt/Meta waits this long to see whether it starts a studio shortcut
+MIN_ZOOM = 0.25  # a game is never zoomed out further than this to fit its pane
+# The document's content size and the pane's, in CSS px (scroll* exceed client* when it overflows)
+_SIZE_JS = ("(() => { const d = document.documentElement; if (!d) return ''; const b = document.body;"
+            " return JSON.stringify([Math.max(d.scrollWidth, b ? b.scrollWidth : 0),"
+            " Math.max(d.scrollHeight, b ? b.scrollHeight : 0), d.clientWidth, d.clientHeight]); })()")
 WORDS_FROM_PX = 560  # a player at least this wide names its actions beside their icons
 
 
@@ -87,6 +95,10 @@ class GamePlayer(QWidget):
         lay.addWidget(self.keys_label)
         self._paint_poll = QTimer(self)
         self._paint_poll.setInterval(100)
+        self._gate = _ModifierGate(self)
+        self._natural = None
+        self._fit_timer = QTimer(self, singleShot=True, interval=150)
+        self._fit_timer.timeout.connect(self._fit_game)
         self._paint_poll.timeout.connect(self._poll_painted)
         self._set_enabled(False)
         self._focus_on_load = False
@@ -133,6 +145,9 @@ class GamePlayer(QWidget):
             self.keys_in_game.emit(False)
         elif kind == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Escape and not self.window().isFullScreen():
             self.keys_returned.emit()  # full screen keeps Esc for leaving full screen
+            return True
+        if kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride, QEvent.Type.FocusOut) \
+                and obj is not self.view and self._gate.holds(obj, event):
             return True
         return super().eventFilter(obj, event)
 
@@ -194,9 +209,11 @@ class GamePlayer(QWidget):
         self._set_icon(self.pause_action, "pause")
         self._held_for_dialog = False
         self._painted = False
+        self._natural = None  # the game's own size in CSS px, once it is seen not to fit
         if self._page_dead:
             self._new_page()
             self.page.setAudioMuted(self.mute_action.isChecked())
+        self.page.setZoomFactor(1.0)
         self.page.setLifecycleState(QWebEnginePage.LifecycleState.Active)
         self.page.load_version(version_id)
         self._set_enabled(True)
@@ -220,10 +237,7 @@ class GamePlayer(QWidget):
 
     def send_key_event(self, event: QKeyEvent) -> None:
         """Deliver a copy of a key press/release to the game, as if typed into it."""
-        copy = QKeyEvent(event.type(), event.key(), event.modifiers(), event.nativeScanCode(),
-                         event.nativeVirtualKey(), event.nativeModifiers(), event.text(),
-                         event.isAutoRepeat(), event.count())
-        QApplication.sendEvent(self.key_target(), copy)
+        QApplication.sendEvent(self.key_target(), _copy_key(event))
 
     def stop(self) -> None:
         self._paint_poll.stop()
@@ -289,11 +303,43 @@ class GamePlayer(QWidget):
         return self._painted
 
     # -- internals -------------------------------------------------------------------------
+    def _fit_game(self, tries: int = 3) -> None:
+        """A game larger than its pane (a fixed 800×600 canvas, a wide grid of divs) is zoomed out
+        until it fits, keeping its aspect; zoomed back in (at most to 100 %) as the pane grows. Games
+        that size themselves to the window (the kit's do) are never zoomed."""
+        page, vw, vh = self.page, self.view.width(), self.view.height()
+        if page is None or self.version_id is None or vw < 20 or vh < 20:
+            return
+
+        def measured(text) -> None:
+            try:
+                sizes = json.loads(text) if isinstance(text, str) and text else None
+            except ValueError:
+                sizes = None
+            if page is not self.page or not isinstance(sizes, list) or len(sizes) != 4:
+                return
+            sw, sh, cw, ch = (float(x or 0) for x in sizes)
+            if cw <= 0 or ch <= 0:
+                return
+            if sw > cw + 1 or sh > ch + 1:  # it overflows the pane: this is (at least) its own size
+                self._natural = (max(sw, (self._natural or (0, 0))[0]), max(sh, (self._natural or (0, 0))[1]))
+            if self._natural is None:
+                return
+            target = max(MIN_ZOOM, min(1.0, vw / self._natural[0], vh / self._natural[1]))
+            if abs(target - page.zoomFactor()) > 0.01:
+                page.setZoomFactor(target)
+                if tries > 0:
+                    QTimer.singleShot(80, lambda: self._fit_game(tries - 1))
+
+        page.runJavaScript(_SIZE_JS, QWebEngineScript.ScriptWorldId.ApplicationWorld, measured)
+
     def _on_loaded(self, ok: bool) -> None:
         if self.version_id is None:
             return
         self.game_loaded.emit(ok)
         if ok:
+            for delay in (150, 1500):  # at once, and for a game that draws its board a little later
+                QTimer.singleShot(delay, self._fit_game)
             self._watch_focus_proxy()
             if self._focus_on_load:
                 self.enter_game()
@@ -346,6 +392,8 @@ class GamePlayer(QWidget):
                  else Qt.ToolButtonStyle.ToolButtonIconOnly)
         if self.toolbar.toolButtonStyle() != style:
             self.toolbar.setToolButtonStyle(style)
+        if hasattr(self, "_fit_timer"):
+            self._fit_timer.start()
 
     def _set_icon(self, action: QAction, kind: str) -> None:
         action.setIcon(glyph_icon(kind))
@@ -355,3 +403,85 @@ class GamePlayer(QWidget):
         self._set_icon(self.restart_action, "restart")
         self._set_icon(self.pause_action, "play" if self.pause_action.isChecked() else "pause")
         self._set_icon(self.mute_action, "muted" if self.mute_action.isChecked() else "sound")
+
+
+def _copy_key(event: QKeyEvent) -> QKeyEvent:
+    return QKeyEvent(event.type(), event.key(), event.modifiers(), event.nativeScanCode(), event.nativeVirtualKey(),
+                     event.nativeModifiers(), event.text(), event.isAutoRepeat(), event.count())
+
+
+class _ModifierGate(QObject):
+    """A bare Ctrl, Alt or Meta press on its way to the game is held back for a moment. When it
+    starts a studio shortcut (Ctrl+P, Ctrl+, …) the game never sees it, so a "press any key" game does
+    not start just before a dialog opens over it. A tap, a combination the game takes, or a modifier
+    held down (a fire button) reach the game as typed; a held one MODIFIER_HOLD_MS late."""
+
+    MODIFIERS = frozenset({Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Meta, Qt.Key.Key_AltGr})
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.held: QKeyEvent | None = None
+        self.target = None
+        self.combined = False  # a key was pressed with it and went to a shortcut check
+        self._replaying = False
+        self._dropped = None
+        self._timer = QTimer(self, singleShot=True, interval=MODIFIER_HOLD_MS)
+        self._timer.timeout.connect(lambda: None if self.combined else self._release())
+
+    def holds(self, obj, event) -> bool:
+        """True when ``event`` is held back (or dropped) instead of going to the game now."""
+        if self._replaying:
+            return False
+        kind = event.type()
+        if kind == QEvent.Type.FocusOut:
+            self._drop()
+            return False
+        if kind == QEvent.Type.ShortcutOverride:
+            if self.held is not None and event.key() not in self.MODIFIERS:
+                self.combined = True
+            return False
+        key = event.key()
+        if kind == QEvent.Type.KeyPress and key in self.MODIFIERS:
+            if self.held is not None and key == self.held.key():  # its auto-repeat
+                return True
+            if self.held is None and not event.isAutoRepeat():
+                self.held, self.target, self.combined = _copy_key(event), obj, False
+                self._timer.start()
+                return True
+            return False
+        if self.held is None:
+            if kind == QEvent.Type.KeyRelease and key == self._dropped:  # the end of a shortcut's modifier
+                self._dropped = None
+                return True
+            return False
+        if kind == QEvent.Type.KeyPress:  # no shortcut took it: the game gets the modifier, then this key
+            self._release()
+            return False
+        if kind == QEvent.Type.KeyRelease:
+            if key == self.held.key():
+                if self.combined:  # it was the start of a studio shortcut: the game never saw it
+                    self._drop()
+                    self._dropped = key  # (a second release of it, if one comes, is dropped too)
+                    return True
+                self._release()  # a tap: the press, then this release
+                return False
+            return self.combined  # the release of a shortcut's key
+        return False
+
+    def _release(self) -> None:
+        event, target = self.held, self.target
+        self._drop()
+        if event is None or target is None:
+            return
+        self._replaying = True
+        try:
+            QApplication.sendEvent(target, event)
+        except RuntimeError:  # the render widget went with its page
+            pass
+        finally:
+            self._replaying = False
+
+    def _drop(self) -> None:
+        self.held, self.combined = None, False
+        self._timer.stop()
+        self._dropped = None
