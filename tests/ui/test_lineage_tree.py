@@ -142,6 +142,11 @@ def test_search_and_filters_dim_the_rest_and_count_matches(qtbot, tree, project)
     assert tree.summary.text() == f"1 of {n:,} versions match"
     brick = next(l for l in project.lineages() if l.title == "Brick Bloom")
     assert tree.matching_ids() == [v.id for v in project.versions(brick.id)]
+    # the designer's note is searched, an evolution run's tag in it is not
+    tagged = project.versions()[3]
+    project.update_version(tagged.id, note="evolve run=abc123 gen=2 slot=1\nlovely wobble")
+    assert project.search_versions("wobble") == [tagged.id]
+    assert project.search_versions("slot=1") == [] and project.search_versions("abc123") == []
     tree.search.clear()
     tree.apply_filter()
     fav = project.versions()[7].id

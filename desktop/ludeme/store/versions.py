@@ -168,8 +168,11 @@ class VersionsMixin:
         """Ids of live versions whose lineage title, direction, note, mechanics, model, operator or
         id (a prefix) match ``text`` (case-insensitive; a space also matches an underscore)."""
         like, under = f"%{text}%", f"%{text.replace(' ', '_')}%"
+        # the designer's own note: an evolution run's tag (its first line) is bookkeeping, not searched
+        note = ("(CASE WHEN v.note LIKE 'evolve run=%' THEN (CASE WHEN instr(v.note, char(10)) > 0"
+                " THEN substr(v.note, instr(v.note, char(10)) + 1) ELSE '' END) ELSE v.note END)")
         sql = ("SELECT v.id FROM version v JOIN lineage l ON l.id = v.lineage_id WHERE v.deleted_at IS NULL"
-               " AND (l.title LIKE ? OR v.direction LIKE ? OR v.note LIKE ? OR v.mechanics LIKE ?"
+               f" AND (l.title LIKE ? OR v.direction LIKE ? OR {note} LIKE ? OR v.mechanics LIKE ?"
                " OR v.mechanics LIKE ? OR v.model LIKE ? OR v.id LIKE ? OR v.operator LIKE ?)")
         return [r[0] for r in self.db.execute_sql(sql, (like, like, like, like, under, like, f"{text}%", like))]
 
