@@ -104,3 +104,41 @@ def test_a_two_node_ray_cluster(tmp_path, rounds, cluster):  # noqa: F811 - the 
     local, remote = timings["pool process"], timings["Ray task"]
     print(f"per evaluation: pool process {local:.2f} s, Ray task {remote:.2f} s "
           f"(Ray overhead {100 * (remote - local) / local:+.0f}% of a job)")
+
+
+def test_a_models_children_per_minute_with_one_and_two_jobs(tmp_path, rounds, fake_llm):
+    """Children made by a model (the fake server answers each call after LLM_DELAY_S, as a real
+    one takes seconds): their calls wait on the network, so two at a time gain even where one
+    evaluation fills the cores."""
+    from ludeme.agents.settings import SETTINGS_META_KEY, AgentSettings
+    from ludeme.evolution.engine import evolve
+    from ludeme.store import open_project
+    from tests.evolution.test_evolve_parallel import _responder
+
+    generations, population, seconds = rounds(2, 1), rounds(4, 2), rounds(4.0, 1.5)
+    figures = {}
+    for jobs in (1, 2):
+        path = tmp_path / f"model{jobs}.ludeme"
+        create_default_project(path).close()
+        project = open_project(path)
+        try:
+            project.set_meta(SETTINGS_META_KEY, AgentSettings(api_base=fake_llm.api_base).to_json())
+            lineage = next(lin for lin in project.lineages() if lin.title == "Sky Hopper")
+            sky = project.version_files(project.versions(lineage.id)[0].id)["index.html"].decode()
+            fake_llm.respond_with(_responder(sky, [], plan_delay=LLM_DELAY_S))
+            evolve(project, lineage.id, generations=1, population=1, seconds=seconds, jobs=1)  # the seed scored
+            t = time.perf_counter()
+            s = evolve(project, lineage.id, generations=generations, population=population,
+                       model="openai/fake-coder", jobs=jobs, seconds=seconds)
+            wall = time.perf_counter() - t
+        finally:
+            project.close()
+        assert s.status == "done" and s.versions >= 1, s
+        figures[jobs] = (wall, s.evaluated, 60.0 * s.evaluated / wall)
+    for jobs, (wall, evaluated, per_min) in figures.items():
+        print(f"\nmodel children, --jobs {jobs}: {evaluated} evaluated in {wall:.1f} s = {per_min:.1f} per minute")
+    print(f"model children --jobs 2 / --jobs 1: x{figures[2][2] / figures[1][2]:.2f} on {os.cpu_count()} cores "
+          f"(planner answers after {LLM_DELAY_S:g} s)")
+
+
+LLM_DELAY_S = 3.0
