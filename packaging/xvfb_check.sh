@@ -48,4 +48,20 @@ colours = len(np.unique(a.reshape(-1, 3) // 8, axis=0))
 assert colours > 1000, f"only {colours} colours: the game is not on screen"
 print(f"xvfb: screenshot {w}x{h}, {colours} colours")
 PY
+# A playtest started from a desktop session (DISPLAY set, no platform named) runs offscreen and
+# must not touch the display: Chromium's GPU process died on Mesa's software X server before.
+cat > "$data/game.html" <<'HTML'
+<!DOCTYPE html><html><head><title>Dot</title></head><body style="margin:0;background:#111">
+<canvas id="c" width="320" height="240"></canvas><script>
+const x = document.getElementById('c').getContext('2d'); let px = 160, t = 0;
+addEventListener('keydown', e => { if (e.code === 'ArrowLeft') px -= 12; if (e.code === 'ArrowRight') px += 12; });
+(function f() { t++; x.fillStyle = '#111'; x.fillRect(0, 0, 320, 240); x.fillStyle = '#fd0'; x.fillRect(px, 200, 20, 20);
+  x.fillStyle = '#f44'; x.fillRect((t * 3) % 320, 40, 14, 14); requestAnimationFrame(f); })();
+</script></body></html>
+HTML
+say "a playtest from the X session (offscreen, DISPLAY set)"
+env -u QT_QPA_PLATFORM DISPLAY="$display" LUDEME_DATA_DIR="$data" \
+  timeout 120 "$ROOT/.venv/bin/ludeme" evaluate "$data/game.html" --seconds 2 >"$data/evaluate.txt" 2>&1 \
+  || { tail -n 20 "$data/evaluate.txt" >&2; die "a playtest started from the X session crashed"; }
+grep -q "^verdict: playable" "$data/evaluate.txt" || { cat "$data/evaluate.txt" >&2; die "the playtest did not find the game playable"; }
 say "ok in $(( $(date +%s) - started )) s: $OUT"

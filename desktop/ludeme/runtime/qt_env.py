@@ -54,6 +54,11 @@ def configure_environment(offscreen: bool = False) -> None:
     os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = " ".join(flags)
     if headless:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        # Offscreen with a display still in the environment (an evaluation or a worker's job started
+        # from a desktop session, or under Xvfb): Qt's offscreen platform then reaches for GLX, and
+        # Chromium's GPU process dies on a software X server (SIGTRAP). Headless means no display.
+        for name in ("DISPLAY", "WAYLAND_DISPLAY"):
+            os.environ.pop(name, None)
 
 
 def register_schemes() -> None:

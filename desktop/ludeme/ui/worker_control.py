@@ -75,6 +75,8 @@ def worker_environment() -> dict[str, str]:
     env["PYTHONPATH"] = os.pathsep.join([root, *paths])
     env["PYTHONUNBUFFERED"] = "1"
     env["QT_QPA_PLATFORM"] = "offscreen"
+    for name in ("DISPLAY", "WAYLAND_DISPLAY"):  # its jobs play games offscreen, never on the display
+        env.pop(name, None)
     return env
 
 
