@@ -88,6 +88,16 @@ def test_at_1440_by_900_titles_and_tabs_are_whole(qtbot, open_studio):
     assert not cut, cut  # every lineage's name, whole (two rows of titles where one is too tight)
     bar = win.inspector.tabs.tabBar()
     assert bar.sizeHint().width() <= win.inspector.tabs.width(), (bar.sizeHint().width(), win.inspector.tabs.width())
+    # the bottom dock's Jobs table shows several jobs, not one row under its controls
+    for v in win.project.versions():
+        win.project.enqueue_job("evaluate", {"version_id": v.id})
+    win.jobs_dock.raise_()
+    win.jobs.refresh()
+    qtbot.wait(300)
+    table = win.jobs.table
+    assert table.viewport().height() >= 3 * table.verticalHeader().defaultSectionSize(), table.viewport().height()
+    chips = [c for c in win.jobs.chips.values() if c.isVisible()]
+    assert all(c.width() >= c.sizeHint().width() for c in chips), [(c.text(), c.width()) for c in chips]
 
 
 FIXED_CANVAS = b"""<!DOCTYPE html><html><head><title>Fixed canvas</title>

@@ -26,6 +26,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QHBoxLayout, QHeaderView, QLabel,
                                QPlainTextEdit, QPushButton, QSplitter, QStyle, QStyledItemDelegate, QTableView,
                                QTabWidget, QToolButton, QVBoxLayout, QWidget)
+from superqt import QElidingLabel
 
 from ludeme.core.domain import Job, JobStatus
 from ludeme.ui.theme import colors, local_shortcut  # the theme in use, forced light/dark included
@@ -332,12 +333,11 @@ class JobsPanel(QWidget):
             QHeaderView::section {{ padding: 4px 8px; }}
             QPlainTextEdit#ErrorText {{ color: {c['error']}; }}
         """)
-        title = QLabel("Jobs")
-        title.setObjectName("PanelTitle")
         self.worker_dot = QLabel("●")
         self.worker_dot.setObjectName("WorkerDot")
-        self.worker_label = QLabel()
+        self.worker_label = QElidingLabel()
         self.worker_label.setObjectName("WorkerState")
+        self.worker_label.setMinimumWidth(1)
         self.start_button = QPushButton("Start worker")
         self.start_button.setToolTip("Run queued jobs in the background (one worker process)")
         self.start_button.clicked.connect(self._start_worker)
@@ -346,14 +346,10 @@ class JobsPanel(QWidget):
         self.stop_button.clicked.connect(self._stop_worker)
         for b in (self.start_button, self.stop_button):
             b.setVisible(self.worker is not None)
-        head = QHBoxLayout()
-        head.setSpacing(6)
-        head.addWidget(title)
-        head.addSpacing(12)
-        head.addWidget(self.worker_dot)
-        head.addWidget(self.worker_label, 1)
-        head.addWidget(self.start_button)
-        head.addWidget(self.stop_button)
+        # The worker's state and buttons share the summary's row, under the table: in the short bottom
+        # dock every row of controls is a row of jobs the table cannot show (the dock names the panel).
+        foot = QHBoxLayout()
+        foot.setSpacing(6)
 
         self.chips: dict[str, QToolButton] = {}
         self.chip_group = QButtonGroup(self)
@@ -381,8 +377,6 @@ class JobsPanel(QWidget):
         self.retry_button.setToolTip("Queue the selected failed or cancelled jobs again (Ctrl+R)")
         self.retry_button.setEnabled(False)
         self.retry_button.clicked.connect(self.retry_selected)
-        chips.addWidget(self.retry_button)
-        chips.addWidget(self.cancel_button)
 
         self.table = QTableView()
         # The models belong to the view, so the view is torn down before them.
@@ -396,7 +390,7 @@ class JobsPanel(QWidget):
         self.table.setShowGrid(False)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(34)
+        self.table.verticalHeader().setDefaultSectionSize(28)
         self.table.setItemDelegateForColumn(COL_PROGRESS, ProgressDelegate(self.table))
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
@@ -440,8 +434,10 @@ class JobsPanel(QWidget):
         self.copy_button = QPushButton("Copy error")
         self.copy_button.setToolTip("Copy the full error text to the clipboard")
         self.copy_button.clicked.connect(self.copy_error)
-        copy_row = QHBoxLayout()
+        copy_row = QHBoxLayout()  # what acts on the selected jobs sits with their details
         copy_row.addWidget(self.detail_title, 1)
+        copy_row.addWidget(self.retry_button)
+        copy_row.addWidget(self.cancel_button)
         copy_row.addWidget(self.copy_button)
         dl = QVBoxLayout(self.details)
         dl.setContentsMargins(8, 6, 8, 6)
@@ -459,25 +455,41 @@ class JobsPanel(QWidget):
         self.tabs.addTab(self.log_view, "Worker log")
         self._show_details(None)
 
-        self.summary = QLabel()
+        self.summary = QElidingLabel()
         self.summary.setObjectName("Muted")
+        self.summary.setMinimumWidth(1)
+        chips.addWidget(self.summary, 1)  # after the chips' stretch: "8 jobs shown · 1 running · spent $0"
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        foot.addWidget(self.worker_dot)
+        foot.addWidget(self.worker_label, 1)
+        foot.addWidget(self.start_button)
+        foot.addWidget(self.stop_button)
         top = QWidget()
         tl = QVBoxLayout(top)
         tl.setContentsMargins(0, 0, 0, 0)
-        tl.addLayout(chips)
         tl.addWidget(self.table, 1)
-        tl.addWidget(self.summary)
-        split = QSplitter(Qt.Orientation.Vertical)
+        tl.addLayout(foot)
+        # In the wide, short bottom dock the details sit beside the table (which keeps its rows);
+        # in a tall one (floating, or docked at a side) below it.
+        split = self.split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(top)
         split.addWidget(self.tabs)
         split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
+        split.setStretchFactor(1, 2)
         split.setChildrenCollapsible(False)
         lay = QVBoxLayout(self)
-        lay.setContentsMargins(8, 8, 8, 8)
-        lay.addLayout(head)
+        lay.setContentsMargins(8, 6, 8, 6)
+        lay.addLayout(chips)  # the filters across the whole panel, above the table and the details
         lay.addWidget(split, 1)
         self.chips["all"].setChecked(True)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        wide = self.width() > 1.6 * self.height()
+        orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+        if self.split.orientation() != orientation:
+            self.split.setOrientation(orientation)
+            self.split.setStretchFactor(1, 2 if wide else 1)
 
     # -- reading the project ---------------------------------------------------------------------
     def poll(self) -> bool:

@@ -182,7 +182,7 @@ class MainWindow(ExchangeActions, ProjectWindows, VersionActions, QMainWindow):
         w, h = max(self.width(), 800), max(self.height(), 500)
         side = (int(min(240, max(140, 0.13 * w))), int(min(500, max(300, 0.27 * w))))
         self.resizeDocks([self.lineage_dock, self.inspector_dock], list(side), Qt.Orientation.Horizontal)
-        self.resizeDocks([self.jobs_dock], [int(min(340, max(140, 0.24 * h)))], Qt.Orientation.Vertical)
+        self.resizeDocks([self.jobs_dock], [int(min(360, max(150, 0.27 * h)))], Qt.Orientation.Vertical)
         middle = max(400, w - side[0] - side[1])
         self.studio_split.setSizes([int(0.55 * middle), middle - int(0.55 * middle)])  # the tree a little wider
 
@@ -549,7 +549,7 @@ class MainWindow(ExchangeActions, ProjectWindows, VersionActions, QMainWindow):
         # a child, or an evolution run's best child: what the designer asked for lands in view
         saved = (result.get("version_id") or result.get("best_id")) if job.status == "done" else None
         if saved and saved in (self.tree.table.row_of if self.tree.table else {}):
-            what = f"{job.message}; best: " if job.kind == "evolve" else "saved "
+            what = {"evolve": f"{job.message}; best: ", "evaluate": "playtested "}.get(job.kind, "saved ")
             self.statusBar().showMessage(f"{job.kind}: {what}{self.tree.describe(saved)}", 6000)
             if job_id in self._submitted_here and job.kind != "evaluate":
                 self.tree.ensure_visible(saved)
