@@ -3,6 +3,8 @@ an edited child, both evaluated for real (2 s recordings with sound); what the h
 and the recording player show, and that stars, favourite and notes land in the project file."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
@@ -341,3 +343,17 @@ def test_cost_tab_lists_ledger_rows(qtbot, inspector, evaluated):
     t = inspector.cost_tab.table
     assert t.rowCount() == 1 and t.item(0, 0).text() == "planner" and t.item(0, 4).text() == "$0.0042"
     assert "1,200" in inspector.cost_tab.summary.text()
+
+
+def test_after_a_vote_the_inspector_names_the_rating_as_compare_does(qtbot, inspector, evaluated):
+    """One vote: the inspector says "BT" with the same number Compare reveals, and never "Elo"."""
+    from ludeme.evolution.ratings import update_bt_scores
+
+    project, root, child, _ = evaluated
+    project.add_vote(child, root, "left")
+    update_bt_scores(project)
+    v = project.version(child)
+    assert v.bt_score is not None and abs(v.bt_score - 1000) < 100  # one vote moves it a bounded amount
+    assert inspector.show_version(child)
+    meta = re.sub(r"<[^>]+>", "", inspector.meta.text().replace("&nbsp;", " "))
+    assert f"BT {v.bt_score:.0f}" in meta and "Elo" not in meta, meta
