@@ -50,7 +50,7 @@ def run_studio(project: Project, screenshot: Path | None = None, argv: list[str]
     window = MainWindow(project, sandbox, start_worker=screenshot is None, restore_layout=size is None)
     if size is not None:
         window.resize(*size)
-    else:
+    elif screenshot is None and QApplication.platformName() != "offscreen":
         window.fit_to_screen()  # a saved layout, when there is one, replaces this as it is shown
     window.show()
     window.select_first_version()

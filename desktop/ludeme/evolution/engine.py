@@ -14,24 +14,21 @@ the versions really saved, never from memory. No Qt here: evaluation is imported
 """
 from __future__ import annotations
 
-import functools
 import json
 import random
 import re
-import shutil
 import statistics
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ludeme.core.domain import new_id
-from ludeme.core.plan import planned_ids
-from ludeme.evolution.dedup import RESAMPLES, THRESHOLD, DedupIndex
+from ludeme.evolution.dedup import THRESHOLD, DedupIndex
 from ludeme.evolution.elites import Grid, describe_html
-from ludeme.evolution.pool import EvaluationCancelled, RunBudget, SharedDedup, run_slots
-from ludeme.evolution.operators.save import NewVersion, save_version
+from ludeme.evolution.children import html_of, llm_child, make_child
+from ludeme.evolution.pool import EvaluationCancelled
+from ludeme.evolution.slots import RunBudget, SharedDedup, run_slots
 from ludeme.evolution.selection import Cand, choose_parents
 
 if TYPE_CHECKING:
@@ -162,10 +159,6 @@ def _islands(versions, root_id: str) -> dict[str, str]:
     return island
 
 
-def _html(project: Project, vid: str) -> str:
-    return project.version_files(vid).get("index.html", b"").decode("utf-8", "replace")
-
-
 def _eval_settings(seconds: float | None, project=None):
     from ludeme.evolution.jobs import _eval_settings as make
 
@@ -176,93 +169,9 @@ def _evaluate_root(project: Project, root, eval_settings, evaluate_fn) -> None:
     """A seed without a reward is evaluated once, so that children can be compared with it."""
     from ludeme.evaluation.storing import store_report
 
-    report = evaluate_fn({"index.html": _html(project, root.id).encode("utf-8")}, eval_settings)
+    report = evaluate_fn({"index.html": html_of(project, root.id).encode("utf-8")}, eval_settings)
     with project.db.atomic():  # reward, breakdown and recording together, or none of them
         store_report(project, root.id, report, None)
-
-
-@dataclass
-class _Child:
-    version_id: str | None = None
-    reward: float | None = None
-    verdict: str = ""
-    duplicates: int = 0
-    note: str = ""
-
-
-def _make_child(project: Project, lineage_id: str, parents: list, *, seed: int, note: str, dedup: DedupIndex,
-                eval_settings, evaluate_fn, archive, others) -> _Child:
-    """One offline child: generate, reject near-duplicates (resample), evaluate, save."""
-    from ludeme.agents.offline import crossover, generate
-    from ludeme.agents.offline_any import tuned_result
-    from ludeme.evaluation.static_checks import is_kit_game
-    from ludeme.evolution.operators.mutate import MutationResult, _evaluate
-
-    started = time.perf_counter()
-    htmls = [_html(project, p.id) for p in parents]
-    is_cross = len(parents) > 1
-    out = _Child()
-    best = None
-    scratch = MutationResult(ok=False)
-    for attempt in range(1 + RESAMPLES):
-        s = seed + attempt * 7919
-        if not is_kit_game(htmls[0]):  # a game not built on the kit: tuned, not recombined
-            child = tuned_result(htmls[0], seed=s)
-        elif is_cross:
-            child = crossover(htmls if attempt % 2 == 0 else htmls[::-1], seed=s, archive=archive)
-        else:  # a near-duplicate is resampled as a structural change (a new or swapped mechanic)
-            child = generate(htmls[0], seed=s, archive=archive, mode="mutate" if attempt == 0 else "structure")
-        if dedup.is_duplicate(child.html):
-            out.duplicates += 1
-            continue
-        planned = planned_ids(child.plan)
-        report = _evaluate(evaluate_fn, child.html, eval_settings, htmls[0], planned, scratch, others)
-        if best is None or report.reward > best[3].reward:
-            if best is not None:
-                _drop_recording(best[3])
-            best = (child, planned, s, report)
-        else:
-            _drop_recording(report)
-        if report.verdict == "playable":
-            break
-    if best is None:
-        out.note = f"{out.duplicates} near-duplicates; slot skipped"
-        return out
-    child, planned, s, report = best
-    op = "crossover" if is_cross else "mutate"
-    # One transaction: a kill at any moment leaves either no child or a child with its report,
-    # recording and lesson, so a resumed run never meets a half-saved version.
-    v = save_version(project, NewVersion(
-        lineage_id, {"index.html": child.html.encode("utf-8")}, [p.id for p in parents], op, report, plan=child.plan,
-        realised=list(child.realised), planned=planned, seed=s, model=OFFLINE, note=note, started=started,
-        lesson=child.plan.get("intent", op)))
-    _drop_recording(report)
-    dedup.add(v.id, child.html)
-    out.version_id, out.reward, out.verdict = v.id, float(report.reward), report.verdict
-    return out
-
-
-def _drop_recording(report) -> None:
-    path = (getattr(report, "recording", None) or {}).get("path")
-    if path and Path(path).parent.name.startswith("ludeme-mutate-"):
-        shutil.rmtree(Path(path).parent, ignore_errors=True)
-
-
-def _llm_child(project: Project, lineage_id, parent, *, seed, note, model, eval_settings, evaluate_fn,
-               budget: RunBudget) -> _Child:
-    """With a real model, the pipeline makes the child (no pre-evaluation dedup there yet). Its model
-    calls are made here (keys never leave this process); its evaluations go to ``evaluate_fn`` (a
-    pool's, on this machine or a cluster). Each call is checked against the run's shared budget."""
-    from ludeme.evolution.jobs import _agent_settings
-    from ludeme.evolution.operators.mutate import mutate
-
-    r = mutate(project, parent.id, model=model, seed=seed, eval_settings=eval_settings,
-               settings=_agent_settings(project), note=note, evaluate_fn=evaluate_fn, run_budget=budget)
-    if not r.ok:
-        if "budget would be exceeded" in (r.error or ""):
-            budget.refused()
-        return _Child(note=r.error or "failed")
-    return _Child(version_id=r.version_id, reward=r.reward, verdict=r.verdict)
 
 
 def _insight(project: Project, lineage_id: str, run_id: str, gens: tuple[int, int], saved: dict) -> str | None:
@@ -401,7 +310,7 @@ def _evolve(project: Project, lineage_id: str, *, generations, population, budge
     dedup = DedupIndex(threshold)
     grid = Grid()
     for v in project.versions(lineage_id):
-        html = _html(project, v.id)
+        html = html_of(project, v.id)
         dedup.add(v.id, html)
         if v.reward is not None and v.status == "evaluated":
             grid.add(v.id, describe_html(html, categories), v.reward)
@@ -462,10 +371,10 @@ def _evolve(project: Project, lineage_id: str, *, generations, population, budge
             progress((g - 1 + slot / population) / generations,
                      f"generation {g}, child {slot + 1}/{population} of {', '.join(p.id for p in chosen)}")
             if model == OFFLINE:
-                return _make_child(project, lineage_id, chosen, seed=child_seed, note=note, dedup=dedup,
+                return make_child(project, lineage_id, chosen, seed=child_seed, note=note, dedup=dedup,
                                    eval_settings=eval_settings, evaluate_fn=evaluate_fn, archive=archive,
                                    others=others)
-            return _llm_child(project, lineage_id, chosen[0], seed=child_seed, note=note, model=model,
+            return llm_child(project, lineage_id, chosen[0], seed=child_seed, note=note, model=model,
                               eval_settings=eval_settings, evaluate_fn=evaluate_fn, budget=budget)
 
         for child in run_slots(specs, make, jobs, stop, budget.exhausted, project):
@@ -477,7 +386,7 @@ def _evolve(project: Project, lineage_id: str, *, generations, population, budge
                 gen_skips += 1
                 continue
             if child.verdict in ("playable", "not-interactive"):
-                html = _html(project, child.version_id)
+                html = html_of(project, child.version_id)
                 grid.add(child.version_id, describe_html(html, categories), child.reward)
         duplicates += gen_dups
         skipped += gen_skips

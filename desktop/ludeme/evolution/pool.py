@@ -1,4 +1,5 @@
-"""Evaluations on every core: a pool of evaluator processes for `ludeme evolve --jobs N`.
+"""Evaluations on every core: a pool of evaluator processes for `ludeme evolve --jobs N` (the
+threads that feed it are in evolution/slots.py).
 
 Each member is ``python -m ludeme.evolution.pool``: one process with its own QApplication and
 browser that reads one request per line on stdin (the game, its parent, the planned mechanics, the
@@ -15,7 +16,7 @@ killed parent leaves none behind once their current evaluation ends.
 Cancel reaches running evaluations: a pool given ``cancel`` (a callable) checks it twice a second
 while it waits, kills the member (``EvalPool``) or cancels the Ray task (``RayPool``, force) and
 raises :class:`EvaluationCancelled`; nothing of that child is saved and a resumed run makes it again.
-A run's money is one :class:`RunBudget` shared by its children's threads, so a model call that
+A run's money is one ``slots.RunBudget`` shared by its children's threads, so a model call that
 would overspend is refused inside a running child, not only before the next child starts.
 """
 from __future__ import annotations
@@ -29,10 +30,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from ludeme.store.project import Project
+from typing import Any
 
 # Peak memory of one evaluation (Python + browser processes), measured by tests/bench; the number
 # of evaluations run at once is bounded so that they fit in the memory that is free.
@@ -49,33 +47,6 @@ class EvaluationCancelled(BaseException):
     BaseException, so that the pipeline's ``except Exception`` does not take it for a game's fault."""
 
 
-class RunBudget:
-    """The money of one run, shared by the threads of its children: every model call adds its cost
-    (saved child or not: a failed child's calls were paid for), and ``limit`` (dollars, or None)
-    is the run budget each call is checked against before it is made."""
-
-    def __init__(self, limit: float | None, spent: float = 0.0) -> None:
-        self.limit = None if limit is None else float(limit)
-        self._spent = float(spent)
-        self._lock = threading.Lock()
-
-    def add(self, cost: float) -> None:
-        with self._lock:
-            self._spent += float(cost or 0.0)
-
-    def spent(self) -> float:
-        with self._lock:
-            return self._spent
-
-    def refused(self) -> None:
-        """A model call was refused for this budget: no further child should start."""
-        with self._lock:
-            self._refused = True
-
-    def exhausted(self) -> bool:
-        return getattr(self, "_refused", False) or (self.limit is not None and self.spent() >= self.limit)
-
-
 def memory_bound_jobs(wanted: int) -> int:
     """``wanted`` at most, and no more evaluations than fit in the memory that is free now."""
     try:
@@ -90,70 +61,6 @@ def memory_bound_jobs(wanted: int) -> int:
 def default_jobs() -> int:
     """Evaluations at once when none is asked for: one per two cores, as many as fit in free memory."""
     return memory_bound_jobs(max(1, (os.cpu_count() or 1) // CORES_PER_EVAL))
-
-
-# -- a generation's children, several at a time (evolution/engine.py) ---------------------------------
-def run_slots(specs, make, jobs: int, stop, over_budget, project: Project):
-    """Children of one generation: ``make(spec)`` for each spec, one at a time or ``jobs`` at a time
-    on threads (whose evaluations run in the pool's processes). Yields each child in slot order, or
-    "stopped" / "budget" once no more may start (children already running are finished and saved)."""
-    if jobs <= 1:
-        for spec in specs:
-            if stop():
-                yield "stopped"
-                return
-            if over_budget():
-                yield "budget"
-                return
-            try:
-                child = make(spec)
-            except EvaluationCancelled:
-                yield "stopped"
-                return
-            yield child
-        return
-    from concurrent.futures import ThreadPoolExecutor
-
-    halted: list[str] = []
-
-    def guarded(spec):
-        if halted or stop():
-            halted.append("stopped")
-            return None
-        if over_budget():
-            halted.append("budget")
-            return None
-        try:
-            return make(spec)
-        except EvaluationCancelled:
-            halted.append("stopped")
-            return None
-        finally:
-            project.db.close()  # this thread's own SQLite connection
-
-    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="ludeme-evolve") as ex:
-        futures = [ex.submit(guarded, spec) for spec in specs]
-        results = [f.result() for f in futures]
-    for child in results:
-        if child is not None:
-            yield child
-    if halted:
-        yield "stopped" if "stopped" in halted else "budget"
-
-
-class SharedDedup:
-    """The near-duplicate index shared by a generation's threads."""
-
-    def __init__(self, index) -> None:
-        self.index, self._lock = index, threading.Lock()
-
-    def is_duplicate(self, html: str) -> bool:
-        with self._lock:
-            return self.index.is_duplicate(html)
-
-    def add(self, version_id: str, html: str) -> None:
-        with self._lock:
-            self.index.add(version_id, html)
 
 
 def _settings_payload(settings) -> dict:
