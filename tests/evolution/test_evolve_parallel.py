@@ -35,6 +35,12 @@ def _use_fake(project, fake_llm, **settings) -> None:
 
 
 def _responder(game_html: str, planned_at: list[float], plan_delay: float = 0.0):
+    """The fault test's answers per role, with the planner's moment noted (and slowed) and each
+    coder's game titled apart."""
+    from tests.evolution.test_worker_faults import _responder as per_role
+
+    others = per_role(game_html)
+
     def answer(messages) -> Scripted:
         system = next((m.get("content") for m in messages if isinstance(m, dict) and m.get("role") == "system"), "")
         system = system if isinstance(system, str) else json.dumps(system)
@@ -42,15 +48,9 @@ def _responder(game_html: str, planned_at: list[float], plan_delay: float = 0.0)
             planned_at.append(time.monotonic())
             return Scripted(content=json.dumps(PLAN), delay_s=plan_delay)
         if "You are the coder" in system or "You are the repairer" in system:
-            n = len(planned_at)
-            return Scripted(content="```html\n" + game_html.replace("<title>Sky Hopper</title>",
-                                                                     f"<title>Sky Hopper {n}</title>") + "\n```")
-        if "You are the critic" in system:
-            return Scripted(content=json.dumps({"score": 6, "strengths": ["clear"], "problems": [], "suggestions": []}))
-        if "You are the reflector" in system:
-            return Scripted(content=json.dumps({"lessons": [{"intent": "livelier climb", "value": 0.4,
-                                                             "lesson": "kept the jump readable"}]}))
-        return Scripted(content=json.dumps({"add": False}))
+            return Scripted(content="```html\n" + game_html.replace(
+                "<title>Sky Hopper</title>", f"<title>Sky Hopper {len(planned_at)}</title>") + "\n```")
+        return others(messages)
     return answer
 
 

@@ -11,14 +11,15 @@ from ludeme.ui.main_window import MainWindow
 @pytest.fixture
 def open_studio(qtbot, tmp_path):
     """open_studio(size=None, **MainWindow kwargs) -> a shown studio window on a fresh default
-    project, without a worker. Afterwards each window is deleted before its sandbox profile (a page
+    project, without a worker unless start_worker=True. Afterwards each window is deleted before its sandbox profile (a page
     that outlives its profile crashes the test run at exit), then its project is closed."""
     made = []
 
     def make(size: tuple[int, int] | None = None, **kw):
         project = create_default_project(tmp_path / f"studio{len(made)}.ludeme")
         sandbox = SandboxProfile(project.version_file)
-        win = MainWindow(project, sandbox, start_worker=False, **kw)
+        kw.setdefault("start_worker", False)
+        win = MainWindow(project, sandbox, **kw)
         if size is not None:
             win.resize(*size)
         win.show()
@@ -29,6 +30,8 @@ def open_studio(qtbot, tmp_path):
 
     yield make
     for win, sandbox, project in made:
+        if win.worker.is_running():
+            win.worker.stop(wait=True)
         win.player.stop()
         win.close()
         win.deleteLater()

@@ -144,33 +144,21 @@ def test_a_finished_crossover_or_evolve_brings_its_child_into_view(qtbot, window
 
 
 @pytest.mark.timeout(300)
-def test_a_new_project_gets_its_seeds_scored_by_the_studios_worker(qtbot, tmp_path):
+def test_a_new_project_gets_its_seeds_scored_by_the_studios_worker(qtbot, open_studio):
     """File ▸ New project's path end to end: the studio queues the seeds' playtests and starts its
     worker, and every seed gets a score (and stops being "not played yet") without anyone asking."""
     from ludeme.core.settings import project_engine_settings, save_engine_settings
 
-    project = create_default_project(tmp_path / "fresh.ludeme")
+    win = open_studio(start_worker=True)
+    project = win.project
     settings = project_engine_settings(project)
     save_engine_settings(project, settings.model_copy(update={
         "evaluation": settings.evaluation.model_copy(update={"seconds": 1.5})}))  # short playtests
-    sandbox = SandboxProfile(project.version_file)
-    win = MainWindow(project, sandbox, start_worker=True)
-    win.show()
-    try:
-        assert win.prepare_previews() == 8
-        qtbot.waitUntil(lambda: win.worker.is_running(), timeout=20000)
-        qtbot.waitUntil(lambda: (win.poll(), all(v.reward is not None for v in project.versions()))[1],
-                        timeout=240000)
-        assert all(v.status == "evaluated" and project.recordings(v.id) for v in project.versions())
-        qtbot.waitUntil(lambda: (win.tree.sync(), "score" in win.tree.describe(project.versions()[0].id))[1],
-                        timeout=10000)
-        assert "not played yet" not in win.tree.describe(project.versions()[0].id)
-    finally:
-        win.worker.stop(wait=True)
-        win.player.stop()
-        win.close()
-        win.deleteLater()
-        qtbot.wait(20)
-        sandbox.deleteLater()
-        qtbot.wait(20)
-        project.close()
+    assert win.prepare_previews() == 8
+    qtbot.waitUntil(lambda: win.worker.is_running(), timeout=20000)
+    qtbot.waitUntil(lambda: (win.poll(), all(v.reward is not None for v in project.versions()))[1],
+                    timeout=240000)
+    assert all(v.status == "evaluated" and project.recordings(v.id) for v in project.versions())
+    qtbot.waitUntil(lambda: (win.tree.sync(), "score" in win.tree.describe(project.versions()[0].id))[1],
+                    timeout=10000)
+    assert "not played yet" not in win.tree.describe(project.versions()[0].id)

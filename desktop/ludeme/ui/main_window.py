@@ -171,7 +171,7 @@ class MainWindow(ExchangeActions, ProjectWindows, VersionActions, QMainWindow):
                 self._size_docks()
                 QTimer.singleShot(0, self._size_docks)
             else:  # the designer's own layout: kept in proportion from now on
-                QTimer.singleShot(0, lambda: setattr(self, "_shares", self._dock_shares()))
+                QTimer.singleShot(0, self, lambda: setattr(self, "_shares", self._dock_shares()))
 
     # -- the window's layout, kept across restarts (QSettings in the data folder) ------------------
 

@@ -307,7 +307,10 @@ class GamePlayer(QWidget):
         """A game larger than its pane (a fixed 800×600 canvas, a wide grid of divs) is zoomed out
         until it fits, keeping its aspect; zoomed back in (at most to 100 %) as the pane grows. Games
         that size themselves to the window (the kit's do) are never zoomed."""
-        page, vw, vh = self.page, self.view.width(), self.view.height()
+        try:
+            page, vw, vh = self.page, self.view.width(), self.view.height()
+        except RuntimeError:  # the view went with its window before the timer fired
+            return
         if page is None or self.version_id is None or vw < 20 or vh < 20:
             return
 
@@ -326,10 +329,14 @@ class GamePlayer(QWidget):
             if self._natural is None:
                 return
             target = max(MIN_ZOOM, min(1.0, vw / self._natural[0], vh / self._natural[1]))
-            if abs(target - page.zoomFactor()) > 0.01:
+            try:
+                if abs(target - page.zoomFactor()) <= 0.01:
+                    return
                 page.setZoomFactor(target)
-                if tries > 0:
-                    QTimer.singleShot(80, lambda: self._fit_game(tries - 1))
+            except RuntimeError:  # the page went with its player
+                return
+            if tries > 0:
+                QTimer.singleShot(80, self, lambda: self._fit_game(tries - 1))
 
         page.runJavaScript(_SIZE_JS, QWebEngineScript.ScriptWorldId.ApplicationWorld, measured)
 
@@ -339,7 +346,7 @@ class GamePlayer(QWidget):
         self.game_loaded.emit(ok)
         if ok:
             for delay in (150, 1500):  # at once, and for a game that draws its board a little later
-                QTimer.singleShot(delay, self._fit_game)
+                QTimer.singleShot(delay, self, self._fit_game)
             self._watch_focus_proxy()
             if self._focus_on_load:
                 self.enter_game()
