@@ -100,8 +100,6 @@ def llm_child(project: Project, lineage_id, parent, *, seed, note, model, eval_s
 
     r = mutate(project, parent.id, model=model, seed=seed, eval_settings=eval_settings,
                settings=_agent_settings(project), note=note, evaluate_fn=evaluate_fn, run_budget=budget)
-    if not r.ok:
-        if "budget would be exceeded" in (r.error or ""):
-            budget.refused()
+    if not r.ok:  # (a call refused for the run's budget has marked it refused)
         return Child(note=r.error or "failed")
     return Child(version_id=r.version_id, reward=r.reward, verdict=r.verdict)

@@ -246,9 +246,8 @@ def evolve(project: Project, lineage_id: str, *, generations: int, population: i
         elif int(jobs) > 1:
             pool = owned = EvalPool(int(jobs), cancel=cancel)
     parallel = pool is not None
-    if pool is owned and pool is not None:
-        evaluate_fn = pool.evaluate
-        jobs = pool.jobs
+    if owned is not None:
+        evaluate_fn, jobs = owned.evaluate, owned.jobs
     elif parallel:
         evaluate_fn = evaluate_default  # counts where each evaluation ran, for the job's result
     elif evaluate_fn is None:
@@ -321,9 +320,6 @@ def _evolve(project: Project, lineage_id: str, *, generations, population, budge
     # The run's money: what its saved children cost before (a resumed run), then every call made now
     limit = budget_usd if budget_usd is not None else _agent_settings(project).run_budget_usd
     budget = RunBudget(limit, spent=sum(float(v.cost or 0.0) for v in run_versions(project, lineage_id, run_id).values()))
-
-    def spent() -> float:
-        return budget.spent()
 
     skipped = duplicates = partial_dups = 0
     g = int(record["generation"])
@@ -435,5 +431,5 @@ def _evolve(project: Project, lineage_id: str, *, generations, population, budge
         skipped=skipped, crossovers=sum(1 for v in saved.values() if v.operator == "crossover"),
         cells=grid.occupied(), depth=max(v.generation for v in allv) - root.generation,
         best_reward=max(rewards) if rewards else None, seed_reward=project.version(root.id).reward,
-        cost=round(spent(), 6), wall_time=round(time.perf_counter() - started, 3),
+        cost=round(budget.spent(), 6), wall_time=round(time.perf_counter() - started, 3),
         per_generation=list(record["stats"]))

@@ -325,7 +325,8 @@ class GamePlayer(QWidget):
             if cw <= 0 or ch <= 0:
                 return
             if sw > cw + 1 or sh > ch + 1:  # it overflows the pane: this is (at least) its own size
-                self._natural = (max(sw, (self._natural or (0, 0))[0]), max(sh, (self._natural or (0, 0))[1]))
+                seen = self._natural or (0.0, 0.0)
+                self._natural = (max(sw, seen[0]), max(sh, seen[1]))
             if self._natural is None:
                 return
             target = max(MIN_ZOOM, min(1.0, vw / self._natural[0], vh / self._natural[1]))

@@ -167,6 +167,10 @@ def mutate(project: Project, parent_id: str, *, direction: str = "", model: str 
             html, plan, realised, report = _llm_child(project, parent, parent_html, direction, model, settings,
                                                       eval_settings, evaluate_fn, spend, result, progress, others)
     except Exception as exc:  # an LLMError, a refusal, an exhausted budget...: nothing is saved
+        from ludeme.agents.errors import BudgetExceeded
+
+        if isinstance(exc, BudgetExceeded) and run_budget is not None:
+            run_budget.refused()  # no other child of the run should start
         result.error = _one_line(exc)
         result.cost, result.tokens_in, result.tokens_out = spend.cost, spend.tokens_in, spend.tokens_out
         spend.flush(saved=False)
